@@ -1,0 +1,72 @@
+/* One replica's recorded trajectories: the buffer the world writes and the store reads. */
+#ifndef AIM_TRAJ_H
+#define AIM_TRAJ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/error.h"
+
+enum aim_firm_var {
+#define AIM_FIRM_VAR(name, unit, doc) AIM_FV_##name,
+#include "sim/traj.def"
+    AIM_FIRM_VAR_COUNT
+};
+
+enum aim_market_var {
+#define AIM_MARKET_VAR(name, unit, doc) AIM_MV_##name,
+#include "sim/traj.def"
+    AIM_MARKET_VAR_COUNT
+};
+
+/* Firm kinds, in the order firms are numbered. */
+enum aim_firm_kind { AIM_KIND_VENDOR = 0, AIM_KIND_CLOUD = 1, AIM_KIND_LAB = 2 };
+
+/* Event kinds of the event log. */
+enum aim_event_kind {
+    AIM_EVENT_DEAL = 1,    /* strategic deal: a = lab, b = vendor (-1 none), c = cloud (-1 none);
+                              amount = {vendor investment, cloud investment, commitment} */
+    AIM_EVENT_ROUND = 2,   /* venture round: a = lab; amount = {sought, raised, post-money} */
+    AIM_EVENT_DEFAULT = 3, /* default: a = firm; amount = {destroyed value, voided commitments, 0} */
+    AIM_EVENT_ISSUE = 4    /* share issue: a = firm; amount = {shares (bn), proceeds, price} */
+};
+
+/** @brief One row of the event log (firm indices as in the firm dimension; -1 for none). */
+struct aim_event {
+    int32_t step;
+    int32_t kind;
+    int32_t a, b, c;
+    double amount[3];
+};
+
+/** @brief Trajectories of one replica: firm[v][t * n_firms + f], market[v][t], events. */
+struct aim_traj {
+    int n_firms;
+    int n_times; /* steps + 1 */
+    double *firm[AIM_FIRM_VAR_COUNT];
+    double *market[AIM_MARKET_VAR_COUNT];
+    struct aim_event *events;
+    size_t n_events, cap_events;
+};
+
+/** @brief Allocates buffers for n_firms firms over n_times time points. */
+enum aim_status aim_traj_create(struct aim_traj **tr, int n_firms, int n_times);
+/** @brief Frees the buffers. */
+void aim_traj_free(struct aim_traj *tr);
+/** @brief Empties the event log and zeroes the series, for reuse by the next replica. */
+void aim_traj_clear(struct aim_traj *tr);
+/** @brief Appends an event (grows the log; the only allocation a replica may make while running). */
+enum aim_status aim_traj_add_event(struct aim_traj *tr, const struct aim_event *ev);
+/** @brief Bytes a trajectory buffer of this size takes (for the memory estimate). */
+size_t aim_traj_bytes(int n_firms, int n_times);
+
+/** @brief Name of firm variable v ("cash", ...), its unit and description. */
+const char *aim_traj_firm_var_name(int v);
+const char *aim_traj_firm_var_unit(int v);
+const char *aim_traj_firm_var_doc(int v);
+/** @brief Name of market variable v ("demand", ...), its unit and description. */
+const char *aim_traj_market_var_name(int v);
+const char *aim_traj_market_var_unit(int v);
+const char *aim_traj_market_var_doc(int v);
+
+#endif
