@@ -1,0 +1,2 @@
+# Analysis indicators: CSV reader, concentration, drawdown and crashes, bands across replicas.
+aim_test(NAME test_csv SOURCES tests/test_csv.c MODULES sim/error analysis/csv)
