@@ -1,2 +1,4 @@
 # Analysis indicators: CSV reader, concentration, drawdown and crashes, bands across replicas.
 aim_test(NAME test_csv SOURCES tests/test_csv.c MODULES sim/error analysis/csv)
+aim_test(NAME test_concentration SOURCES tests/test_concentration.c
+         MODULES sim/error analysis/csv analysis/concentration)
