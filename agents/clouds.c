@@ -1,0 +1,51 @@
+/* Cloud providers (MODEL.md 3.2). */
+#include "agents/clouds.h"
+
+#include <math.h>
+
+double aim_clouds_price(const struct aim_config *cfg, double price, double utilisation)
+{
+    double p = price * (1.0 + cfg->clouds.zeta * (utilisation - cfg->clouds.u_target));
+    if (p < cfg->clouds.p_min) {
+        p = cfg->clouds.p_min;
+    }
+    if (p > cfg->clouds.p_max) {
+        p = cfg->clouds.p_max;
+    }
+    return p;
+}
+
+void aim_clouds_price_logit(const double *price, const int *active, int n, double theta, double *w)
+{
+    double pbar = 0.0, sum = 0.0, low = HUGE_VAL;
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        if (active[i]) {
+            pbar += price[i];
+            k++;
+            if (price[i] < low) {
+                low = price[i];
+            }
+        }
+    }
+    pbar = k > 0 ? pbar / k : 1.0;
+    for (int i = 0; i < n; i++) {
+        /* Shifted by the lowest price so the largest weight is exp(0). */
+        w[i] = active[i] ? exp(-theta * (price[i] - low) / pbar) : 0.0;
+        sum += w[i];
+    }
+    for (int i = 0; i < n; i++) {
+        w[i] = sum > 0.0 ? w[i] / sum : 0.0;
+    }
+}
+
+double aim_clouds_order(const struct aim_config *cfg, double contracted_mw, double spot_trend_mw,
+                        double capacity, double on_order)
+{
+    double target = (contracted_mw + spot_trend_mw) * (1.0 + cfg->clouds.buffer);
+    double order = target - capacity - on_order;
+    if (!(order > 0.0)) {
+        return 0.0;
+    }
+    return order < cfg->clouds.power_growth_max ? order : cfg->clouds.power_growth_max;
+}
