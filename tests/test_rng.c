@@ -297,6 +297,24 @@ static void test_normal(double *buf)
                  "normal P(|Z| > r = 3.654) (5 SE)");
     aim_test_abs((double)beyond_5, p5 * NDRAW, NSIGMA * sqrt(p5 * NDRAW) + 1.0,
                  "normal P(|Z| > 5) (5 SE + 1)");
+
+    /* The shape of that tail: over 2^25 draws (about 8700 beyond r), the mean of |Z| given |Z| > r
+     * is the inverse Mills ratio lambda = phi(r) / Q(r), with conditional variance
+     * 1 + r lambda - lambda^2 (truncated normal). A tail drawn as r + Exp(r) without Marsaglia's
+     * rejection step is off by 10 SE. */
+    long nt = 0;
+    double st = 0.0;
+    for (long i = 0; i < 8L * NDRAW; i++) {
+        double z = fabs(aim_rng_normal(&rng));
+        if (z > r) {
+            nt++;
+            st += z;
+        }
+    }
+    double lambda = exp(-0.5 * r * r) / sqrt(2.0 * M_PI) / phi(-r);
+    double tvar = 1.0 + r * lambda - lambda * lambda;
+    aim_test(nt > 5000, "normal tail sample has %ld draws beyond r", nt);
+    aim_test_abs(st / (double)nt, lambda, NSIGMA * sqrt(tvar / (double)nt), "normal E[|Z| | |Z| > r] (5 SE)");
 }
 
 static void test_lognormal_exponential(double *buf)
