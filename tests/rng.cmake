@@ -24,3 +24,6 @@ target_include_directories(test_fpcheck PRIVATE ${CMAKE_SOURCE_DIR})
 target_compile_options(test_fpcheck PRIVATE ${AIM_C_FLAGS} -ffp-contract=fast -mfma)
 add_test(NAME test_fpcheck COMMAND test_fpcheck)
 set_tests_properties(test_fpcheck PROPERTIES SKIP_RETURN_CODE 77)
+
+# The ziggurat's tables against Marsaglia and Tsang's published constants (includes sim/rng.c).
+aim_test(NAME test_rng_tables SOURCES tests/test_rng_tables.c)
