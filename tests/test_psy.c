@@ -1,0 +1,347 @@
+/* PSY statistics against numbers computed by exuber and psymonitor (reference/README.md §2):
+ * sim_data ADF/SADF/GSADF and full BADF/BSADF sequences for lags 0, 1, 2; the S&P 500 BSADF
+ * sequences with lag 0 and with BIC up to lag 6; both window conventions; every error path. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/csv.h"
+#include "analysis/psy.h"
+#include "tests/aim_test.h"
+
+#define TOL 1e-9
+
+static struct aim_csv *open_ref(const char *name)
+{
+    char path[4096];
+    struct aim_csv *c = NULL;
+    enum aim_status s = aim_csv_read(&c, aim_test_reference_path(path, sizeof path, name));
+    aim_test(s == AIM_OK, "reference %s is readable (%s)", name, s == AIM_OK ? path : aim_error_message());
+    return c;
+}
+
+static double num(const struct aim_csv *c, size_t row, const char *col)
+{
+    size_t j;
+    double v = NAN;
+    if (aim_csv_column(c, col, &j) != AIM_OK || aim_csv_number(c, row, j, &v) != AIM_OK) {
+        fprintf(stderr, "reference: %s\n", aim_error_message());
+        return NAN;
+    }
+    return v;
+}
+
+static const char *text(const struct aim_csv *c, size_t row, const char *col)
+{
+    size_t j;
+    if (aim_csv_column(c, col, &j) != AIM_OK) {
+        return "";
+    }
+    return aim_csv_cell(c, row, j);
+}
+
+static double rel_err(double got, double want)
+{
+    if (isnan(got) || isnan(want)) {
+        return INFINITY;
+    }
+    return got == want ? 0.0 : fabs(got - want) / fabs(want);
+}
+
+/* Largest relative error seen over all reference comparisons of a kind (printed at the end). */
+struct worst {
+    double sim_stats, sim_seq, snp_lag0, snp_bic;
+};
+
+static void test_sim_data(struct worst *w)
+{
+    struct aim_csv *data = open_ref("exuber_sim_data.csv");
+    struct aim_csv *stats = open_ref("expected_sim_data_stats.csv");
+    struct aim_csv *seq = open_ref("expected_sim_data_sequences.csv");
+    if (!data || !stats || !seq) {
+        aim_csv_free(data), aim_csv_free(stats), aim_csv_free(seq);
+        return;
+    }
+    size_t n = aim_csv_rows(data);
+    double *y = malloc(n * sizeof *y);
+    for (size_t row = 0; row < aim_csv_rows(stats); row++) {
+        const char *series = text(stats, row, "series");
+        int lag = (int)num(stats, row, "lag");
+        long minw = (long)num(stats, row, "exuber_minw");
+        long sw0 = (long)num(stats, row, "psymonitor_swindow0");
+        size_t col;
+        aim_csv_column(data, series, &col);
+        aim_csv_column_numbers(data, col, y);
+
+        struct aim_psy_options o;
+        aim_psy_options_init(&o);
+        o.lag = lag;
+        o.window_min = minw;
+        o.convention = AIM_PSY_EXUBER;
+        struct aim_psy_result *r = NULL;
+        enum aim_status s = aim_psy_result_create(&r, y, n, &o);
+        aim_test(s == AIM_OK, "sim_data %s lag %d computes (%s)", series, lag, aim_error_message());
+        if (s != AIM_OK) {
+            continue;
+        }
+        aim_test(r->first_t == (size_t)(minw + lag + 1) && r->count == n - r->first_t + 1,
+                 "sim_data %s lag %d: first t %zu = minw+lag+1", series, lag, r->first_t);
+        double e =
+            fmax(fmax(rel_err(r->adf, num(stats, row, "adf")), rel_err(r->sadf, num(stats, row, "sadf"))),
+                 rel_err(r->gsadf, num(stats, row, "gsadf")));
+        w->sim_stats = fmax(w->sim_stats, e);
+        aim_test(e <= TOL, "sim_data %s lag %d: adf %.10f sadf %.10f gsadf %.10f (max rel err %.2e)", series,
+                 lag, r->adf, r->sadf, r->gsadf, e);
+
+        /* Full sequences: every reference row of this series and lag, matched by t. */
+        double eb = 0.0, es = 0.0;
+        size_t matched = 0;
+        for (size_t q = 0; q < aim_csv_rows(seq); q++) {
+            if (strcmp(text(seq, q, "series"), series) != 0 || (int)num(seq, q, "lag") != lag) {
+                continue;
+            }
+            size_t t = (size_t)num(seq, q, "t");
+            if (t < r->first_t || t > n) {
+                eb = INFINITY;
+                continue;
+            }
+            eb = fmax(eb, rel_err(r->badf[t - r->first_t], num(seq, q, "badf")));
+            es = fmax(es, rel_err(r->bsadf[t - r->first_t], num(seq, q, "bsadf")));
+            matched++;
+        }
+        w->sim_seq = fmax(w->sim_seq, fmax(eb, es));
+        aim_test(matched == r->count, "sim_data %s lag %d: %zu reference rows cover t = %zu..%zu", series,
+                 lag, matched, r->first_t, n);
+        aim_test(eb <= TOL, "sim_data %s lag %d: BADF sequence (max rel err %.2e)", series, lag, eb);
+        aim_test(es <= TOL, "sim_data %s lag %d: BSADF sequence (max rel err %.2e)", series, lag, es);
+
+        /* psymonitor's convention counts levels: swindow0 = minw + 1 + lag gives the same numbers. */
+        struct aim_psy_options p = o;
+        p.convention = AIM_PSY_PSYMONITOR;
+        p.window_min = sw0;
+        struct aim_psy_result *rp = NULL;
+        if (aim_psy_result_create(&rp, y, n, &p) == AIM_OK) {
+            aim_test(rp->count == r->count && memcmp(rp->bsadf, r->bsadf, r->count * sizeof(double)) == 0 &&
+                         memcmp(rp->badf, r->badf, r->count * sizeof(double)) == 0,
+                     "sim_data %s lag %d: psymonitor swindow0 %ld = exuber minw %ld, identical sequences",
+                     series, lag, sw0, minw);
+        } else {
+            aim_test(0, "sim_data %s lag %d psymonitor convention computes (%s)", series, lag,
+                     aim_error_message());
+        }
+        aim_psy_result_free(rp);
+        aim_psy_result_free(r);
+    }
+    free(y);
+
+    /* exuber's default minw for T = 100 is floor((0.01 + 1.8/10) 100) = 19 (README table). */
+    aim_test(aim_psy_default_window(100) == 19 && aim_psy_default_window(547) == 47 &&
+                 aim_psy_default_window(120) == 20,
+             "default window: 19 for T=100, 20 for T=120, 47 for T=547");
+    aim_csv_free(data);
+    aim_csv_free(stats);
+    aim_csv_free(seq);
+}
+
+static void test_snp(struct worst *w)
+{
+    struct aim_csv *data = open_ref("psymonitor_snp.csv");
+    struct aim_csv *ref = open_ref("expected_snp_bsadf.csv");
+    if (!data || !ref) {
+        aim_csv_free(data), aim_csv_free(ref);
+        return;
+    }
+    size_t n = aim_csv_rows(data);
+    double *pd = malloc(n * sizeof *pd);
+    for (size_t i = 0; i < n; i++) {
+        pd[i] = 1.0 / num(data, i, "dividend_yield");
+    }
+    aim_test(n == 547, "S&P 500 series has 547 months");
+    /* Reference pd is 1/dividend_yield as R computed it: check we read the same numbers. */
+    double epd = 0.0;
+    for (size_t q = 0; q < aim_csv_rows(ref); q++) {
+        epd = fmax(epd, rel_err(pd[(size_t)num(ref, q, "t") - 1], num(ref, q, "pd")));
+    }
+    aim_test(epd == 0.0, "pd = 1/dividend_yield equals the reference column exactly (max rel err %.2e)", epd);
+
+    struct aim_psy_options o;
+    aim_psy_options_init(&o);
+    o.convention = AIM_PSY_PSYMONITOR;
+    o.window_min = 47;
+    struct aim_psy_result *r = NULL;
+    enum aim_status s = aim_psy_result_create(&r, pd, n, &o);
+    aim_test(s == AIM_OK, "S&P lag 0, swindow0 47 computes (%s)", aim_error_message());
+    if (s == AIM_OK) {
+        double eb = 0.0, es = 0.0;
+        aim_test(r->first_t == 47 && r->count == aim_csv_rows(ref), "S&P lag 0: t = 47..547 (%zu values)",
+                 r->count);
+        for (size_t q = 0; q < aim_csv_rows(ref) && q < r->count; q++) {
+            es = fmax(es, rel_err(r->bsadf[q], num(ref, q, "bsadf_ic0_lag0")));
+            eb = fmax(eb, rel_err(r->badf[q], num(ref, q, "badf_ic0_lag0")));
+        }
+        w->snp_lag0 = fmax(eb, es);
+        aim_test(es <= TOL, "S&P lag 0 BSADF sequence (max rel err %.2e)", es);
+        aim_test(eb <= TOL, "S&P lag 0 BADF sequence (max rel err %.2e)", eb);
+        aim_test_rel(r->gsadf, 2.9277477108, 1e-10, "S&P lag 0 GSADF (README, 10 decimals)");
+        aim_test_rel(r->sadf, 2.3354717490, 1e-10, "S&P lag 0 SADF (README, 10 decimals)");
+        aim_test_rel(r->adf, -1.2532759317, 1e-10, "S&P lag 0 ADF (README, 10 decimals)");
+
+        /* exuber radf(pd, minw = 46) is the same computation in the other convention. */
+        struct aim_psy_options e = o;
+        e.convention = AIM_PSY_EXUBER;
+        e.window_min = 46;
+        struct aim_psy_result *re = NULL;
+        aim_test(aim_psy_result_create(&re, pd, n, &e) == AIM_OK && re->count == r->count &&
+                     memcmp(re->bsadf, r->bsadf, r->count * sizeof(double)) == 0,
+                 "S&P: exuber minw 46 gives the same BSADF as psymonitor swindow0 47");
+        aim_psy_result_free(re);
+    }
+    aim_psy_result_free(r);
+
+    o.ic = AIM_PSY_IC_BIC;
+    o.lag = 6;
+    s = aim_psy_result_create(&r, pd, n, &o);
+    aim_test(s == AIM_OK, "S&P BIC max lag 6 computes (%s)", aim_error_message());
+    if (s == AIM_OK) {
+        double es = 0.0;
+        size_t arg = 0;
+        for (size_t q = 0; q < aim_csv_rows(ref) && q < r->count; q++) {
+            es = fmax(es, rel_err(r->bsadf[q], num(ref, q, "bsadf_bic_maxlag6")));
+            if (r->bsadf[q] > r->bsadf[arg]) {
+                arg = q;
+            }
+        }
+        w->snp_bic = es;
+        aim_test(es <= TOL, "S&P BIC max lag 6 BSADF sequence (max rel err %.2e)", es);
+        aim_test_rel(r->gsadf, 2.8604341677, 1e-10, "S&P BIC GSADF (README, 10 decimals)");
+        aim_test(strcmp(text(ref, arg, "date"), "1998-03-31") == 0,
+                 "S&P BIC GSADF is reached at %s (1998-03-31)", text(ref, arg, "date"));
+    }
+    aim_psy_result_free(r);
+
+    /* aim_psy_adf is BADF(T): the whole-sample statistic. */
+    double adf = 0.0;
+    struct aim_psy_options a;
+    aim_psy_options_init(&a);
+    aim_test(aim_psy_adf(pd, n, &a, &adf) == AIM_OK, "aim_psy_adf runs on the S&P series");
+    aim_test_rel(adf, -1.2532759317, 1e-10, "aim_psy_adf on the S&P series (README ADF)");
+    free(pd);
+    aim_csv_free(data);
+    aim_csv_free(ref);
+}
+
+static void expect_error(const double *y, size_t n, const struct aim_psy_options *o, enum aim_status want,
+                         const char *needle, const char *what)
+{
+    struct aim_psy_result *r = (struct aim_psy_result *)1;
+    aim_error_clear();
+    enum aim_status s = aim_psy_result_create(&r, y, n, o);
+    aim_test(s == want && r == NULL, "%s: status %d (want %d)", what, (int)s, (int)want);
+    aim_test_contains(aim_error_message(), needle, "%s: message", what);
+}
+
+static void test_errors(void)
+{
+    enum { N = 60 };
+    double y[N];
+    for (int i = 0; i < N; i++) {
+        y[i] = 2.385 + 0.37 * sin(1.7 * i) + 0.013 * i * i * 0.1;
+    }
+    struct aim_psy_options o;
+    aim_psy_options_init(&o);
+    struct aim_psy_result *r = NULL;
+    aim_test(aim_psy_result_create(&r, y, N, &o) == AIM_OK, "a smooth awkward series of 60 works");
+    aim_psy_result_free(r);
+
+    double bad[N];
+    memcpy(bad, y, sizeof bad);
+    bad[17] = NAN;
+    expect_error(bad, N, &o, AIM_ERR_NUMERIC, "value 18 of the series is NaN", "NaN value");
+    bad[17] = -INFINITY;
+    expect_error(bad, N, &o, AIM_ERR_NUMERIC, "value 18 of the series is infinite", "-inf value");
+    for (int i = 0; i < N; i++) {
+        bad[i] = 2.385;
+    }
+    expect_error(bad, N, &o, AIM_ERR_NUMERIC, "constant", "constant series");
+    expect_error(y, 5, &o, AIM_ERR_USAGE, "too short", "5 values");
+    struct aim_psy_options w = o;
+    w.window_min = 61;
+    expect_error(y, N, &w, AIM_ERR_USAGE, "shorter than the minimum window", "window longer than the series");
+    w.window_min = 3;
+    w.lag = 2;
+    expect_error(y, N, &w, AIM_ERR_USAGE, "degree of freedom", "window 3 rows with lag 2");
+    w.lag = -1;
+    expect_error(y, N, &w, AIM_ERR_USAGE, "lag -1", "negative lag");
+    w.lag = AIM_PSY_MAX_LAG + 1;
+    expect_error(y, N, &w, AIM_ERR_USAGE, "outside", "lag above the maximum");
+    w = o;
+    w.ic = (enum aim_psy_ic)7;
+    expect_error(y, N, &w, AIM_ERR_USAGE, "criterion", "unknown IC");
+    w = o;
+    w.convention = (enum aim_psy_convention)5;
+    expect_error(y, N, &w, AIM_ERR_USAGE, "convention", "unknown convention");
+
+    /* A stretch that stays flat for longer than the minimum window makes those windows singular. */
+    memcpy(bad, y, sizeof bad);
+    for (int i = 20; i < 45; i++) {
+        bad[i] = 3.1;
+    }
+    expect_error(bad, N, &o, AIM_ERR_NUMERIC, "singular", "flat stretch longer than the window");
+    /* y_t = 1.05 y_{t-1} fits exactly: t-statistics would be infinite. */
+    bad[0] = 2.385;
+    for (int i = 1; i < N; i++) {
+        bad[i] = bad[i - 1] * 1.05;
+    }
+    expect_error(bad, N, &o, AIM_ERR_NUMERIC, "fits exactly", "deterministic exponential growth");
+    o.ic = AIM_PSY_IC_AIC;
+    o.lag = 2;
+    expect_error(bad, N, &o, AIM_ERR_NUMERIC, "fits exactly", "deterministic growth with AIC");
+}
+
+/* AIC runs the same machinery; check it against a direct per-lag refit on one window. */
+static void test_aic_window(void)
+{
+    enum { N = 80 };
+    double y[N];
+    double v = 0.0;
+    for (int i = 0; i < N; i++) {
+        v += sin(0.91 * i * i) + 0.02 * i;
+        y[i] = 10.0 + v;
+    }
+    struct aim_psy_options o;
+    aim_psy_options_init(&o);
+    o.ic = AIM_PSY_IC_AIC;
+    o.lag = 3;
+    double got = 0.0;
+    aim_test(aim_psy_adf(y, N, &o, &got) == AIM_OK, "AIC max lag 3 ADF on 80 values runs");
+    /* Fixed-lag statistics with psymonitor's dof (t - K - 2) equal those of lag k with the
+     * rows k+1..T1; the AIC choice must be one of them, scaled by the dof ratio. */
+    int found = 0;
+    for (int k = 0; k <= 3; k++) {
+        struct aim_psy_options f;
+        aim_psy_options_init(&f);
+        f.lag = k;
+        double s = 0.0;
+        aim_psy_adf(y, N, &f, &s);
+        double t1 = N - 1, dof_fixed = t1 - 2 * k - 2, dof_ic = t1 - 3 - 3 - 2;
+        double scaled = s * sqrt(dof_ic / dof_fixed);
+        if (fabs(scaled - got) <= 1e-12 * fabs(got)) {
+            found = 1;
+        }
+    }
+    aim_test(found, "AIC statistic %.12f is a fixed-lag statistic rescaled to psymonitor's dof", got);
+}
+
+int main(void)
+{
+    struct worst w = {0, 0, 0, 0};
+    test_sim_data(&w);
+    test_snp(&w);
+    test_errors();
+    test_aic_window();
+    printf(
+        "max relative errors: sim_data stats %.3g, sim_data sequences %.3g, S&P lag 0 %.3g, S&P BIC %.3g\n",
+        w.sim_stats, w.sim_seq, w.snp_lag0, w.snp_bic);
+    return aim_test_summary();
+}
