@@ -2,3 +2,4 @@
 aim_test(NAME test_csv SOURCES tests/test_csv.c MODULES sim/error analysis/csv)
 aim_test(NAME test_concentration SOURCES tests/test_concentration.c
          MODULES sim/error analysis/csv analysis/concentration)
+aim_test(NAME test_drawdown SOURCES tests/test_drawdown.c MODULES sim/error analysis/drawdown)
