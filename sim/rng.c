@@ -142,7 +142,7 @@ void aim_rng_stream(struct aim_pcg64 *rng, uint64_t seed, uint64_t point, uint64
 double aim_rng_uniform(struct aim_pcg64 *rng)
 {
     /* The top 53 bits scaled by 2^-53: every multiple of 2^-53 in [0, 1) equally likely. */
-    return (double)(aim_pcg64_next(rng) >> 11u) * 0x1.0p-53;
+    return (double)(int64_t)(aim_pcg64_next(rng) >> 11u) * 0x1.0p-53; /* < 2^53: signed conversion is exact */
 }
 
 uint64_t aim_rng_bounded(struct aim_pcg64 *rng, uint64_t bound)
@@ -249,8 +249,8 @@ double aim_rng_normal(struct aim_pcg64 *rng)
     for (;;) {
         uint64_t u = aim_pcg64_next(rng);
         unsigned i = (unsigned)(u & 0xffu);
-        uint64_t m = u >> 12u; /* bits 12..63 */
-        double x = (double)m * zig.w[i];
+        uint64_t m = u >> 12u;                    /* bits 12..63 */
+        double x = (double)(int64_t)m * zig.w[i]; /* m < 2^52: a signed conversion is exact and cheaper */
         double sign = (u & 0x100u) ? -1.0 : 1.0;
         if (m < zig.k[i])
             return sign * x;
