@@ -20,14 +20,16 @@ endif()
 
 # The same check compiled with contraction forced on must report it (skipped without FMA). Only
 # the check's object gets -mfma, so the test program itself runs on any x86-64 to decide to skip.
-add_library(fpcheck_fused OBJECT sim/fpcheck.c)
-target_include_directories(fpcheck_fused PRIVATE ${CMAKE_SOURCE_DIR})
-target_compile_options(fpcheck_fused PRIVATE ${AIM_C_FLAGS} -ffp-contract=fast -mfma)
-add_executable(test_fpcheck tests/test_fpcheck.c $<TARGET_OBJECTS:fpcheck_fused> ${AIM_TEST_HELPERS})
-target_include_directories(test_fpcheck PRIVATE ${CMAKE_SOURCE_DIR})
-target_compile_options(test_fpcheck PRIVATE ${AIM_C_FLAGS})
-add_test(NAME test_fpcheck COMMAND test_fpcheck)
-set_tests_properties(test_fpcheck PROPERTIES SKIP_RETURN_CODE 77)
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
+  add_library(fpcheck_fused OBJECT sim/fpcheck.c)
+  target_include_directories(fpcheck_fused PRIVATE ${CMAKE_SOURCE_DIR})
+  target_compile_options(fpcheck_fused PRIVATE ${AIM_C_FLAGS} -ffp-contract=fast -mfma)
+  add_executable(test_fpcheck tests/test_fpcheck.c $<TARGET_OBJECTS:fpcheck_fused> ${AIM_TEST_HELPERS})
+  target_include_directories(test_fpcheck PRIVATE ${CMAKE_SOURCE_DIR})
+  target_compile_options(test_fpcheck PRIVATE ${AIM_C_FLAGS})
+  add_test(NAME test_fpcheck COMMAND test_fpcheck)
+  set_tests_properties(test_fpcheck PROPERTIES SKIP_RETURN_CODE 77)
+endif()
 
 # The ziggurat's tables against Marsaglia and Tsang's published constants (includes sim/rng.c).
 aim_test(NAME test_rng_tables SOURCES tests/test_rng_tables.c)
