@@ -1,0 +1,66 @@
+/* The HDF5 trajectory store: one file per run, datasets with a leading point dimension, written
+ * one completed replica at a time so that a killed run keeps every replica it finished. */
+#ifndef AIM_STORE_H
+#define AIM_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/error.h"
+#include "sim/traj.h"
+
+struct aim_store; /* opaque: an open HDF5 file */
+
+/** @brief Shape and labels of a store: what every dataset's dimensions are. */
+struct aim_store_layout {
+    int n_points;                  /* sweep points (1 for a single run) */
+    int n_replicas;                /* replicas per point */
+    int n_times;                   /* steps + 1 */
+    int n_firms;                   /* vendors, clouds, labs */
+    const char *const *firm_names; /* n_firms names */
+    const int *firm_kinds;         /* n_firms values of enum aim_firm_kind */
+    const char *start_date;        /* calendar month of time 0, "YYYY-MM" */
+};
+
+/** @brief What made the file, written as root attributes. */
+struct aim_store_provenance {
+    const char *config_yaml; /* the fully resolved configuration (aim_config_emit) */
+    uint64_t seed;           /* root seed */
+};
+
+/** @brief Creates a new store at path (fails if it exists), with every dataset allocated and
+ * the provenance attributes written; replicas are then added by aim_store_write_replica. */
+enum aim_status aim_store_create(struct aim_store **st, const char *path,
+                                 const struct aim_store_layout *layout,
+                                 const struct aim_store_provenance *prov);
+/** @brief Reopens a partial store for writing, refusing one whose layout, config or seed differ. */
+enum aim_status aim_store_open_resume(struct aim_store **st, const char *path,
+                                      const struct aim_store_layout *layout,
+                                      const struct aim_store_provenance *prov);
+/** @brief Opens a store read-only (for aim_store_read_replica and aim_store_replica_done). */
+enum aim_status aim_store_open_read(struct aim_store **st, const char *path);
+/** @brief Writes replica r of point p, flushes it to disk, then marks it done and flushes again. */
+enum aim_status aim_store_write_replica(struct aim_store *st, int point, int replica,
+                                        const struct aim_traj *tr);
+/** @brief Reads replica r of point p into tr (sized for the store's firms and times). */
+enum aim_status aim_store_read_replica(struct aim_store *st, int point, int replica, struct aim_traj *tr);
+/** @brief 1 if replica r of point p is complete in the file, 0 if not (out of range: 0). */
+int aim_store_replica_done(const struct aim_store *st, int point, int replica);
+/** @brief Number of complete replicas of point p. */
+int aim_store_done_count(const struct aim_store *st, int point);
+/** @brief The store's layout sizes (names and kinds are not filled). */
+void aim_store_shape(const struct aim_store *st, int *n_points, int *n_replicas, int *n_times, int *n_firms);
+/** @brief Orders the event log by (point, replica, seq), writes the end time, closes the file,
+ * fsyncs it and renames it to final_path (NULL: stay where it is). Frees st in every case. */
+enum aim_status aim_store_finish(struct aim_store *st, const char *final_path);
+/** @brief Closes the file without finishing it (after an error or interruption); frees st. */
+enum aim_status aim_store_close(struct aim_store *st);
+/** @brief Bytes of memory the HDF5 caches of an open store of this layout may hold. */
+size_t aim_store_cache_bytes(const struct aim_store_layout *layout);
+/** @brief Bytes one replica takes in the file before compression (for size estimates). */
+size_t aim_store_replica_raw_bytes(const struct aim_store_layout *layout);
+/** @brief A human-readable description of a store file: provenance attributes and every
+ * dataset's shape (malloc'd text). Fails with AIM_ERR_FORMAT for a non-aimsim or damaged file. */
+enum aim_status aim_store_describe(const char *path, char **text);
+
+#endif

@@ -1,0 +1,18 @@
+# HDF5 store, trajectory buffers, runner and command line.
+
+# The store uses HDF5's high-level dimension-scale API (H5DS, in libhdf5_hl) for the netCDF-4
+# dimensions; the top-level find_package(HDF5) asks only for the C library.
+find_package(HDF5 REQUIRED COMPONENTS C HL)
+if(TARGET aim_sim_store)
+  target_link_libraries(aim_sim_store PUBLIC ${HDF5_C_HL_LIBRARIES} ${HDF5_HL_LIBRARIES})
+endif()
+
+aim_test(NAME test_store SOURCES tests/test_store.c
+         MODULES sim/error sim/traj sim/store sim/version)
+set_tests_properties(test_store PROPERTIES FIXTURES_SETUP store_synthetic)
+
+# Independent readers (h5py, xarray + h5netcdf, netCDF-C) of the file test_store leaves behind.
+add_test(NAME test_store_xarray COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_store_xarray.py
+         store_synthetic.h5 WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
+set_tests_properties(test_store_xarray PROPERTIES FIXTURES_REQUIRED store_synthetic
+                     ENVIRONMENT "AIM_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
