@@ -56,5 +56,7 @@ enum aim_status aim_config_set(struct aim_config *cfg, const char *assignment);
 enum aim_status aim_config_validate(const struct aim_config *cfg);
 /** @brief Writes the fully resolved config as YAML that loads back to the identical config (malloc'd). */
 enum aim_status aim_config_emit(const struct aim_config *cfg, char **yaml);
+/** @brief Writes the Markdown reference of every key (docs/config.md) from the schema table (malloc'd). */
+enum aim_status aim_config_doc_markdown(char **md);
 
 #endif
