@@ -31,15 +31,25 @@ static void expect_number_error(const char *cell, const char *needle, const char
                       what);
 }
 
-static void test_reference_files(void)
+/* Reads a reference file as one check; NULL (and the caller stops) if it cannot. */
+static struct aim_csv *open_ref(const char *name, const char *what)
 {
     char path[4096];
+    struct aim_csv *c = NULL;
+    enum aim_status s = aim_csv_read(&c, aim_test_reference_path(path, sizeof path, name));
+    aim_test(s == AIM_OK, "%s (%s)", what, s == AIM_OK ? path : aim_error_message());
+    return c;
+}
+
+static void test_reference_files(void)
+{
     struct aim_csv *c;
     size_t col;
     double v;
 
-    aim_test(aim_csv_read(&c, aim_test_reference_path(path, sizeof path, "pysal_mexico.csv")) == AIM_OK,
-             "pysal_mexico.csv parses");
+    if (!(c = open_ref("pysal_mexico.csv", "pysal_mexico.csv parses"))) {
+        return;
+    }
     aim_test(aim_csv_rows(c) == 32 && aim_csv_cols(c) == 13, "mexico: 32 rows x 13 columns");
     aim_test(strcmp(aim_csv_cell(c, 2, 0), "Baja California Sur") == 0, "mexico: text cell with spaces");
     aim_test(aim_csv_column(c, "pcgdp1940", &col) == AIM_OK && col == 1, "mexico: column by name");
@@ -51,9 +61,9 @@ static void test_reference_files(void)
     aim_csv_free(c);
 
     /* 1563 data rows and no newline after the last one. */
-    aim_test(aim_csv_read(&c, aim_test_reference_path(path, sizeof path, "lppls_nasdaq_dotcom.csv")) ==
-                 AIM_OK,
-             "lppls_nasdaq_dotcom.csv parses");
+    if (!(c = open_ref("lppls_nasdaq_dotcom.csv", "lppls_nasdaq_dotcom.csv parses"))) {
+        return;
+    }
     aim_test(aim_csv_rows(c) == 1563, "nasdaq: 1563 rows without a final newline");
     aim_test(strcmp(aim_csv_cell(c, 1562, 0), "2000-03-10") == 0, "nasdaq: last date");
     aim_test(aim_csv_column(c, "Adj Close", &col) == AIM_OK, "nasdaq: column name with a space");
@@ -62,8 +72,9 @@ static void test_reference_files(void)
     aim_csv_free(c);
 
     /* CRLF line ends. */
-    aim_test(aim_csv_read(&c, aim_test_reference_path(path, sizeof path, "expected_lppls.csv")) == AIM_OK,
-             "expected_lppls.csv (CRLF) parses");
+    if (!(c = open_ref("expected_lppls.csv", "expected_lppls.csv (CRLF) parses"))) {
+        return;
+    }
     aim_test(aim_csv_rows(c) == 5, "expected_lppls: 5 rows");
     int no_cr = 1;
     for (size_t r = 0; r < aim_csv_rows(c); r++) {
@@ -76,9 +87,9 @@ static void test_reference_files(void)
     aim_csv_free(c);
 
     /* Quoted fields with commas, semicolons and doubled quotes. */
-    aim_test(aim_csv_read(&c, aim_test_reference_path(path, sizeof path, "concentration_examples.csv")) ==
-                 AIM_OK,
-             "concentration_examples.csv parses");
+    if (!(c = open_ref("concentration_examples.csv", "concentration_examples.csv parses"))) {
+        return;
+    }
     aim_test(aim_csv_rows(c) == 10 && aim_csv_cols(c) == 7, "concentration: 10 rows x 7 columns");
     aim_test(strcmp(aim_csv_cell(c, 0, 1), "30;30;20;20") == 0, "quoted cell unquoted");
     aim_test_contains(aim_csv_cell(c, 4, 6), "conc(x, type=\"Rosenbluth\")",
