@@ -1,0 +1,934 @@
+/* The investors and the equity market (MODEL.md 3.4).
+ *
+ * Storage: a structure of arrays, one array per field, allocated once by aim_investors_create.
+ * Per-(investor, asset) fields (holdings h, trend, desired holdings d) are stored investor-major,
+ * [i * n_assets + k], so that one investor's row is contiguous and the per-asset inner loop of
+ * the step walks memory with unit stride; compiling with -DAIM_INVESTORS_ASSET_MAJOR selects the
+ * asset-major alternative [k * N + i] (bench/engine compares both, docs/performance.md).
+ *
+ * Reproducibility: investors are processed in fixed blocks of investors.block_size; block b of
+ * replica (s, p, r) draws only from its own stream aim_rng_stream(s, p, r, b, AIM_RNG_INVESTORS),
+ * in investor order within the block. Every sum over investors is first taken per block into a
+ * per-block partial and the partials are then added in block order, so every result is bitwise
+ * independent of the number of threads and of the schedule.
+ *
+ * One month (aim_investors_step) is two sweeps over the investors with the price update between
+ * them, because the price needs the excess demand of every investor and the trades are paid at
+ * the new price:
+ *   sweep 1: strategy review, private value, wealth W_i, trend update, expected returns E_ik,
+ *            desired weights and holdings d_ik, partial excess demand Z_k and sentiment;
+ *   prices:  log P_k += lambda Z_k / N_k + sigma_p sqrt(dt) eps_k, sigma_k^2 EWMA;
+ *   sweep 2: holdings move part way to d_ik, paid at the new price, realised returns, fund flows. */
+#include "agents/investors.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/rng.h"
+
+#ifdef AIM_INVESTORS_ASSET_MAJOR
+/* Element (i, k) of an N x K field, and the distance between assets k and k + 1 of one investor. */
+#define IK(inv, i, k) ((size_t)(k) * (size_t)(inv)->n + (size_t)(i))
+#define KSTRIDE(inv) ((size_t)(inv)->n)
+#else
+#define IK(inv, i, k) ((size_t)(i) * (size_t)(inv)->n_assets + (size_t)(k))
+#define KSTRIDE(inv) ((size_t)1)
+#endif
+
+#define ALIGN 64u
+#define NSTRAT 3
+#define AIM_ZTAB_BITS 12
+#define AIM_ZTAB (1u << AIM_ZTAB_BITS)
+#define QUANTILE_SAMPLE 4096
+
+/* Sums of one block, written by the block only and added in block order afterwards. Padded to
+ * its own cache lines so that threads writing neighbouring blocks do not share a line. */
+struct block_sums {
+    double sent_num;      /* sum of W_i * mean_k E_ik (sentiment numerator) */
+    double sent_den;      /* sum of W_i */
+    double gain[NSTRAT];  /* sum over the strategy's investors of the month's wealth change from trading */
+    double base[NSTRAT];  /* sum over the strategy's investors of wealth at the start of the month */
+    double inflow;        /* positive fund flows */
+    double redemption;    /* negative fund flows, as a positive amount */
+    double cash;          /* investors' cash at the end of the month */
+    double pay;           /* cash paid by investors for the month's trades (negative: received) */
+    double count[NSTRAT]; /* investors per strategy (exact integers in a double) */
+    double pad[2];
+};
+
+/* Per-month terms common to all investors, computed once before each sweep. */
+struct step_terms {
+    const double *price; /* P_k before the trade (0 if inactive) */
+    const double *price_new;
+    const double *lab_unit_value;
+    double cum[NSTRAT]; /* cumulative logit probabilities of the strategies */
+    double inv_nactive; /* 1 / number of active assets (0 if none) */
+};
+
+struct aim_investors {
+    long n;        /* N investors */
+    int n_assets;  /* K listed assets */
+    int n_labs;    /* L labs whose units investors may hold */
+    long block;    /* investors per block */
+    long n_blocks; /* ceil(N / block) */
+    size_t kpad;   /* per-block stride of the per-asset partials (K rounded up to a cache line) */
+
+    /* Parameters (MODEL.md 3.4 names). */
+    double a_f, a_c, sigma_n, w_max, leverage_max, nu, p_review, beta, herding, return_memory;
+    double inflow_rate, inflow_chase, lambda, sigma_p, risk_memory, sigma_init, dt;
+    double frac_f, frac_c, gamma_median, gamma_sigma, memory_min, memory_max, reserve_min, reserve_max;
+    double pareto_alpha, cash_ratio;
+
+    /* Per investor. */
+    double *cash;      /* cash_i, $B */
+    double *priv;      /* private_i: value of lab units at the last known unit values, $B */
+    double *inv_gamma; /* 1 / gamma_i */
+    double *inv_m;     /* 1 / m_i, the chartist EMA weight */
+    double *reserve;   /* a_i */
+    double *ret12;     /* own 12-month return (decayed sum of monthly returns, mean lag 12) */
+    double *wealth;    /* W_i: at the start of the month inside a step, at its end between steps */
+    double *scratch;   /* end-of-month wealth, reordered by the quantile selection */
+    double *cand;      /* candidates of the bracketed quantile selection (4 regions of N / 4) */
+    uint8_t *strat[2]; /* s_i of the last month (snapshot, met by herders) and of this month */
+    int cur;           /* strat[cur] is the current strategy */
+
+    /* Per investor and asset (layout IK) and per investor and lab. */
+    double *h;      /* h_ik, bn shares */
+    double *trend;  /* chartist EMA of log-returns with memory m_i */
+    double *desire; /* d_ik of the month (between the two sweeps) */
+    double *units;  /* u_il, [i * L + l] */
+
+    /* Per asset. */
+    double *sigma2;   /* EWMA of squared log-returns */
+    double *last_ret; /* log-return of the last month (0 at reset and for inactive assets) */
+    double *mm_inv;   /* market maker's inventory, bn shares */
+    double *ef;       /* a_f log(F_k / P_k) of the month */
+    double *ivar;     /* 1 / sigma_k^2 (0 for inactive assets: zero weight) */
+    double *invp;     /* 1 / P_k (0 for inactive assets) */
+    double *mask;     /* 1 for active assets, 0 for inactive */
+    double *pold;     /* P_k at the start of the month (0 for inactive) */
+    double *pnew;     /* P_k after the month's price update (0 for inactive) */
+
+    /* Per block. */
+    struct aim_pcg64 *rng;
+    struct block_sums *sums;
+    double *zpart; /* [b * kpad + k] excess demand */
+    double *tpart; /* [b * kpad + k] shares bought by investors */
+
+    double *ztab;    /* noise traders' normal variates: AIM_ZTAB equiprobable levels (see ztab_fill) */
+    double log_keep; /* log(1 - p_review): review gaps are geometric */
+
+    double util[NSTRAT];     /* EWMA of each strategy's realised monthly return (switching logit) */
+    double mm_cash;          /* market maker's cash, $B */
+    struct aim_pcg64 market; /* price shocks eps_k */
+    uint64_t seed, point, replica;
+};
+
+static size_t round_up(size_t x, size_t a)
+{
+    return (x + a - 1u) / a * a;
+}
+
+/* Bytes of every array, in the order create allocates them; fields n_* follow the config. */
+static size_t bytes_of(long n, int K, int L, long n_blocks, size_t kpad)
+{
+    size_t un = (size_t)n;
+    size_t s = 0;
+    s += 9u * round_up(un * 8u, ALIGN);                  /* cash .. scratch, cand */
+    s += round_up(AIM_ZTAB * 8u + 8u, ALIGN);            /* ztab */
+    s += 2u * round_up(un, ALIGN);                       /* strat[2] */
+    s += 3u * round_up(un * (size_t)K * 8u + 8u, ALIGN); /* h, trend, desire */
+    s += round_up(un * (size_t)L * 8u + 8u, ALIGN);      /* units */
+    s += 9u * round_up((size_t)K * 8u + 8u, ALIGN);      /* per asset */
+    s += round_up((size_t)n_blocks * sizeof(struct aim_pcg64), ALIGN);
+    s += round_up((size_t)n_blocks * sizeof(struct block_sums), ALIGN);
+    s += 2u * round_up((size_t)n_blocks * kpad * 8u, ALIGN);
+    s += sizeof(struct aim_investors);
+    return s;
+}
+
+size_t aim_investors_bytes(const struct aim_config *cfg, int n_assets, int n_labs)
+{
+    long n = cfg->investors.count, b = cfg->investors.block_size;
+    if (n < 1 || b < 1 || n_assets < 0 || n_labs < 0)
+        return 0;
+    long nb = (n + b - 1) / b;
+    return bytes_of(n, n_assets, n_labs, nb, round_up((size_t)n_assets + 1u, 8u));
+}
+
+/* Noise traders' eps_ik (MODEL.md 3.4) are the most numerous draws of the market, so they are
+ * made cheap: eps takes one of AIM_ZTAB = 4096 equiprobable values, the normal quantiles at the
+ * midpoints (j + 1/2) / 4096, rescaled to unit variance; AIM_ZTAB_BITS = 12 bits of a pcg64 output
+ * pick one, so one output gives five variates. This is a discretised standard normal: mean 0
+ * (symmetric), variance 1, tails cut at +-3.5 standard deviations (tests/test_investors.c checks
+ * the moments). The quantiles are solved by Newton's method on Phi(x) = erfc(-x / sqrt 2) / 2. */
+static void ztab_fill(double *z)
+{
+    const unsigned half = AIM_ZTAB / 2u;
+    double ss = 0.0;
+    for (unsigned j = half; j < AIM_ZTAB; j++) {
+        const double p = ((double)j + 0.5) / (double)AIM_ZTAB;
+        double x = 0.0; /* Phi is concave on x > 0: Newton from 0 rises monotonically to the root */
+        for (int it = 0; it < 200; it++) {
+            double fx = 0.5 * erfc(-x * M_SQRT1_2) - p;
+            double step = fx / (exp(-0.5 * x * x) / sqrt(2.0 * M_PI));
+            x -= step;
+            if (fabs(step) <= 1e-15 * (1.0 + fabs(x)))
+                break;
+        }
+        z[j] = x;
+        z[AIM_ZTAB - 1u - j] = -x;
+        ss += 2.0 * x * x;
+    }
+    const double scale = 1.0 / sqrt(ss / (double)AIM_ZTAB);
+    for (unsigned j = 0; j < AIM_ZTAB; j++)
+        z[j] *= scale;
+}
+
+/* Investors skipped before the next strategy review: reviews are independent with probability
+ * p_review per investor and month, so the gaps are geometric; drawing the gap costs one uniform
+ * per review instead of one per investor. */
+static long review_gap(struct aim_pcg64 *rng, double p_review, double log_keep)
+{
+    if (!(p_review > 0.0))
+        return LONG_MAX / 4;
+    if (p_review >= 1.0)
+        return 0;
+    double g = floor(log1p(-aim_rng_uniform(rng)) / log_keep);
+    return g < 1e15 ? (long)g : LONG_MAX / 4;
+}
+
+static void *alloc_array(size_t bytes, int *failed)
+{
+    void *p = aligned_alloc(ALIGN, round_up(bytes + 8u, ALIGN));
+    if (!p)
+        *failed = 1;
+    else
+        memset(p, 0, round_up(bytes + 8u, ALIGN));
+    return p;
+}
+
+enum aim_status aim_investors_create(struct aim_investors **out, const struct aim_config *cfg, int n_assets,
+                                     int n_labs)
+{
+    *out = NULL;
+    const long n = cfg->investors.count, blk = cfg->investors.block_size;
+    if (n < 1 || blk < 1)
+        return aim_error_set(
+            AIM_ERR_USAGE,
+            "aim_investors_create: investors.count = %ld and investors.block_size = %ld must "
+            "both be at least 1",
+            n, blk);
+    if (n_assets < 0 || n_labs < 0)
+        return aim_error_set(AIM_ERR_USAGE,
+                             "aim_investors_create: n_assets = %d and n_labs = %d must not be negative",
+                             n_assets, n_labs);
+    struct aim_investors *inv = calloc(1, sizeof *inv);
+    if (!inv)
+        return aim_error_set(AIM_ERR_NOMEM, "aim_investors_create: out of memory for the investors object");
+    inv->n = n;
+    inv->n_assets = n_assets;
+    inv->n_labs = n_labs;
+    inv->block = blk;
+    inv->n_blocks = (n + blk - 1) / blk;
+    inv->kpad = round_up((size_t)n_assets + 1u, 8u);
+
+    const struct aim_config *c = cfg;
+    inv->a_f = c->investors.a_f;
+    inv->a_c = c->investors.a_c;
+    inv->sigma_n = c->investors.sigma_n;
+    inv->w_max = c->investors.w_max;
+    inv->leverage_max = c->investors.leverage_max_investor;
+    inv->nu = c->investors.nu;
+    inv->p_review = c->investors.p_review;
+    inv->beta = c->investors.beta;
+    inv->herding = c->investors.herding;
+    inv->return_memory = c->investors.return_memory;
+    inv->inflow_rate = c->investors.inflow_rate;
+    inv->inflow_chase = c->investors.inflow_chase;
+    inv->frac_f = c->investors.frac_fundamentalist;
+    inv->frac_c = c->investors.frac_chartist;
+    inv->gamma_median = c->investors.gamma_median;
+    inv->gamma_sigma = c->investors.gamma_sigma;
+    inv->memory_min = c->investors.memory_min;
+    inv->memory_max = c->investors.memory_max;
+    inv->reserve_min = c->investors.reserve_min;
+    inv->reserve_max = c->investors.reserve_max;
+    inv->pareto_alpha = c->investors.wealth_pareto_alpha;
+    inv->cash_ratio = c->investors.cash_ratio;
+    inv->lambda = c->market.lambda;
+    inv->sigma_p = c->market.sigma_p;
+    inv->risk_memory = c->market.risk_memory;
+    inv->sigma_init = c->market.sigma_init;
+    inv->dt = (double)c->run.dt_months;
+
+    const size_t un = (size_t)n, nk = un * (size_t)n_assets, K = (size_t)n_assets;
+    int failed = 0;
+    inv->cash = alloc_array(un * 8u, &failed);
+    inv->priv = alloc_array(un * 8u, &failed);
+    inv->inv_gamma = alloc_array(un * 8u, &failed);
+    inv->inv_m = alloc_array(un * 8u, &failed);
+    inv->reserve = alloc_array(un * 8u, &failed);
+    inv->ret12 = alloc_array(un * 8u, &failed);
+    inv->wealth = alloc_array(un * 8u, &failed);
+    inv->scratch = alloc_array(un * 8u, &failed);
+    inv->cand = alloc_array(un * 8u, &failed);
+    inv->ztab = alloc_array(AIM_ZTAB * 8u, &failed);
+    inv->strat[0] = alloc_array(un, &failed);
+    inv->strat[1] = alloc_array(un, &failed);
+    inv->h = alloc_array(nk * 8u, &failed);
+    inv->trend = alloc_array(nk * 8u, &failed);
+    inv->desire = alloc_array(nk * 8u, &failed);
+    inv->units = alloc_array(un * (size_t)n_labs * 8u, &failed);
+    inv->sigma2 = alloc_array(K * 8u, &failed);
+    inv->last_ret = alloc_array(K * 8u, &failed);
+    inv->mm_inv = alloc_array(K * 8u, &failed);
+    inv->ef = alloc_array(K * 8u, &failed);
+    inv->ivar = alloc_array(K * 8u, &failed);
+    inv->invp = alloc_array(K * 8u, &failed);
+    inv->mask = alloc_array(K * 8u, &failed);
+    inv->pold = alloc_array(K * 8u, &failed);
+    inv->pnew = alloc_array(K * 8u, &failed);
+    inv->rng = alloc_array((size_t)inv->n_blocks * sizeof(struct aim_pcg64), &failed);
+    inv->sums = alloc_array((size_t)inv->n_blocks * sizeof(struct block_sums), &failed);
+    inv->zpart = alloc_array((size_t)inv->n_blocks * inv->kpad * 8u, &failed);
+    inv->tpart = alloc_array((size_t)inv->n_blocks * inv->kpad * 8u, &failed);
+    if (failed) {
+        aim_investors_free(inv);
+        return aim_error_set(AIM_ERR_NOMEM,
+                             "aim_investors_create: out of memory for %ld investors x %d assets (%zu bytes); "
+                             "lower investors.count",
+                             n, n_assets,
+                             bytes_of(n, n_assets, n_labs, (n + blk - 1) / blk, round_up(K + 1u, 8u)));
+    }
+    ztab_fill(inv->ztab);
+    inv->log_keep = inv->p_review < 1.0 ? log1p(-inv->p_review) : -INFINITY;
+    *out = inv;
+    return AIM_OK;
+}
+
+void aim_investors_free(struct aim_investors *inv)
+{
+    if (!inv)
+        return;
+    double *arrays[] = {inv->cash,     inv->priv,   inv->inv_gamma, inv->inv_m, inv->reserve,
+                        inv->ret12,    inv->wealth, inv->scratch,   inv->cand,  inv->ztab,
+                        inv->h,        inv->trend,  inv->desire,    inv->units, inv->sigma2,
+                        inv->last_ret, inv->mm_inv, inv->ef,        inv->ivar,  inv->invp,
+                        inv->mask,     inv->pold,   inv->pnew,      inv->zpart, inv->tpart};
+    for (size_t j = 0; j < sizeof arrays / sizeof arrays[0]; j++)
+        free(arrays[j]);
+    free(inv->strat[0]);
+    free(inv->strat[1]);
+    free(inv->rng);
+    free(inv->sums);
+    free(inv);
+}
+
+static long block_end(const struct aim_investors *inv, long b)
+{
+    long hi = (b + 1) * inv->block;
+    return hi < inv->n ? hi : inv->n;
+}
+
+enum aim_status aim_investors_reset(struct aim_investors *inv, uint64_t seed, uint64_t point,
+                                    uint64_t replica, const struct aim_market_assets *m,
+                                    const double *lab_units)
+{
+    const int K = inv->n_assets, L = inv->n_labs;
+    if (m->n != K)
+        return aim_error_set(
+            AIM_ERR_USAGE,
+            "aim_investors_reset: the market has %d assets but the investors were created for %d", m->n, K);
+    if (L > 0 && !lab_units)
+        return aim_error_set(AIM_ERR_USAGE, "aim_investors_reset: lab_units is NULL with %d labs", L);
+    inv->seed = seed;
+    inv->point = point;
+    inv->replica = replica;
+    inv->cur = 0;
+    inv->mm_cash = 0.0;
+    for (int s = 0; s < NSTRAT; s++)
+        inv->util[s] = 0.0;
+    aim_rng_stream(&inv->market, seed, point, replica, 0, AIM_RNG_MARKET);
+
+    /* Market value of all listed equity: investors hold all of it at the start. */
+    double equity = 0.0;
+    for (int k = 0; k < K; k++) {
+        double p = m->active[k] ? m->price[k] : 0.0;
+        equity += p * m->shares[k];
+        inv->sigma2[k] = inv->sigma_init * inv->sigma_init;
+        inv->last_ret[k] = 0.0;
+        inv->mm_inv[k] = 0.0;
+    }
+
+    /* Draws of each block from its own stream: Pareto wealth weight x = U^(-1/alpha) (kept in
+     * scratch), strategy, gamma (lognormal around gamma_median), memory and reserve (uniform). */
+    const double gmu = log(inv->gamma_median);
+    double xsum = 0.0;
+    for (long b = 0; b < inv->n_blocks; b++) {
+        struct aim_pcg64 *rng = &inv->rng[b];
+        aim_rng_stream(rng, seed, point, replica, (uint64_t)b, AIM_RNG_INVESTORS);
+        double bsum = 0.0;
+        for (long i = b * inv->block; i < block_end(inv, b); i++) {
+            double u = aim_rng_uniform(rng);
+            double x = pow(1.0 - u, -1.0 / inv->pareto_alpha); /* 1 - u in (0, 1]: finite */
+            inv->scratch[i] = x;
+            bsum += x;
+            double us = aim_rng_uniform(rng);
+            uint8_t s = us < inv->frac_f ? AIM_FUNDAMENTALIST
+                                         : (us < inv->frac_f + inv->frac_c ? AIM_CHARTIST : AIM_NOISE);
+            inv->strat[0][i] = s;
+            inv->strat[1][i] = s;
+            inv->inv_gamma[i] = 1.0 / aim_rng_lognormal(rng, gmu, inv->gamma_sigma);
+            double mem = inv->memory_min + (inv->memory_max - inv->memory_min) * aim_rng_uniform(rng);
+            inv->inv_m[i] = 1.0 / mem;
+            inv->reserve[i] = inv->reserve_min + (inv->reserve_max - inv->reserve_min) * aim_rng_uniform(rng);
+        }
+        xsum += bsum;
+    }
+
+    /* Investor i holds the share phi_i = x_i / sum x of every stock, of the lab units and of the
+     * cash (cash_ratio times the equity economy-wide). */
+    const double cash_total = inv->cash_ratio * equity;
+    for (long i = 0; i < inv->n; i++) {
+        double phi = inv->scratch[i] / xsum;
+        for (int k = 0; k < K; k++) {
+            inv->h[IK(inv, i, k)] = phi * m->shares[k];
+            inv->trend[IK(inv, i, k)] = 0.0;
+            inv->desire[IK(inv, i, k)] = 0.0;
+        }
+        for (int l = 0; l < L; l++)
+            inv->units[(size_t)i * (size_t)L + (size_t)l] = phi * lab_units[l];
+        inv->cash[i] = phi * cash_total;
+        inv->priv[i] = 0.0; /* valued at the first step's lab_unit_value */
+        inv->ret12[i] = 0.0;
+        inv->wealth[i] = inv->cash[i] + phi * equity;
+    }
+    return AIM_OK;
+}
+
+/* Sweep 1 over block b: strategy review (MODEL.md 3.4 switching), wealth, expectations, desired
+ * holdings and the block's excess demand. */
+static void sweep_demand(struct aim_investors *inv, long b, const struct step_terms *c)
+{
+    const int K = inv->n_assets, L = inv->n_labs;
+    const size_t ks = KSTRIDE(inv);
+    struct aim_pcg64 *rng = &inv->rng[b];
+    struct block_sums *bs = &inv->sums[b];
+    double *z = inv->zpart + (size_t)b * inv->kpad;
+    const uint8_t *prev = inv->strat[inv->cur ^ 1];
+    uint8_t *strat = inv->strat[inv->cur];
+    const double *p = c->price, *lr = inv->last_ret, *ef = inv->ef, *ivar = inv->ivar, *invp = inv->invp;
+    const double *mask = inv->mask;
+    const double a_c = inv->a_c, sigma_n = inv->sigma_n, w_max = inv->w_max, lev = inv->leverage_max;
+    const double p_review = inv->p_review, herding = inv->herding;
+    const uint64_t n_other = inv->n > 1 ? (uint64_t)(inv->n - 1) : 1u;
+    double count[NSTRAT] = {0.0, 0.0, 0.0}, sent_num = 0.0, sent_den = 0.0;
+    for (int k = 0; k < K; k++)
+        z[k] = 0.0;
+
+    const double *ztab = inv->ztab;
+    uint64_t bits = 0u; /* unused bits of the last pcg64 output drawn for noise variates */
+    int nbits = 0;
+    const long lo = b * inv->block, hi = block_end(inv, b);
+    long next_review = lo + review_gap(rng, p_review, inv->log_keep);
+    for (long i = lo; i < hi; i++) {
+        /* Review: with probability herding copy the last-month strategy of a uniformly drawn other
+         * investor of the whole population (from the snapshot, so the order of blocks does not
+         * matter); otherwise choose by the logit on the strategies' realised returns. */
+        uint8_t s = prev[i];
+        if (i == next_review) {
+            next_review = i + 1 + review_gap(rng, p_review, inv->log_keep);
+            if (aim_rng_uniform(rng) < herding) {
+                uint64_t j = aim_rng_bounded(rng, n_other);
+                if (inv->n > 1 && j >= (uint64_t)i)
+                    j++;
+                s = prev[j];
+            } else {
+                double u = aim_rng_uniform(rng);
+                s = u < c->cum[0] ? AIM_FUNDAMENTALIST : (u < c->cum[1] ? AIM_CHARTIST : AIM_NOISE);
+            }
+        }
+        strat[i] = s;
+        count[s] += 1.0;
+
+        /* W_i = cash_i + sum_k h_ik P_k + private_i, private units valued at this month's values. */
+        double w = inv->cash[i];
+        if (L > 0) {
+            const double *u = inv->units + (size_t)i * (size_t)L;
+            double pv = 0.0;
+            for (int l = 0; l < L; l++)
+                pv += u[l] * c->lab_unit_value[l];
+            inv->priv[i] = pv;
+            w += pv;
+        }
+        double *hr = inv->h + IK(inv, i, 0), *tr = inv->trend + IK(inv, i, 0),
+               *dr = inv->desire + IK(inv, i, 0);
+        for (int k = 0; k < K; k++)
+            w += hr[k * ks] * p[k];
+        inv->wealth[i] = w;
+
+        /* Chartist trend: EMA of last month's log-return with weight 1/m_i, kept by everyone so that a
+         * switch to the chartist strategy starts from a meaningful trend. The expected log-return
+         * E_ik by strategy, then the raw weight E / (gamma sigma_k^2) clipped to [0, w_max]. */
+        const double im = inv->inv_m[i], ig = inv->inv_gamma[i];
+        double wsum = 0.0, esum = 0.0;
+        switch (s) {
+        case AIM_FUNDAMENTALIST:
+            for (int k = 0; k < K; k++) {
+                double t = tr[k * ks];
+                tr[k * ks] = t + im * (lr[k] - t);
+                double e = ef[k];
+                esum += e * mask[k];
+                double x = e * ig * ivar[k];
+                x = x < 0.0 ? 0.0 : (x > w_max ? w_max : x);
+                dr[k * ks] = x;
+                wsum += x;
+            }
+            break;
+        case AIM_CHARTIST:
+            for (int k = 0; k < K; k++) {
+                double t = tr[k * ks];
+                t = t + im * (lr[k] - t);
+                tr[k * ks] = t;
+                double e = a_c * t;
+                esum += e * mask[k];
+                double x = e * ig * ivar[k];
+                x = x < 0.0 ? 0.0 : (x > w_max ? w_max : x);
+                dr[k * ks] = x;
+                wsum += x;
+            }
+            break;
+        default:
+            for (int k = 0; k < K; k++) {
+                double t = tr[k * ks];
+                tr[k * ks] = t + im * (lr[k] - t);
+                if (nbits < AIM_ZTAB_BITS) {
+                    bits = aim_pcg64_next(rng);
+                    nbits = 64;
+                }
+                double e = sigma_n * ztab[bits & (AIM_ZTAB - 1u)];
+                bits >>= AIM_ZTAB_BITS;
+                nbits -= AIM_ZTAB_BITS;
+                esum += e * mask[k];
+                double x = e * ig * ivar[k];
+                x = x < 0.0 ? 0.0 : (x > w_max ? w_max : x);
+                dr[k * ks] = x;
+                wsum += x;
+            }
+            break;
+        }
+        /* Scale the weights so that they sum to at most leverage_max_investor; desired holdings
+         * d_ik = w_ik W_i / P_k (wealth floored at 0: an insolvent investor wants nothing). */
+        const double wpos = w > 0.0 ? w : 0.0;
+        const double f = (wsum > lev ? lev / wsum : 1.0) * wpos;
+        for (int k = 0; k < K; k++) {
+            double d = dr[k * ks] * f * invp[k];
+            dr[k * ks] = d;
+            z[k] += d - hr[k * ks];
+        }
+        sent_num += wpos * esum * c->inv_nactive;
+        sent_den += wpos;
+    }
+    for (int s = 0; s < NSTRAT; s++)
+        bs->count[s] = count[s];
+    bs->sent_num = sent_num;
+    bs->sent_den = sent_den;
+}
+
+/* Sweep 2 over block b: holdings move part way to the desired ones, paid at the new price (the
+ * market maker takes the other side), realised returns, own-return tracking and fund flows. */
+static void sweep_trade(struct aim_investors *inv, long b, const struct step_terms *c)
+{
+    const int K = inv->n_assets;
+    const size_t ks = KSTRIDE(inv);
+    struct block_sums *bs = &inv->sums[b];
+    double *tp = inv->tpart + (size_t)b * inv->kpad;
+    const uint8_t *strat = inv->strat[inv->cur];
+    const double *pn = c->price_new, *mask = inv->mask;
+    const double nu = inv->nu, rate = inv->inflow_rate, chase = inv->inflow_chase;
+    const double keep12 = 1.0 - 1.0 / 12.0;
+    double gain[NSTRAT] = {0.0, 0.0, 0.0}, base[NSTRAT] = {0.0, 0.0, 0.0};
+    double inflow = 0.0, redemption = 0.0, cash_sum = 0.0, pay_sum = 0.0;
+    for (int k = 0; k < K; k++)
+        tp[k] = 0.0;
+
+    for (long i = b * inv->block; i < block_end(inv, b); i++) {
+        double *hr = inv->h + IK(inv, i, 0);
+        const double *dr = inv->desire + IK(inv, i, 0);
+        double pay = 0.0, value = 0.0;
+        for (int k = 0; k < K; k++) {
+            double h = hr[k * ks];
+            double dh = nu * (dr[k * ks] - h) * mask[k];
+            h += dh;
+            hr[k * ks] = h;
+            tp[k] += dh;
+            pay += dh * pn[k];
+            value += h * pn[k];
+        }
+        double cash = inv->cash[i] - pay;
+        const double w0 = inv->wealth[i];
+        const double w1 = cash + value + inv->priv[i];
+        const int s = strat[i];
+        gain[s] += w1 - w0;
+        base[s] += w0;
+        /* Own 12-month return: decayed sum of monthly returns with mean lag 12 months (equal to
+         * the 12-month return when monthly returns are small and steady). */
+        const double r = w0 > 0.0 ? (w1 - w0) / w0 : 0.0;
+        const double r12 = inv->ret12[i] * keep12 + r;
+        inv->ret12[i] = r12;
+        /* Fund flow (inflow_rate + inflow_chase * own 12-month return) * W_i; a redemption is
+         * limited to the investor's cash. */
+        double flow = (rate + chase * r12) * (w1 > 0.0 ? w1 : 0.0);
+        const double floor = cash > 0.0 ? -cash : 0.0;
+        flow = flow < floor ? floor : flow;
+        inflow += flow > 0.0 ? flow : 0.0;
+        redemption += flow < 0.0 ? -flow : 0.0;
+        cash += flow;
+        inv->cash[i] = cash;
+        cash_sum += cash;
+        pay_sum += pay;
+        const double wend = w1 + flow;
+        inv->wealth[i] = wend;
+        inv->scratch[i] = wend;
+    }
+    for (int s = 0; s < NSTRAT; s++) {
+        bs->gain[s] = gain[s];
+        bs->base[s] = base[s];
+    }
+    bs->inflow = inflow;
+    bs->redemption = redemption;
+    bs->cash = cash_sum;
+    bs->pay = pay_sum;
+}
+
+/* Leaves in a[k] the element of rank k of a[lo..hi] (0-based, inclusive bounds), with nothing
+ * larger before it and nothing smaller after it (Hoare's FIND with a median-of-three pivot). */
+static void select_rank(double *a, ptrdiff_t lo, ptrdiff_t hi, ptrdiff_t k)
+{
+    while (hi > lo) {
+        ptrdiff_t mid = lo + (hi - lo) / 2;
+        double x;
+        if (a[mid] < a[lo]) {
+            x = a[mid], a[mid] = a[lo], a[lo] = x;
+        }
+        if (a[hi] < a[lo]) {
+            x = a[hi], a[hi] = a[lo], a[lo] = x;
+        }
+        if (a[hi] < a[mid]) {
+            x = a[hi], a[hi] = a[mid], a[mid] = x;
+        }
+        const double pivot = a[mid];
+        ptrdiff_t i = lo, j = hi;
+        while (i <= j) {
+            while (a[i] < pivot)
+                i++;
+            while (a[j] > pivot)
+                j--;
+            if (i <= j) {
+                x = a[i], a[i] = a[j], a[j] = x;
+                i++;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return;
+    }
+}
+
+/* The value x_(r) + g (x_(r + 1) - x_(r)) from the order statistics of a[0..n-1] (reorders a). */
+static double order_stat_interp(double *a, ptrdiff_t n, ptrdiff_t r, double g)
+{
+    select_rank(a, 0, n - 1, r);
+    double x = a[r], y = x;
+    if (g > 0.0 && r + 1 < n) {
+        y = a[r + 1];
+        for (ptrdiff_t i = r + 2; i < n; i++)
+            y = a[i] < y ? a[i] : y;
+    }
+    return x + g * (y - x);
+}
+
+/* Quantiles of the end-of-month wealth (inv->scratch, reordered) for the probabilities p[0..3],
+ * by the R type 7 (Hyndman and Fan 1996) definition: with h = (n - 1) p, r = floor h and g = h - r,
+ * Q(p) = x_(r) + g (x_(r + 1) - x_(r)) over the 0-based order statistics x_(j). Exact, in O(N):
+ * a systematic sample of about QUANTILE_SAMPLE values brackets each wanted rank; one pass counts the
+ * values below each bracket and copies those inside it to inv->cand; the order statistics are then
+ * selected among the candidates. A bracket that misses its rank (or overflows) falls back to
+ * selection on the whole array, so the result is always the exact order statistic. */
+static void wealth_quantiles(struct aim_investors *inv, const double *p, double *q)
+{
+    enum { NQ = 4 };
+    const ptrdiff_t n = (ptrdiff_t)inv->n;
+    double *a = inv->scratch;
+    ptrdiff_t r[NQ];
+    double g[NQ];
+    for (int j = 0; j < NQ; j++) {
+        double hh = (double)(n - 1) * p[j];
+        r[j] = (ptrdiff_t)floor(hh);
+        g[j] = hh - (double)r[j];
+    }
+    if (n < 4 * QUANTILE_SAMPLE) {
+        for (int j = 0; j < NQ; j++)
+            q[j] = order_stat_interp(a, n, r[j], g[j]);
+        return;
+    }
+    /* Sample every stride-th value into the tail of cand (cand holds n >= 4 ns values). */
+    const ptrdiff_t stride = n / QUANTILE_SAMPLE, ns = n / stride;
+    double *smp = inv->cand + (n - ns);
+    for (ptrdiff_t i = 0; i < ns; i++)
+        smp[i] = a[i * stride];
+    double lo[NQ], hi[NQ];
+    for (int j = 0; j < NQ; j++) {
+        /* +-4 binomial standard deviations of the sample rank, plus a margin. */
+        double rs = p[j] * (double)(ns - 1), d = 4.0 * sqrt((double)ns * p[j] * (1.0 - p[j])) + 4.0;
+        ptrdiff_t rl = (ptrdiff_t)floor(rs - d), rh = (ptrdiff_t)ceil(rs + d) + 1;
+        if (rl < 0) {
+            lo[j] = -INFINITY;
+        } else {
+            select_rank(smp, 0, ns - 1, rl);
+            lo[j] = smp[rl];
+        }
+        if (rh >= ns) {
+            hi[j] = INFINITY;
+        } else {
+            select_rank(smp, 0, ns - 1, rh);
+            hi[j] = smp[rh];
+        }
+    }
+    /* One pass: count below each bracket, copy the values inside it (region j of cand). */
+    const ptrdiff_t cap = n / NQ;
+    ptrdiff_t below[NQ] = {0, 0, 0, 0}, nc[NQ] = {0, 0, 0, 0};
+    int overflow = 0;
+    for (ptrdiff_t i = 0; i < n; i++) {
+        const double x = a[i];
+        for (int j = 0; j < NQ; j++) {
+            if (x < lo[j]) {
+                below[j]++;
+            } else if (x <= hi[j]) {
+                if (nc[j] < cap)
+                    inv->cand[j * cap + nc[j]] = x;
+                else
+                    overflow = 1;
+                nc[j]++;
+            }
+        }
+    }
+    for (int j = 0; j < NQ; j++) {
+        ptrdiff_t need = g[j] > 0.0 && r[j] + 1 < n ? r[j] + 1 : r[j];
+        if (!overflow && below[j] <= r[j] && need < below[j] + nc[j])
+            q[j] = order_stat_interp(inv->cand + j * cap, nc[j], r[j] - below[j], g[j]);
+        else
+            q[j] = order_stat_interp(a, n, r[j], g[j]);
+    }
+}
+
+enum aim_status aim_investors_step(struct aim_investors *inv, struct aim_market_assets *m,
+                                   const double *lab_unit_value, int t, int nthreads,
+                                   struct aim_investors_report *out)
+{
+    const int K = inv->n_assets;
+    if (m->n != K)
+        return aim_error_set(AIM_ERR_USAGE,
+                             "aim_investors_step (month %d): the market has %d assets but the investors were "
+                             "created for %d",
+                             t, m->n, K);
+    if (inv->n_labs > 0 && !lab_unit_value)
+        return aim_error_set(AIM_ERR_USAGE,
+                             "aim_investors_step (month %d): lab_unit_value is NULL with %d labs", t,
+                             inv->n_labs);
+    if (nthreads < 1)
+        nthreads = 1;
+    inv->cur ^= 1; /* strat[cur ^ 1] is now last month's snapshot */
+
+    /* Logit over the strategies' realised returns, intensity beta (max subtracted for range). */
+    struct step_terms c;
+    double umax = inv->util[0];
+    for (int s = 1; s < NSTRAT; s++)
+        umax = inv->util[s] > umax ? inv->util[s] : umax;
+    double ew[NSTRAT], etot = 0.0;
+    for (int s = 0; s < NSTRAT; s++) {
+        ew[s] = exp(inv->beta * (inv->util[s] - umax));
+        etot += ew[s];
+    }
+    c.cum[0] = ew[0] / etot;
+    c.cum[1] = (ew[0] + ew[1]) / etot;
+    c.cum[2] = 1.0;
+
+    /* Per-asset terms: fundamentalists' a_f log(F_k / P_k) with F_k per share = F / N_k, the
+     * risk term 1 / sigma_k^2, and 1 / P_k. Inactive assets have price 0 and zero weight. */
+    int nactive = 0;
+    for (int k = 0; k < K; k++) {
+        int act = m->active[k] && m->price[k] > 0.0 && m->shares[k] > 0.0;
+        if (!m->active[k])
+            m->price[k] = 0.0;
+        inv->mask[k] = act ? 1.0 : 0.0;
+        inv->pold[k] = act ? m->price[k] : 0.0;
+        inv->invp[k] = act ? 1.0 / m->price[k] : 0.0;
+        inv->ivar[k] = act ? 1.0 / inv->sigma2[k] : 0.0;
+        double fps = act ? m->fundamental[k] / m->shares[k] : 0.0;
+        inv->ef[k] = act && fps > 0.0 ? inv->a_f * log(fps / m->price[k]) : (act ? -1.0 : 0.0);
+        if (!act)
+            inv->last_ret[k] = 0.0;
+        nactive += act;
+    }
+    c.price = inv->pold;
+    c.price_new = inv->pnew;
+    c.lab_unit_value = lab_unit_value;
+    c.inv_nactive = nactive > 0 ? 1.0 / (double)nactive : 0.0;
+
+    const long nb = inv->n_blocks;
+#pragma omp parallel for num_threads(nthreads) schedule(dynamic, 1)
+    for (long b = 0; b < nb; b++)
+        sweep_demand(inv, b, &c);
+
+    /* Price: log P_k += lambda Z_k / N_k + sigma_p sqrt(dt) eps_k; one shock per asset, drawn
+     * for every asset so that the stream does not depend on which firms have defaulted. */
+    const double sq = sqrt(inv->dt), mem = 1.0 / inv->risk_memory;
+    for (int k = 0; k < K; k++) {
+        double zk = 0.0;
+        for (long b = 0; b < nb; b++)
+            zk += inv->zpart[(size_t)b * inv->kpad + (size_t)k];
+        double eps = aim_rng_normal(&inv->market);
+        if (inv->mask[k] == 0.0) {
+            inv->pnew[k] = 0.0;
+            continue;
+        }
+        double r = inv->lambda * zk / m->shares[k] + inv->sigma_p * sq * eps;
+        double pnew = exp(log(m->price[k]) + r);
+        if (!isfinite(pnew) || !isfinite(r))
+            return aim_error_set(
+                AIM_ERR_NUMERIC,
+                "aim_investors_step (month %d): price of asset %d is not finite (log-return %g "
+                "from excess demand %g bn shares); lower market.lambda",
+                t, k, r, zk);
+        inv->pnew[k] = pnew;
+        m->price[k] = pnew;
+        inv->last_ret[k] = r;
+        inv->sigma2[k] = inv->sigma2[k] + mem * (r * r - inv->sigma2[k]);
+    }
+
+#pragma omp parallel for num_threads(nthreads) schedule(dynamic, 1)
+    for (long b = 0; b < nb; b++)
+        sweep_trade(inv, b, &c);
+
+    /* Reductions in block order. */
+    double sent_num = 0.0, sent_den = 0.0, inflow = 0.0, redemption = 0.0, cash = 0.0, pay = 0.0;
+    double count[NSTRAT] = {0.0, 0.0, 0.0}, gain[NSTRAT] = {0.0, 0.0, 0.0}, base[NSTRAT] = {0.0, 0.0, 0.0};
+    for (long b = 0; b < nb; b++) {
+        const struct block_sums *bs = &inv->sums[b];
+        sent_num += bs->sent_num;
+        sent_den += bs->sent_den;
+        inflow += bs->inflow;
+        redemption += bs->redemption;
+        cash += bs->cash;
+        pay += bs->pay;
+        for (int s = 0; s < NSTRAT; s++) {
+            count[s] += bs->count[s];
+            gain[s] += bs->gain[s];
+            base[s] += bs->base[s];
+        }
+    }
+    double mm_value = 0.0;
+    for (int k = 0; k < K; k++) {
+        double bought = 0.0;
+        for (long b = 0; b < nb; b++)
+            bought += inv->tpart[(size_t)b * inv->kpad + (size_t)k];
+        inv->mm_inv[k] -= bought;
+        mm_value += inv->mm_inv[k] * inv->pnew[k];
+    }
+    inv->mm_cash += pay;
+
+    /* Each strategy's realised monthly return (wealth-weighted over its investors), smoothed
+     * with memory return_memory: the utility of the switching logit. */
+    const double rmem = 1.0 / inv->return_memory;
+    for (int s = 0; s < NSTRAT; s++) {
+        double r = base[s] > 0.0 ? gain[s] / base[s] : 0.0;
+        inv->util[s] += rmem * (r - inv->util[s]);
+    }
+
+    if (out) {
+        const double probs[4] = {0.10, 0.50, 0.90, 0.99};
+        wealth_quantiles(inv, probs, out->wealth_q);
+        out->sentiment = sent_den > 0.0 ? sent_num / sent_den : 0.0;
+        for (int s = 0; s < NSTRAT; s++)
+            out->frac[s] = count[s] / (double)inv->n;
+        out->mm_inventory = mm_value;
+        out->inflow = inflow;
+        out->redemption = redemption;
+        out->cash = cash + inv->mm_cash;
+    }
+    return AIM_OK;
+}
+
+double aim_investors_private_round(struct aim_investors *inv, int lab, double sought, double units_per_dollar)
+{
+    if (lab < 0 || lab >= inv->n_labs || !(sought > 0.0))
+        return 0.0;
+    /* Offer of investor i: its reserve a_i W_i less what it already holds privately, within its cash. */
+    const size_t L = (size_t)inv->n_labs;
+    double offers = 0.0;
+    for (long b = 0; b < inv->n_blocks; b++) {
+        double bsum = 0.0;
+        for (long i = b * inv->block; i < block_end(inv, b); i++) {
+            double o = inv->reserve[i] * inv->wealth[i] - inv->priv[i];
+            double cash = inv->cash[i] > 0.0 ? inv->cash[i] : 0.0;
+            o = o < 0.0 ? 0.0 : (o > cash ? cash : o);
+            bsum += o;
+        }
+        offers += bsum;
+    }
+    if (!(offers > 0.0))
+        return 0.0;
+    /* Pro rata: every offer is filled in the proportion min(sought, offers) / offers. */
+    const double fill = sought < offers ? sought / offers : 1.0;
+    double raised = 0.0;
+    for (long b = 0; b < inv->n_blocks; b++) {
+        double bsum = 0.0;
+        for (long i = b * inv->block; i < block_end(inv, b); i++) {
+            double o = inv->reserve[i] * inv->wealth[i] - inv->priv[i];
+            double cash = inv->cash[i] > 0.0 ? inv->cash[i] : 0.0;
+            o = o < 0.0 ? 0.0 : (o > cash ? cash : o);
+            double paid = o * fill;
+            inv->cash[i] -= paid;
+            inv->priv[i] += paid;
+            inv->units[(size_t)i * L + (size_t)lab] += paid * units_per_dollar;
+            bsum += paid;
+        }
+        raised += bsum;
+    }
+    return raised;
+}
+
+double aim_investors_absorb_issue(struct aim_investors *inv, const struct aim_market_assets *m, int k,
+                                  double shares)
+{
+    if (k < 0 || k >= inv->n_assets || !m->active[k] || !(shares > 0.0) || !(m->price[k] > 0.0))
+        return 0.0;
+    /* The market maker buys the new shares at the market price; investors buy them from it
+     * through their ordinary orders in later months (MODEL.md 5, step 1). */
+    const double proceeds = shares * m->price[k];
+    inv->mm_inv[k] += shares;
+    inv->mm_cash -= proceeds;
+    return proceeds;
+}
+
+double aim_investors_lab_units(const struct aim_investors *inv, int lab)
+{
+    if (lab < 0 || lab >= inv->n_labs)
+        return 0.0;
+    double total = 0.0;
+    for (long b = 0; b < inv->n_blocks; b++) {
+        double bsum = 0.0;
+        for (long i = b * inv->block; i < block_end(inv, b); i++)
+            bsum += inv->units[(size_t)i * (size_t)inv->n_labs + (size_t)lab];
+        total += bsum;
+    }
+    return total;
+}
