@@ -95,7 +95,7 @@ enum aim_status aim_psy_check_series(const double *y, size_t n, const struct aim
 }
 
 /* Adds z z' to the upper triangle of the p×p matrix m (row-major, leading dimension PSY_DIM). */
-static void psy_add_row(double *m, const double *z, int p)
+static inline __attribute__((always_inline)) void psy_add_row(double *m, const double *z, int p)
 {
     for (int i = 0; i < p; i++) {
         double zi = z[i];
@@ -109,7 +109,8 @@ static void psy_add_row(double *m, const double *z, int p)
 /* Regressors of row t (0-based index of Δy_t in dy, t >= 1) for K lags, levels shifted by c.
  * Lags reaching before the sample are set to 0: they only occur in columns that the lag-k
  * fits using this row never read. */
-static void psy_row(double *z, const double *y, const double *dy, size_t t, int big_k, double c)
+static inline __attribute__((always_inline)) void psy_row(double *z, const double *y, const double *dy,
+                                                          size_t t, int big_k, double c)
 {
     z[0] = 1.0;
     for (int j = 1; j <= big_k; j++) {
@@ -121,8 +122,8 @@ static void psy_row(double *z, const double *y, const double *dy, size_t t, int 
 
 /* Eliminates every regressor but y_{t-1} from the cross products of columns cols[0..p-1] of m
  * (the last two being y_{t-1} and Δy_t) and returns b/se(b) with s² = RSS/dof. */
-static enum aim_status psy_tstat(const double *m, const int *cols, int p, double dof, double *rss,
-                                 double *tstat)
+static inline __attribute__((always_inline)) enum aim_status
+psy_tstat(const double *m, const int *cols, int p, double dof, double *rss, double *tstat)
 {
     double a[PSY_DIM * PSY_DIM];
     for (int i = 0; i < p; i++) {
@@ -136,8 +137,9 @@ static enum aim_status psy_tstat(const double *m, const int *cols, int p, double
         if (!(piv > PSY_SINGULAR * m[cols[j] * PSY_DIM + cols[j]])) {
             return AIM_ERR_NUMERIC;
         }
+        double inv = 1.0 / piv;
         for (int i = j + 1; i < p; i++) {
-            double f = a[j * PSY_DIM + i] / piv;
+            double f = a[j * PSY_DIM + i] * inv;
             for (int l = i; l < p; l++) {
                 a[i * PSY_DIM + l] -= f * a[j * PSY_DIM + l];
             }
@@ -149,12 +151,12 @@ static enum aim_status psy_tstat(const double *m, const int *cols, int p, double
     if (!(sxx > PSY_SINGULAR * m[cols[q] * PSY_DIM + cols[q]])) {
         return AIM_ERR_NUMERIC;
     }
-    double r = sdd - sxd * sxd / sxx;
-    if (!(r > PSY_PERFECT * sdd)) {
+    double ar = sxx * sdd - sxd * sxd; /* sxx * RSS */
+    if (!(ar > PSY_PERFECT * sxx * sdd)) {
         return AIM_ERR_NUMERIC;
     }
-    *rss = r;
-    *tstat = sxd / sqrt(sxx * r / dof);
+    *rss = ar / sxx;
+    *tstat = sxd * sqrt(dof / ar);
     return AIM_OK;
 }
 
@@ -185,14 +187,17 @@ static enum aim_status psy_end_lag0(const double *y, const double *dy, size_t r2
     }
     double best = -HUGE_VAL, stat = 0.0;
     for (;;) {
-        double a = sxx - sx * sx / n;
-        double b = sxd - sx * sd / n;
-        double cc = sdd - sd * sd / n;
-        double r = cc - b * b / a;
-        if (!(a > PSY_SINGULAR * sxx) || !(r > PSY_PERFECT * cc)) {
+        /* Centred sums: a = Σ(x-x̄)², b = Σ(x-x̄)(d-d̄), cc = Σ(d-d̄)²; then
+         * t = b / sqrt(a * RSS / dof) with a * RSS = a cc - b². Two divisions and a root. */
+        double inv_n = 1.0 / n;
+        double a = sxx - sx * sx * inv_n;
+        double b = sxd - sx * sd * inv_n;
+        double cc = sdd - sd * sd * inv_n;
+        double ar = a * cc - b * b;
+        if (!(a > PSY_SINGULAR * sxx) || !(ar > PSY_PERFECT * a * cc)) {
             return psy_window_error(AIM_ERR_NUMERIC, r1, r2);
         }
-        stat = b / sqrt(a * r / (n - 2.0));
+        stat = b * sqrt((n - 2.0) / ar);
         if (stat > best) {
             best = stat;
         }
@@ -218,8 +223,9 @@ static enum aim_status psy_end_lag0(const double *y, const double *dy, size_t r2
 }
 
 /* Fixed lag k >= 1: one cross-product matrix grown backwards from the shortest window. */
-static enum aim_status psy_end_fixed(const double *y, const double *dy, size_t r2, size_t min_levels, int k,
-                                     double *badf, double *bsadf)
+static inline __attribute__((always_inline)) enum aim_status psy_end_fixed(const double *y, const double *dy,
+                                                                           size_t r2, size_t min_levels,
+                                                                           int k, double *badf, double *bsadf)
 {
     double m[PSY_DIM * PSY_DIM];
     double z[PSY_DIM];
@@ -368,6 +374,10 @@ enum aim_status aim_psy_sequences(const double *y, size_t n, const struct aim_ps
             st = psy_end_ic(y, dy, r2, min_levels, opt->lag, opt->ic, ring, b, s);
         } else if (opt->lag == 0) {
             st = psy_end_lag0(y, dy, r2, min_levels, b, s);
+        } else if (opt->lag == 1) {
+            st = psy_end_fixed(y, dy, r2, min_levels, 1, b, s); /* constant lags unroll fully */
+        } else if (opt->lag == 2) {
+            st = psy_end_fixed(y, dy, r2, min_levels, 2, b, s);
         } else {
             st = psy_end_fixed(y, dy, r2, min_levels, opt->lag, b, s);
         }
