@@ -366,13 +366,16 @@ static struct aim_config_pos aim_config_node_pos(struct fy_node *n, struct aim_c
     /* libfyaml 0.7 exposes marks of tokens only: a collection is located by its first scalar. */
     for (int depth = 0; n && depth < 64; depth++) {
         if (fy_node_get_type(n) == FYNT_SCALAR) {
-            struct fy_token *t = fy_node_get_scalar_token(n);
+            /* A tagged scalar starts at its tag. */
+            struct fy_token *tag = fy_node_get_tag_token(n);
+            struct fy_token *t = tag ? tag : fy_node_get_scalar_token(n);
             const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
             if (m) {
                 struct aim_config_pos p = {m->line + 1, m->column + 1};
                 /* A quoted scalar's (an alias's) token starts after its opening quote ('*'): point at it. */
                 enum fy_node_style style = fy_node_get_style(n);
-                if ((style == FYNS_SINGLE_QUOTED || style == FYNS_DOUBLE_QUOTED || fy_node_is_alias(n)) &&
+                if (!tag &&
+                    (style == FYNS_SINGLE_QUOTED || style == FYNS_DOUBLE_QUOTED || fy_node_is_alias(n)) &&
                     p.col > 1) {
                     p.col--;
                 }
@@ -1017,51 +1020,92 @@ static enum aim_status aim_config_apply_root(struct aim_config_ctx *ctx, struct 
     return AIM_OK;
 }
 
-/* Parses YAML text into a document, turning libfyaml's diagnostics (syntax errors, duplicate
- * keys) into one message at file:line:col. *doc is NULL for an empty stream. */
-static enum aim_status aim_config_parse(const struct aim_config_ctx *ctx, const char *text, size_t len,
-                                        struct fy_document **doc)
+/* A parsed YAML stream: its first (and only) document, owned by the parser. */
+struct aim_config_yaml {
+    struct fy_diag *diag;
+    struct fy_parser *parser;
+    struct fy_document *doc; /* NULL for an empty stream */
+};
+
+static void aim_config_yaml_release(struct aim_config_yaml *y)
 {
-    *doc = NULL;
+    if (y->doc) {
+        fy_parse_document_destroy(y->parser, y->doc);
+    }
+    if (y->parser) {
+        fy_parser_destroy(y->parser);
+    }
+    if (y->diag) {
+        fy_diag_destroy(y->diag);
+    }
+    memset(y, 0, sizeof *y);
+}
+
+/* libfyaml's first collected diagnostic (syntax error, duplicate key) as one message at
+ * file:line:col; returns AIM_OK when there is none. */
+static enum aim_status aim_config_yaml_error(const struct aim_config_ctx *ctx, struct fy_diag *diag)
+{
+    void *it = NULL;
+    struct fy_diag_error *e = fy_diag_errors_iterate(diag, &it);
+    if (!e) {
+        return fy_diag_got_error(diag) ? aim_config_fail(ctx, (struct aim_config_pos){0, 0}, "invalid YAML")
+                                       : AIM_OK;
+    }
+    struct aim_config_pos pos = {e->line, e->column}; /* libfyaml's diagnostics are 1-based */
+    const char *msg = e->msg ? e->msg : "invalid YAML";
+    if (strstr(msg, "duplicate key")) {
+        size_t klen = 0;
+        const char *key = e->fyt ? fy_token_get_text(e->fyt, &klen) : NULL;
+        if (!key || klen > 100) {
+            key = "?";
+            klen = 1;
+        }
+        return aim_config_fail(ctx, pos, "duplicate key '%.*s': a key may appear only once in a mapping",
+                               (int)klen, key);
+    }
+    return aim_config_fail(ctx, pos, "YAML syntax error: %s", msg);
+}
+
+/* Parses YAML text that must hold at most one document (y->doc is NULL for an empty stream). */
+static enum aim_status aim_config_parse(const struct aim_config_ctx *ctx, const char *text, size_t len,
+                                        struct aim_config_yaml *y)
+{
+    memset(y, 0, sizeof *y);
     struct fy_diag_cfg dcfg;
     fy_diag_cfg_default(&dcfg);
     dcfg.fp = NULL;
     dcfg.colorize = false;
-    struct fy_diag *diag = fy_diag_create(&dcfg);
-    if (!diag) {
+    y->diag = fy_diag_create(&dcfg);
+    if (!y->diag) {
         return aim_error_set(AIM_ERR_NOMEM, "cannot create the YAML diagnostics object");
     }
-    fy_diag_set_collect_errors(diag, true);
+    fy_diag_set_collect_errors(y->diag, true);
     struct fy_parse_cfg pcfg = {0};
     pcfg.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2;
-    pcfg.diag = diag;
-    struct fy_document *d = fy_document_build_from_string(&pcfg, text, len);
-    enum aim_status st = AIM_OK;
-    void *it = NULL;
-    struct fy_diag_error *e = fy_diag_errors_iterate(diag, &it);
-    /* An empty stream (nothing, or only comments) gives no document and no diagnostic. */
-    if (e || (d && fy_diag_got_error(diag))) {
-        struct aim_config_pos pos = {e ? e->line : 0, e ? e->column : 0};
-        const char *msg = e && e->msg ? e->msg : "invalid YAML";
-        if (e && strstr(msg, "duplicate key")) {
-            size_t klen = 0;
-            const char *key = e->fyt ? fy_token_get_text(e->fyt, &klen) : NULL;
-            if (!key || klen > 100) {
-                key = "?";
-                klen = 1;
-            }
-            st = aim_config_fail(ctx, pos, "duplicate key '%.*s': a key may appear only once in a mapping",
-                                 (int)klen, key);
-        } else {
-            st = aim_config_fail(ctx, pos, "YAML syntax error: %s", msg);
+    pcfg.diag = y->diag;
+    y->parser = fy_parser_create(&pcfg);
+    if (!y->parser || fy_parser_set_string(y->parser, text, len) != 0) {
+        aim_config_yaml_release(y);
+        return aim_error_set(AIM_ERR_NOMEM, "cannot create the YAML parser");
+    }
+    y->doc = fy_parse_load_document(y->parser);
+    enum aim_status st = aim_config_yaml_error(ctx, y->diag);
+    if (!st && y->doc) {
+        struct fy_document *next = fy_parse_load_document(y->parser);
+        st = aim_config_yaml_error(ctx, y->diag);
+        if (!st && next) {
+            struct fy_document_state *ds = fy_document_get_document_state(next);
+            const struct fy_mark *m = ds ? fy_document_state_start_mark(ds) : NULL;
+            struct aim_config_pos pos = {m ? m->line + 1 : 0, m ? m->column + 1 : 0};
+            st = aim_config_fail(ctx, pos, "a second YAML document ('---'); a configuration is one document");
         }
-        if (d) {
-            fy_document_destroy(d);
-            d = NULL;
+        if (next) {
+            fy_parse_document_destroy(y->parser, next);
         }
     }
-    fy_diag_destroy(diag);
-    *doc = d;
+    if (st) {
+        aim_config_yaml_release(y);
+    }
     return st;
 }
 
@@ -1072,29 +1116,27 @@ static enum aim_status aim_config_check(const struct aim_config *cfg, const stru
 static enum aim_status aim_config_load_ctx(struct aim_config *cfg, const char *text, size_t len,
                                            struct aim_config_ctx *ctx)
 {
-    struct fy_document *doc;
-    enum aim_status st = aim_config_parse(ctx, text, len, &doc);
+    struct aim_config_yaml y;
+    enum aim_status st = aim_config_parse(ctx, text, len, &y);
     if (st) {
         return st;
     }
     /* Work on a copy so that a failed load leaves cfg untouched. */
     struct aim_config *work = malloc(sizeof *work);
     if (!work) {
-        fy_document_destroy(doc);
+        aim_config_yaml_release(&y);
         return aim_error_set(AIM_ERR_NOMEM, "out of memory while reading %s", ctx->name);
     }
     memcpy(work, cfg, sizeof *work);
-    st = aim_config_apply_root(ctx, work, doc ? fy_document_root(doc) : NULL);
-    if (!st && !ctx->set_arg) {
+    st = aim_config_apply_root(ctx, work, y.doc ? fy_document_root(y.doc) : NULL);
+    if (!st) {
         st = aim_config_check(work, ctx);
     }
     if (!st) {
         memcpy(cfg, work, sizeof *work);
     }
     free(work);
-    if (doc) {
-        fy_document_destroy(doc);
-    }
+    aim_config_yaml_release(&y);
     return st;
 }
 
@@ -1317,27 +1359,23 @@ enum aim_status aim_config_set(struct aim_config *cfg, const char *assignment)
     memcpy(path, assignment, plen);
     path[plen] = '\0';
     const char *value = eq + 1;
-    struct fy_document *doc;
-    enum aim_status st = aim_config_parse(&ctx, value, strlen(value), &doc);
+    struct aim_config_yaml y;
+    enum aim_status st = aim_config_parse(&ctx, value, strlen(value), &y);
     if (st) {
         return st;
     }
     struct aim_config *work = malloc(sizeof *work);
     if (!work) {
-        if (doc) {
-            fy_document_destroy(doc);
-        }
+        aim_config_yaml_release(&y);
         return aim_error_set(AIM_ERR_NOMEM, "out of memory applying --set '%s'", assignment);
     }
     memcpy(work, cfg, sizeof *work);
-    st = aim_config_set_node(&ctx, work, path, doc ? fy_document_root(doc) : NULL);
+    st = aim_config_set_node(&ctx, work, path, y.doc ? fy_document_root(y.doc) : NULL);
     if (!st) {
         memcpy(cfg, work, sizeof *work);
     }
     free(work);
-    if (doc) {
-        fy_document_destroy(doc);
-    }
+    aim_config_yaml_release(&y);
     return st;
 }
 
