@@ -1948,6 +1948,38 @@ enum aim_status aim_config_doc_markdown(char **md)
             "Money is in $B, capacity in MW, time in months (MODEL.md 2). Lists replace their\n"
             "default (empty) list as a whole; keys left out of a list item take the item defaults.\n"
             "Overrides use the same paths: `--set deals.kappa=3`, `--set labs.firms[2].cash=12`.\n");
+    aim_config_printf(
+        &t,
+        "\n## Reading rules\n\n"
+        "- Numbers are plain YAML scalars: a quoted `\"3\"` is a string, `1.5` is not an integer, and\n"
+        "  `.nan`, `.inf` and values outside a key's range are errors. Booleans are `true`/`false`.\n"
+        "- Unknown sections and keys, duplicate keys, empty files, aliases, tags and a second\n"
+        "  YAML document are errors; unknown names get the nearest valid one (\"did you mean\").\n"
+        "- A list (`labs.firms`, `deals.presigned`) replaces the current list; at most its maximum.\n"
+        "- `--set PATH=VALUE` parses VALUE as a YAML scalar (or flow sequence or mapping) with the\n"
+        "  same checks: `--set macro.rate_model=vasicek`, `--set 'labs.firms[0].name=\"Open AI\"'`,\n"
+        "  `--set 'deals.presigned=[]'`, `--set 'labs.firms[5]={name: New Lab, cash: 2}'` (index\n"
+        "  n appends an item), `--set 'deals={kappa: 3, f_v: 0.25}'` (merges into the section).\n"
+        "- Cross-field rules: at least one vendor, cloud and lab; firm names non-empty and unique\n"
+        "  across vendors, clouds and labs; every `deals.presigned[i].lab` names a lab, `vendor` a\n"
+        "  vendor or \"\", `cloud` a cloud or \"\" (a cloud is required when `cloud_amount`,\n"
+        "  `commitment` or `capacity_mw` is positive, a vendor when `vendor_amount` is);\n"
+        "  `deals.f_v + deals.f_c <= 1`; `investors.frac_fundamentalist + investors.frac_chartist\n"
+        "  <= 1`; `p_min <= p_max` for clouds and vendors, and every starting price within them;\n"
+        "  `investors.memory_min <= memory_max`, `reserve_min <= reserve_max`;\n"
+        "  `labs.runway_min <= labs.runway_target`; `run.start_date` is YYYY-MM. A file is checked\n"
+        "  against the rules that involve keys it sets (the message points at that key); the\n"
+        "  rules are checked again, all of them, after the overrides.\n\n"
+        "Messages name the file, line and column (or the `--set` argument), the key path and what\n"
+        "was expected:\n\n"
+        "```\n"
+        "$ aimsim config show tests/configs/bad/unknown-key.yaml\n"
+        "aimsim config show: tests/configs/bad/unknown-key.yaml:3:3: unknown key 'kapa' in section 'deals' "
+        "(deals.kapa); did you mean 'kappa' (deals.kappa)?\n"
+        "$ aimsim config show tests/configs/bad/quoted-number.yaml\n"
+        "aimsim config show: tests/configs/bad/quoted-number.yaml:2:10: deals.kappa: expected a finite real "
+        "number in [0, 100], got the quoted string \"3\"\n"
+        "```\n");
     int table_open = 0;
     for (size_t i = 0; i < AIM_CONFIG_NROWS; i++) {
         const struct aim_config_row *r = &aim_config_rows[i];

@@ -270,6 +270,9 @@ static void test_set(void)
                  cfg->labs.n_firms == n + 1 && !strcmp(cfg->labs.firms[5].name, "Thinking Machines") &&
                  cfg->labs.firms[5].cash == 2.385 && cfg->labs.firms[5].omega == 0.3,
              "--set labs.firms[5]={...} appends an item with defaults for keys left out");
+    aim_test(aim_config_set(cfg, "labs.firms[3].name=\"Mistral\\tAI \\u00e9 'x' #1\"") == AIM_OK &&
+                 !strcmp(cfg->labs.firms[3].name, "Mistral\tAI \xc3\xa9 'x' #1"),
+             "--set of a string with a tab, UTF-8, quotes and '#' (got %s)", cfg->labs.firms[3].name);
     aim_test(aim_config_validate(cfg) == AIM_OK, "config with overrides validates (%s)", aim_error_message());
     check_round_trip(cfg, "seed with overrides");
 
