@@ -846,7 +846,7 @@ static enum aim_status aim_config_apply_item(struct aim_config_ctx *ctx, const s
                                              char *item, struct fy_node *n, const char *item_path,
                                              struct aim_config_pos keypos)
 {
-    struct aim_config_pos pos = aim_config_node_pos(n, keypos);
+    struct aim_config_pos pos = aim_config_node_is_null(n) ? keypos : aim_config_node_pos(n, keypos);
     if (!n || fy_node_get_type(n) != FYNT_MAPPING || fy_node_is_alias(n)) {
         char got[160];
         aim_config_describe(n, got, sizeof got);
@@ -892,7 +892,7 @@ static enum aim_status aim_config_apply_list(struct aim_config_ctx *ctx, struct 
 {
     char path[AIM_CONFIG_PATH_MAX];
     snprintf(path, sizeof path, "%s.%s", list->section, list->list);
-    struct aim_config_pos pos = aim_config_node_pos(n, keypos);
+    struct aim_config_pos pos = aim_config_node_is_null(n) ? keypos : aim_config_node_pos(n, keypos);
     if (!n || fy_node_get_type(n) != FYNT_SEQUENCE || fy_node_is_alias(n)) {
         char got[160];
         aim_config_describe(n, got, sizeof got);
@@ -921,7 +921,7 @@ static enum aim_status aim_config_apply_list(struct aim_config_ctx *ctx, struct 
         snprintf(item_path, sizeof item_path, "%s[%d]", path, i);
         char *dst = items + (size_t)i * list->item_size;
         aim_config_item_defaults(list, dst);
-        st = aim_config_apply_item(ctx, list, dst, item, item_path, pos);
+        st = aim_config_apply_item(ctx, list, dst, item, item_path, keypos);
         if (st) {
             return st;
         }
@@ -935,7 +935,7 @@ static enum aim_status aim_config_apply_section(struct aim_config_ctx *ctx, stru
                                                 const char *section, struct fy_node *n,
                                                 struct aim_config_pos keypos)
 {
-    struct aim_config_pos pos = aim_config_node_pos(n, keypos);
+    struct aim_config_pos pos = aim_config_node_is_null(n) ? keypos : aim_config_node_pos(n, keypos);
     if (!n || fy_node_get_type(n) != FYNT_MAPPING || fy_node_is_alias(n)) {
         char got[160];
         aim_config_describe(n, got, sizeof got);

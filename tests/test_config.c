@@ -64,6 +64,10 @@ static const struct bad_case bad_cases[] = {
     {"negative-seed.yaml", 2, 9, "run.seed", "expected an unsigned integer"},
     {"price-outside-clamp.yaml", 4, 7, "vendors.firms[0].price = 0.0725", "lies outside [vendors.p_min"},
     {"list-too-long.yaml", 2, 3, "deals.presigned", "at most 64 items, got 65 items"},
+    {"null-section.yaml", 3, 1, "analysis",
+     "expected a mapping of the section's keys, got an empty value (null)"},
+    /* An empty item has no token of its own: the message points at its list. */
+    {"null-item.yaml", 2, 3, "labs.firms[1]", "expected a mapping of the item's keys"},
     {"multi-document.yaml", 3, 1, "'---'", "a configuration is one document"},
     {"tag.yaml", 2, 10, "deals.kappa", "YAML tags are not supported"},
     {"unknown-deal-key.yaml", 4, 7, "deals.presigned[0].vender", "did you mean 'vendor'"},
