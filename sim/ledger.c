@@ -170,6 +170,17 @@ void aim_ledger_pay(struct aim_ledger *l, int from, int to, double amount, int t
     ledger_credit(l, to, amount, flags);
 }
 
+void aim_ledger_pay_as(struct aim_ledger *l, int from, int to, double amount, int origin, int flags)
+{
+    if (!(amount > 0.0)) {
+        return;
+    }
+    ledger_debit(l, from, amount);
+    memset(l->pay_mix, 0, (size_t)l->n_origins * sizeof(double));
+    l->pay_mix[origin] = amount;
+    ledger_credit(l, to, amount, flags);
+}
+
 void aim_ledger_source(struct aim_ledger *l, int to, double amount, int origin, int flags)
 {
     if (!(amount > 0.0)) {

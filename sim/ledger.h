@@ -64,6 +64,9 @@ void aim_ledger_begin_month(struct aim_ledger *l);
 /** @brief Moves amount from account from to account to, carrying the payer's origin mix; with
  * tag >= 0 the money becomes strategic money of firm tag (a strategic investment). */
 void aim_ledger_pay(struct aim_ledger *l, int from, int to, double amount, int tag, int flags);
+/** @brief Moves amount like aim_ledger_pay but labelled with one origin: for the investor sector,
+ * whose cash the ledger sees only through its flows, so its balance here says nothing of its mix. */
+void aim_ledger_pay_as(struct aim_ledger *l, int from, int to, double amount, int origin, int flags);
 /** @brief Creates amount of money of the given origin in account to (end customers, inflows, debt, base). */
 void aim_ledger_source(struct aim_ledger *l, int to, double amount, int origin, int flags);
 /** @brief Destroys amount from account from, to the given sink (costs, interest, redemptions, defaults). */

@@ -1,2 +1,15 @@
 # The economy of one replica: ledger, macro, firms' rules, deals and the world step.
 aim_test(NAME test_ledger SOURCES tests/test_ledger.c MODULES sim/error sim/ledger)
+aim_test(NAME test_rules SOURCES tests/test_rules.c
+         MODULES sim/error sim/rng sim/macro agents/labs agents/clouds agents/vendors agents/deals)
+aim_test(NAME test_world SOURCES tests/test_world.c TIMEOUT 120
+         MODULES sim/error sim/rng sim/config generated/seed sim/traj sim/ledger sim/macro agents/labs
+                 agents/clouds agents/vendors agents/deals agents/investors sim/world)
+# Fundamentalists only: listed value/fundamental within the band of docs/model.md. Disabled until
+# the equity market tracks moving fundamentals (see docs/model.md, "Open: the fundamentalist band");
+# run it with: ctest -R test_world_band -C '' --output-on-failure (after removing DISABLED) or
+# ./test_world --band
+aim_test(NAME test_world_band SOURCES tests/test_world.c ARGS --band TIMEOUT 120
+         MODULES sim/error sim/rng sim/config generated/seed sim/traj sim/ledger sim/macro agents/labs
+                 agents/clouds agents/vendors agents/deals agents/investors sim/world)
+set_tests_properties(test_world_band PROPERTIES DISABLED TRUE)

@@ -1,0 +1,1176 @@
+/* One replica of the AI economy (MODEL.md 2-9): firm state as small arrays per kind, the
+ * ledger that moves every dollar, and the month's step in a fixed order:
+ *   1. macro: demand D_t and rate r_t                       (MODEL.md 4)
+ *   2. labs: revenue, compute purchases, training, opex     (3.1)
+ *   3. clouds: base business, AI opex, interest, utilisation, price, depreciation, installs (3.2)
+ *   4. vendors: deliveries (paid by clouds, financed by cash then debt), costs, price, capacity (3.3)
+ *   5. clouds: capex orders, cut by leverage                (3.2)
+ *   6. funding: presigned deals of the month, strategic deals, venture rounds (5)
+ *   7. defaults and contagion, until no firm is left below zero (6)
+ *   8. fundamentals (8); 9. investors' market (3.4); 10. records (9).
+ * Everything per firm is allocated in aim_world_create; the step allocates nothing (the event
+ * log's growth in aim_traj_add_event aside). */
+#include "sim/world.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agents/clouds.h"
+#include "agents/deals.h"
+#include "agents/investors.h"
+#include "agents/labs.h"
+#include "agents/vendors.h"
+#include "sim/ledger.h"
+#include "sim/macro.h"
+#include "sim/rng.h"
+
+#define RING 12  /* months of trailing earnings */
+#define RING2 24 /* months of organic revenue kept for the growth estimate */
+
+struct aim_world {
+    struct aim_config cfg;
+    int nv, nc, nl, nf, t;
+    int inv_acct; /* ledger account of the investor sector (all investors + market maker) */
+    struct aim_ledger *led;
+    struct aim_deals *deals;
+    struct aim_investors *inv;
+    struct aim_market_assets mkt;
+    struct aim_macro mac;
+    struct aim_pcg64 rng;
+    struct aim_investors_report rep;
+    double sentiment;
+    double inv_offset; /* investors' cash not seen by the ledger (their opening cash), learned at step 1 */
+    int inv_offset_known;
+    double dc_frontier, frontier;
+    double destroyed, voided;
+    /* per firm */
+    int *active, *asset; /* asset index of listed firms, -1 otherwise */
+    double *valuation, *fundamental, *revenue, *organic, *roundtrip;
+    double *earn;        /* [f * RING]: monthly earnings, all revenue */
+    double *orgrev;      /* [f * RING2]: monthly organic revenue */
+    double *issued;      /* [f * RING]: shares issued per month (trailing-year cap issue_max) */
+    double *debt, *base; /* base: base-business revenue, $B/yr */
+    double *deliveries;
+    /* labs */
+    double *Q, *cap, *share, *R, *burn, *m_inf, *units, *units_v, *units_c, *unit_value, *units_inv0;
+    double *need, *m_tr, *c_avail, *delivered;
+    /* clouds */
+    double *Cap, *pc, *spot_trend, *spot_req, *used, *pipeline, *ebitda, *ai_rev;
+    /* vendors */
+    double *P, *pv, *backlog, *backlog_val; /* [v * nc + c] */
+    /* scratch */
+    double *w_c, *w_v, *w_l, *reserved, *ratio, *spot;
+};
+
+/* ---- firm numbering: vendors, clouds, labs ---- */
+
+int aim_world_firm_count(const struct aim_config *cfg)
+{
+    return cfg->vendors.n_firms + cfg->clouds.n_firms + cfg->labs.n_firms;
+}
+
+enum aim_firm_kind aim_world_firm_kind(const struct aim_config *cfg, int f)
+{
+    if (f < cfg->vendors.n_firms) {
+        return AIM_KIND_VENDOR;
+    }
+    return f < cfg->vendors.n_firms + cfg->clouds.n_firms ? AIM_KIND_CLOUD : AIM_KIND_LAB;
+}
+
+const char *aim_world_firm_name(const struct aim_config *cfg, int f)
+{
+    int nv = cfg->vendors.n_firms, nc = cfg->clouds.n_firms;
+    if (f < 0 || f >= aim_world_firm_count(cfg)) {
+        return "";
+    }
+    if (f < nv) {
+        return cfg->vendors.firms[f].name;
+    }
+    if (f < nv + nc) {
+        return cfg->clouds.firms[f - nv].name;
+    }
+    return cfg->labs.firms[f - nv - nc].name;
+}
+
+static int world_listed(const struct aim_config *cfg, int f)
+{
+    int nv = cfg->vendors.n_firms, nc = cfg->clouds.n_firms;
+    if (f < nv) {
+        return cfg->vendors.firms[f].listed;
+    }
+    if (f < nv + nc) {
+        return cfg->clouds.firms[f - nv].listed;
+    }
+    return 0; /* labs stay private (see docs/model.md) */
+}
+
+static int world_assets(const struct aim_config *cfg)
+{
+    int n = 0;
+    for (int f = 0; f < aim_world_firm_count(cfg); f++) {
+        n += world_listed(cfg, f);
+    }
+    return n;
+}
+
+static int world_contract_cap(const struct aim_config *cfg)
+{
+    /* At most one new contract per lab per month, plus the presigned ones. */
+    return cfg->deals.n_presigned + cfg->labs.n_firms * (int)(cfg->run.steps + 1) + 1;
+}
+
+/* Every double array of the world and its length (struct world_dims s). */
+#define WORLD_ARRAYS(X)                                                                                      \
+    X(valuation, s.nf)                                                                                       \
+    X(fundamental, s.nf) X(revenue, s.nf) X(organic, s.nf) X(roundtrip, s.nf) X(earn, s.nf *RING)            \
+        X(orgrev, s.nf *RING2) X(issued, s.nf *RING) X(debt, s.nf) X(base, s.nf) X(deliveries, s.nf)         \
+            X(Q, s.nl) X(cap, s.nl) X(share, s.nl) X(R, s.nl) X(burn, s.nl) X(m_inf, s.nl) X(units, s.nl)    \
+                X(units_v, s.nl *s.nv) X(units_c, s.nl *s.nc) X(unit_value, s.nl) X(units_inv0, s.nl)        \
+                    X(need, s.nl) X(m_tr, s.nl) X(c_avail, s.nl) X(delivered, s.nl) X(Cap, s.nc) X(pc, s.nc) \
+                        X(spot_trend, s.nc) X(spot_req, s.nc) X(used, s.nc) X(pipeline, s.nc *(s.lag + 1))   \
+                            X(ebitda, s.nc *RING) X(ai_rev, s.nc) X(P, s.nv) X(pv, s.nv)                     \
+                                X(backlog, s.nv *s.nc) X(backlog_val, s.nv *s.nc) X(w_c, s.nc + 1)           \
+                                    X(w_v, s.nv + 1) X(w_l, s.nl + 1) X(reserved, s.nc + 1)                  \
+                                        X(ratio, s.nc + 1) X(spot, s.nl *s.nc + 1)
+
+struct world_dims {
+    size_t nf, nl, nc, nv, lag, na;
+};
+
+static struct world_dims world_dims_of(const struct aim_config *cfg)
+{
+    struct world_dims s;
+    s.nv = (size_t)cfg->vendors.n_firms;
+    s.nc = (size_t)cfg->clouds.n_firms;
+    s.nl = (size_t)cfg->labs.n_firms;
+    s.nf = s.nv + s.nc + s.nl;
+    s.lag = (size_t)cfg->clouds.build_lag;
+    s.na = (size_t)world_assets(cfg);
+    return s;
+}
+
+size_t aim_world_bytes(const struct aim_config *cfg)
+{
+    struct world_dims s = world_dims_of(cfg);
+    size_t n = 0;
+#define X(name, count) n += (count) + 1;
+    WORLD_ARRAYS(X)
+#undef X
+    int nf = (int)s.nf;
+    return sizeof(struct aim_world) + n * sizeof(double) + 2 * s.nf * sizeof(int) +
+           s.na * (3 * sizeof(double) + sizeof(int)) + aim_ledger_bytes(nf + 1, nf) +
+           (size_t)world_contract_cap(cfg) * sizeof(struct aim_contract) +
+           aim_investors_bytes(cfg, (int)s.na, (int)s.nl);
+}
+
+void aim_world_free(struct aim_world *w)
+{
+    if (!w) {
+        return;
+    }
+#define X(name, count) free(w->name);
+    WORLD_ARRAYS(X)
+#undef X
+    free(w->active);
+    free(w->asset);
+    free(w->mkt.price);
+    free(w->mkt.shares);
+    free(w->mkt.fundamental);
+    free(w->mkt.active);
+    aim_ledger_free(w->led);
+    aim_deals_free(w->deals);
+    aim_investors_free(w->inv);
+    free(w);
+}
+
+enum aim_status aim_world_create(struct aim_world **out, const struct aim_config *cfg)
+{
+    *out = NULL;
+    if (cfg->market.lab_ipo) {
+        for (int l = 0; l < cfg->labs.n_firms; l++) {
+            if (cfg->labs.firms[l].listed) {
+                return aim_error_set(
+                    AIM_ERR_CONFIG,
+                    "labs.firms[%d].listed with market.lab_ipo: listed labs are not supported "
+                    "by this version of the world (set market.lab_ipo=false)",
+                    l);
+            }
+        }
+    }
+    if (aim_world_firm_count(cfg) < 1) {
+        return aim_error_set(AIM_ERR_CONFIG, "the config has no firms (need vendors, clouds or labs)");
+    }
+    struct aim_world *w = calloc(1, sizeof *w);
+    if (!w) {
+        return aim_error_set(AIM_ERR_NOMEM, "aim_world_create: out of memory");
+    }
+    w->cfg = *cfg;
+    struct world_dims s = world_dims_of(cfg);
+    w->nv = (int)s.nv;
+    w->nc = (int)s.nc;
+    w->nl = (int)s.nl;
+    w->nf = (int)s.nf;
+    w->inv_acct = w->nf;
+    int bad = 0;
+#define X(name, count) bad |= !(w->name = calloc((count) + 1, sizeof(double)));
+    WORLD_ARRAYS(X)
+#undef X
+    w->active = calloc(s.nf, sizeof(int));
+    w->asset = calloc(s.nf, sizeof(int));
+    w->mkt.n = (int)s.na;
+    w->mkt.price = calloc(s.na + 1, sizeof(double));
+    w->mkt.shares = calloc(s.na + 1, sizeof(double));
+    w->mkt.fundamental = calloc(s.na + 1, sizeof(double));
+    w->mkt.active = calloc(s.na + 1, sizeof(int));
+    if (bad || !w->active || !w->asset || !w->mkt.price || !w->mkt.shares || !w->mkt.fundamental ||
+        !w->mkt.active) {
+        aim_world_free(w);
+        return aim_error_set(AIM_ERR_NOMEM, "aim_world_create: out of memory for %d firms", (int)s.nf);
+    }
+    enum aim_status st = aim_ledger_create(&w->led, w->nf + 1, w->nf);
+    if (st == AIM_OK) {
+        st = aim_deals_create(&w->deals, world_contract_cap(cfg));
+    }
+    if (st == AIM_OK) {
+        st = aim_investors_create(&w->inv, cfg, w->mkt.n, w->nl);
+    }
+    if (st != AIM_OK) {
+        aim_world_free(w);
+        return st;
+    }
+    *out = w;
+    return AIM_OK;
+}
+
+int aim_world_time(const struct aim_world *w)
+{
+    return w->t;
+}
+
+/* ---- helpers ---- */
+
+static int world_find(const struct aim_world *w, const char *name, int first, int count)
+{
+    if (!name[0]) {
+        return -1;
+    }
+    for (int f = first; f < first + count; f++) {
+        if (strcmp(aim_world_firm_name(&w->cfg, f), name) == 0) {
+            return f;
+        }
+    }
+    return -1;
+}
+
+static double world_mean_active(const double *x, const int *active, int n)
+{
+    double s = 0.0;
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        if (active[i]) {
+            s += x[i];
+            k++;
+        }
+    }
+    return k > 0 ? s / k : 0.0;
+}
+
+static double ring_sum(const double *r, int n)
+{
+    double s = 0.0;
+    for (int i = 0; i < n; i++) {
+        s += r[i];
+    }
+    return s;
+}
+
+static enum aim_status world_event(struct aim_traj *tr, int step, int kind, int a, int b, int c, double x0,
+                                   double x1, double x2)
+{
+    struct aim_event ev = {step, kind, a, b, c, {x0, x1, x2}};
+    return tr ? aim_traj_add_event(tr, &ev) : AIM_OK;
+}
+
+/* ---- strategic money: cash down to the floor, then new shares absorbed by the market ---- */
+
+static double world_strategic_funds(struct aim_world *w, int f, double target, struct aim_traj *tr)
+{
+    const struct aim_config *cfg = &w->cfg;
+    double cash = w->led->cash[f];
+    double avail = cash - cfg->deals.cash_floor;
+    if (avail < 0.0) {
+        avail = 0.0;
+    }
+    if (avail < target && w->asset[f] >= 0 && w->mkt.active[w->asset[f]]) {
+        int k = w->asset[f];
+        double price = w->mkt.price[k];
+        double allowance =
+            cfg->deals.issue_max * w->mkt.shares[k] - ring_sum(w->issued + (size_t)f * RING, RING);
+        double want = price > 0.0 ? (target - avail) / price : 0.0;
+        double shares = want < allowance ? want : allowance;
+        if (shares > 0.0) {
+            double proceeds = aim_investors_absorb_issue(w->inv, &w->mkt, k, shares);
+            if (proceeds > 0.0) {
+                aim_ledger_pay_as(w->led, w->inv_acct, f, proceeds, AIM_ORIGIN_INVESTOR, 0);
+                w->mkt.shares[k] += shares;
+                w->issued[(size_t)f * RING + (size_t)(w->t % RING)] += shares;
+                avail += proceeds;
+                if (world_event(tr, w->t, AIM_EVENT_ISSUE, f, -1, -1, shares, proceeds, price) != AIM_OK) {
+                    return -1.0;
+                }
+            }
+        }
+    }
+    return avail < target ? avail : target;
+}
+
+/* Cloud c orders mw of capacity from vendor v (v < 0: split by the logit on GPU price). */
+static void world_order(struct aim_world *w, int c, int v, double mw)
+{
+    if (!(mw > 0.0)) {
+        return;
+    }
+    if (v >= 0) {
+        w->backlog[(size_t)v * w->nc + c] += mw;
+        w->backlog_val[(size_t)v * w->nc + c] += mw * w->pv[v];
+        return;
+    }
+    aim_clouds_price_logit(w->pv, w->active, w->nv, w->cfg.clouds.vendor_theta, w->w_v);
+    for (int j = 0; j < w->nv; j++) {
+        double part = mw * w->w_v[j];
+        w->backlog[(size_t)j * w->nc + c] += part;
+        w->backlog_val[(size_t)j * w->nc + c] += part * w->pv[j];
+    }
+}
+
+/* A strategic deal or presigned deal with lab l: vendor v and cloud c (firm-local indices, -1
+ * none) invest inv_v and inv_c at the given pre-money, the lab commits to c. */
+static enum aim_status world_sign(struct aim_world *w, int l, int v, int c, double inv_v, double inv_c,
+                                  double pre, double commitment, int term, double mw, struct aim_traj *tr)
+{
+    int fl = w->nv + w->nc + l;
+    double price = pre / w->units[l]; /* $B per unit */
+    if (v >= 0 && inv_v > 0.0) {
+        aim_ledger_pay(w->led, v, fl, inv_v, v, 0);
+        w->units_v[(size_t)l * w->nv + v] += inv_v / price;
+        w->units[l] += inv_v / price;
+    }
+    if (c >= 0 && inv_c > 0.0) {
+        aim_ledger_pay(w->led, w->nv + c, fl, inv_c, w->nv + c, 0);
+        w->units_c[(size_t)l * w->nc + c] += inv_c / price;
+        w->units[l] += inv_c / price;
+    }
+    w->valuation[fl] = pre + inv_v + inv_c;
+    if (c >= 0 && commitment > 0.0) {
+        if (!(mw > 0.0)) {
+            mw = commitment / ((double)term * w->pc[c]);
+        }
+        aim_deals_sign(w->deals, l, c, commitment, term, mw);
+        world_order(w, c, v, mw);
+    }
+    return world_event(tr, w->t, AIM_EVENT_DEAL, fl, v, c >= 0 ? w->nv + c : -1, inv_v, inv_c, commitment);
+}
+
+static enum aim_status world_presigned(struct aim_world *w, struct aim_traj *tr)
+{
+    const struct aim_config *cfg = &w->cfg;
+    for (int i = 0; i < cfg->deals.n_presigned; i++) {
+        const __typeof__(cfg->deals.presigned[0]) *d = &cfg->deals.presigned[i];
+        if (d->step != w->t) {
+            continue;
+        }
+        int fl = world_find(w, d->lab, w->nv + w->nc, w->nl);
+        int fv = world_find(w, d->vendor, 0, w->nv);
+        int fc = world_find(w, d->cloud, w->nv, w->nc);
+        if (fl < 0 || !w->active[fl]) {
+            continue; /* no such lab, or it has defaulted: the deal is not signed */
+        }
+        int l = fl - w->nv - w->nc;
+        int v = fv >= 0 && w->active[fv] ? fv : -1;
+        int c = fc >= 0 && w->active[fc] ? fc - w->nv : -1;
+        double inv_v = v >= 0 ? d->vendor_amount : 0.0;
+        double inv_c = c >= 0 ? d->cloud_amount : 0.0;
+        double pre = d->post_money > inv_v + inv_c ? d->post_money - inv_v - inv_c : w->valuation[fl];
+        if (!(pre > 0.0)) {
+            pre = 1e-3;
+        }
+        enum aim_status st = world_sign(w, l, v, c, inv_v, inv_c, pre, c >= 0 ? d->commitment : 0.0,
+                                        (int)d->term_months, d->capacity_mw, tr);
+        if (st != AIM_OK) {
+            return st;
+        }
+    }
+    return AIM_OK;
+}
+
+/* ---- fundamentals (MODEL.md 8) ---- */
+
+static void world_fundamentals(struct aim_world *w)
+{
+    const struct aim_config *cfg = &w->cfg;
+    for (int f = 0; f < w->nf; f++) {
+        if (!w->active[f]) {
+            w->fundamental[f] = 0.0;
+            continue;
+        }
+        double e12 = ring_sum(w->earn + (size_t)f * RING, RING);
+        /* Organic earnings: all costs, but only the organic part of revenue. */
+        double or_recent = 0.0, or_prior = 0.0;
+        for (int i = 0; i < 12; i++) {
+            or_recent += w->orgrev[(size_t)f * RING2 + (size_t)(((w->t - i) % RING2 + RING2) % RING2)];
+            or_prior += w->orgrev[(size_t)f * RING2 + (size_t)(((w->t - 12 - i) % RING2 + RING2) % RING2)];
+        }
+        double e_org = e12; /* the ring holds organic earnings (see world_book_earnings) */
+        double g = or_prior > 0.0 ? or_recent / or_prior - 1.0 : cfg->macro.g_long;
+        if (g > cfg->macro.g_long) {
+            g = cfg->macro.g_long;
+        }
+        if (g < -0.5) {
+            g = -0.5;
+        }
+        double den = w->mac.r + cfg->macro.erp - g;
+        if (den < 0.005) {
+            den = 0.005;
+        }
+        double F = e_org > 0.0 ? e_org * (1.0 + g) / den : 0.0;
+        double cash = w->led->cash[f];
+        enum aim_firm_kind kind = aim_world_firm_kind(cfg, f);
+        double floor = kind == AIM_KIND_LAB ? cash : cash - w->debt[f];
+        if (F < floor) {
+            F = floor;
+        }
+        if (F < 1e-3) {
+            F = 1e-3; /* a positive floor keeps log(F / P) finite for fundamentalists */
+        }
+        w->fundamental[f] = F;
+        if (w->asset[f] >= 0) {
+            w->mkt.fundamental[w->asset[f]] = F;
+        }
+    }
+}
+
+/* Books the month's organic earnings of firm f (earnings times the organic share of revenue:
+ * costs are attributed to each origin of revenue in proportion) and its organic revenue. */
+static void world_book_earnings(struct aim_world *w, int f, double earnings, double revenue, double organic)
+{
+    size_t i = (size_t)(w->t % RING), j = (size_t)(w->t % RING2);
+    w->earn[(size_t)f * RING + i] = earnings * organic;
+    w->orgrev[(size_t)f * RING2 + j] = organic * revenue;
+}
+
+/* ---- records (MODEL.md 9) ---- */
+
+static void world_record(struct aim_world *w, struct aim_traj *tr)
+{
+    if (!tr) {
+        return;
+    }
+    int t = w->t, nf = w->nf;
+    const struct aim_ledger *L = w->led;
+    double vsum = 0.0, fsum = 0.0, rt = 0.0, rall = 0.0;
+    for (int f = 0; f < nf; f++) {
+        size_t at = (size_t)t * (size_t)nf + (size_t)f;
+        enum aim_firm_kind kind = aim_world_firm_kind(&w->cfg, f);
+        double cap = 0.0, price = 0.0, commit = 0.0, capab = 0.0, dshare = 0.0;
+        if (kind == AIM_KIND_VENDOR) {
+            cap = w->P[f];
+            price = w->pv[f];
+        } else if (kind == AIM_KIND_CLOUD) {
+            int c = f - w->nv;
+            cap = w->Cap[c];
+            price = w->pc[c];
+            commit = aim_deals_outstanding(w->deals, -1, c);
+        } else {
+            int l = f - w->nv - w->nc;
+            cap = w->m_inf[l];
+            commit = aim_deals_outstanding(w->deals, l, -1);
+            capab = w->cap[l];
+            dshare = w->share[l];
+        }
+        tr->firm[AIM_FV_cash][at] = L->cash[f];
+        tr->firm[AIM_FV_debt][at] = w->debt[f];
+        tr->firm[AIM_FV_revenue][at] = w->revenue[f];
+        tr->firm[AIM_FV_organic_share][at] = w->organic[f];
+        tr->firm[AIM_FV_roundtrip_share][at] = w->roundtrip[f];
+        tr->firm[AIM_FV_valuation][at] = w->valuation[f];
+        tr->firm[AIM_FV_fundamental][at] = w->fundamental[f];
+        tr->firm[AIM_FV_capacity][at] = cap;
+        tr->firm[AIM_FV_price][at] = price;
+        tr->firm[AIM_FV_defaulted][at] = w->active[f] ? 0.0 : 1.0;
+        tr->firm[AIM_FV_commitments][at] = commit;
+        tr->firm[AIM_FV_capability][at] = capab;
+        tr->firm[AIM_FV_demand_share][at] = dshare;
+        tr->firm[AIM_FV_deliveries][at] = w->deliveries[f];
+        if (w->active[f]) {
+            vsum += w->valuation[f];
+            fsum += w->fundamental[f];
+        }
+        rt += L->rev_mix[(size_t)f * L->n_origins + AIM_ORIGIN_STRATEGIC + (size_t)f];
+        rall += L->rev[f];
+    }
+    double inv_cash = w->inv_offset_known ? w->rep.cash - w->inv_offset : L->cash[w->inv_acct];
+    tr->market[AIM_MV_demand][t] = w->mac.D;
+    tr->market[AIM_MV_rate][t] = w->mac.r;
+    tr->market[AIM_MV_ai_market_value][t] = vsum;
+    tr->market[AIM_MV_value_fundamental][t] = fsum > 0.0 ? vsum / fsum : 0.0;
+    tr->market[AIM_MV_circularity][t] = rall > 0.0 ? rt / rall : 0.0;
+    tr->market[AIM_MV_frac_fundamentalist][t] = w->rep.frac[AIM_FUNDAMENTALIST];
+    tr->market[AIM_MV_frac_chartist][t] = w->rep.frac[AIM_CHARTIST];
+    tr->market[AIM_MV_frac_noise][t] = w->rep.frac[AIM_NOISE];
+    tr->market[AIM_MV_wealth_p10][t] = w->rep.wealth_q[0];
+    tr->market[AIM_MV_wealth_p50][t] = w->rep.wealth_q[1];
+    tr->market[AIM_MV_wealth_p90][t] = w->rep.wealth_q[2];
+    tr->market[AIM_MV_wealth_p99][t] = w->rep.wealth_q[3];
+    tr->market[AIM_MV_sentiment][t] = w->rep.sentiment;
+    tr->market[AIM_MV_mm_inventory][t] = w->rep.mm_inventory;
+    tr->market[AIM_MV_destroyed_value][t] = w->destroyed;
+    tr->market[AIM_MV_voided_commitments][t] = w->voided;
+    tr->market[AIM_MV_residual][t] = aim_ledger_residual(L, inv_cash - L->cash[w->inv_acct]);
+}
+
+/* Revenue provenance of the month (MODEL.md 7). */
+static void world_provenance(struct aim_world *w)
+{
+    const struct aim_ledger *L = w->led;
+    for (int f = 0; f < w->nf; f++) {
+        const double *m = L->rev_mix + (size_t)f * L->n_origins;
+        double r = L->rev[f];
+        w->revenue[f] = r;
+        w->organic[f] = r > 0.0 ? (m[AIM_ORIGIN_CUSTOMER] + m[AIM_ORIGIN_BASE]) / r : 0.0;
+        w->roundtrip[f] = r > 0.0 ? m[AIM_ORIGIN_STRATEGIC + f] / r : 0.0;
+    }
+}
+
+/* ---- reset ---- */
+
+enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t point, uint64_t replica,
+                                struct aim_traj *tr)
+{
+    const struct aim_config *cfg = &w->cfg;
+    struct world_dims s = world_dims_of(cfg);
+    (void)s.na;
+#define X(name, count) memset(w->name, 0, ((count) + 1) * sizeof(double));
+    WORLD_ARRAYS(X)
+#undef X
+    aim_ledger_clear(w->led);
+    aim_deals_clear(w->deals);
+    aim_rng_stream(&w->rng, seed, point, replica, 0, AIM_RNG_ECONOMY);
+    aim_macro_init(&w->mac, cfg);
+    w->t = 0;
+    w->sentiment = 0.0;
+    w->inv_offset = 0.0;
+    w->inv_offset_known = 0;
+    w->destroyed = w->voided = 0.0;
+    memset(&w->rep, 0, sizeof w->rep);
+    w->rep.frac[AIM_FUNDAMENTALIST] = cfg->investors.frac_fundamentalist;
+    w->rep.frac[AIM_CHARTIST] = cfg->investors.frac_chartist;
+    w->rep.frac[AIM_NOISE] = 1.0 - cfg->investors.frac_fundamentalist - cfg->investors.frac_chartist;
+    int k = 0;
+    for (int f = 0; f < w->nf; f++) {
+        w->active[f] = 1;
+        w->asset[f] = world_listed(cfg, f) ? k++ : -1;
+    }
+    double rho = aim_labs_rho(cfg, 0);
+    for (int v = 0; v < w->nv; v++) {
+        const __typeof__(cfg->vendors.firms[0]) *c = &cfg->vendors.firms[v];
+        aim_ledger_open(w->led, v, c->cash, AIM_ORIGIN_BASE);
+        w->P[v] = c->production;
+        w->pv[v] = c->price;
+        w->base[v] = c->base_revenue;
+    }
+    for (int c = 0; c < w->nc; c++) {
+        const __typeof__(cfg->clouds.firms[0]) *cc = &cfg->clouds.firms[c];
+        int f = w->nv + c;
+        aim_ledger_open(w->led, f, cc->cash, AIM_ORIGIN_BASE);
+        w->Cap[c] = cc->capacity;
+        w->pc[c] = cc->price;
+        w->debt[f] = cc->debt;
+        w->base[f] = cc->base_revenue;
+    }
+    /* The initial backlog of each vendor is owed by the clouds in proportion to what each could
+     * fund: cash plus the room under leverage_max x (pro-forma) EBITDA. */
+    double capsum = 0.0;
+    for (int c = 0; c < w->nc; c++) {
+        const __typeof__(cfg->clouds.firms[0]) *cc = &cfg->clouds.firms[c];
+        double eb = 12.0 * w->Cap[c] * cfg->clouds.u_target * w->pc[c] * (1.0 - cfg->clouds.opex_ai) +
+                    cc->base_revenue * cc->m_base;
+        double room = cfg->clouds.leverage_max * eb - cc->debt;
+        w->w_c[c] = cc->cash + (room > 0.0 ? room : 0.0);
+        capsum += w->w_c[c];
+    }
+    for (int v = 0; v < w->nv; v++) {
+        for (int c = 0; c < w->nc; c++) {
+            double part = capsum > 0.0 ? w->w_c[c] / capsum : 1.0 / w->nc;
+            w->backlog[(size_t)v * w->nc + c] = cfg->vendors.firms[v].backlog * part;
+            w->backlog_val[(size_t)v * w->nc + c] = cfg->vendors.firms[v].backlog * part * w->pv[v];
+        }
+    }
+    int *lab_active = w->active + w->nv + w->nc;
+    for (int l = 0; l < w->nl; l++) {
+        const __typeof__(cfg->labs.firms[0]) *c = &cfg->labs.firms[l];
+        int f = w->nv + w->nc + l;
+        aim_ledger_open(w->led, f, c->cash, AIM_ORIGIN_INVESTOR);
+        w->Q[l] = c->compute;
+        w->cap[l] = log10(c->compute);
+        w->valuation[f] = c->valuation;
+        /* One unit per $B of the opening valuation, all held by outside investors. */
+        w->units[l] = c->valuation > 0.0 ? c->valuation : 1.0;
+        w->units_inv0[l] = w->units[l];
+        w->unit_value[l] = w->valuation[f] / w->units[l];
+    }
+    aim_ledger_mark_start(w->led);
+    w->frontier = -HUGE_VAL;
+    for (int l = 0; l < w->nl; l++) {
+        if (w->cap[l] > w->frontier) {
+            w->frontier = w->cap[l];
+        }
+    }
+    w->dc_frontier = 0.0;
+    aim_labs_shares(w->cap, lab_active, w->nl, cfg->demand.theta, w->share);
+
+    /* Pro-forma trailing year: twelve months at the opening state, all of it organic. */
+    double pc_mean = world_mean_active(w->pc, w->active + w->nv, w->nc);
+    double pv_mean = world_mean_active(w->pv, w->active, w->nv);
+    for (int f = 0; f < w->nf; f++) {
+        double e = 0.0, r = 0.0, eb = 0.0;
+        enum aim_firm_kind kind = aim_world_firm_kind(cfg, f);
+        if (kind == AIM_KIND_VENDOR) {
+            const __typeof__(cfg->vendors.firms[0]) *c = &cfg->vendors.firms[f];
+            r = w->P[f] * w->pv[f] + w->base[f] / 12.0;
+            e = w->P[f] * (w->pv[f] - c->unit_cost) + w->base[f] / 12.0 * c->m_base;
+        } else if (kind == AIM_KIND_CLOUD) {
+            int c = f - w->nv;
+            const __typeof__(cfg->clouds.firms[0]) *cc = &cfg->clouds.firms[c];
+            double ai = w->Cap[c] * cfg->clouds.u_target * w->pc[c];
+            r = ai + w->base[f] / 12.0;
+            eb = ai * (1.0 - cfg->clouds.opex_ai) + w->base[f] / 12.0 * cc->m_base;
+            e = eb - w->debt[f] * (w->mac.r + cfg->clouds.spread) / 12.0 -
+                w->Cap[c] / cfg->clouds.gpu_life_months * (pv_mean + cfg->clouds.facility_cost);
+        } else {
+            int l = f - w->nv - w->nc;
+            const __typeof__(cfg->labs.firms[0]) *c = &cfg->labs.firms[l];
+            r = w->share[l] * w->mac.D / 12.0;
+            double train = aim_labs_training(c->alpha_train, w->led->cash[f], 0.0, cfg->labs.runway_target);
+            e = r * (1.0 - c->omega) - c->fixed - r / rho * pc_mean - train;
+        }
+        for (int i = 0; i < RING; i++) {
+            w->earn[(size_t)f * RING + i] = e;
+        }
+        for (int i = 0; i < RING2; i++) {
+            w->orgrev[(size_t)f * RING2 + i] = r;
+        }
+        if (kind == AIM_KIND_CLOUD) {
+            for (int i = 0; i < RING; i++) {
+                w->ebitda[(size_t)(f - w->nv) * RING + i] = eb;
+            }
+        }
+    }
+    world_fundamentals(w);
+    for (int f = 0; f < w->nf; f++) {
+        int a = w->asset[f];
+        if (a < 0) {
+            continue;
+        }
+        int cl = f >= w->nv;
+        w->mkt.shares[a] = cl ? cfg->clouds.firms[f - w->nv].shares : cfg->vendors.firms[f].shares;
+        w->mkt.price[a] = cl ? cfg->clouds.firms[f - w->nv].share_price : cfg->vendors.firms[f].share_price;
+        w->mkt.active[a] = 1;
+        w->valuation[f] = w->mkt.shares[a] * w->mkt.price[a];
+    }
+    for (int f = 0; f < w->nv + w->nc; f++) {
+        if (w->asset[f] < 0) {
+            w->valuation[f] = w->fundamental[f]; /* unlisted: valued at the fundamental */
+        }
+    }
+    enum aim_status st = aim_investors_reset(w->inv, seed, point, replica, &w->mkt, w->units_inv0);
+    if (st != AIM_OK) {
+        return st;
+    }
+    st = world_presigned(w, tr);
+    if (st != AIM_OK) {
+        return st;
+    }
+    for (int l = 0; l < w->nl; l++) {
+        w->unit_value[l] = w->valuation[w->nv + w->nc + l] / w->units[l];
+    }
+    world_provenance(w);
+    world_record(w, tr);
+    return AIM_OK;
+}
+
+/* ---- the month ---- */
+
+/* 2. Labs: revenue from end customers, compute bought under contracts and spot, training. */
+static void world_labs(struct aim_world *w)
+{
+    const struct aim_config *cfg = &w->cfg;
+    int nv = w->nv, nc = w->nc, nl = w->nl;
+    int *lab_active = w->active + nv + nc, *cloud_active = w->active + nv;
+    double rho = aim_labs_rho(cfg, w->t);
+    double eff = pow(cfg->hardware.eta, (double)w->t / 12.0);
+    double pc_mean = world_mean_active(w->pc, cloud_active, nc);
+    aim_labs_shares(w->cap, lab_active, nl, cfg->demand.theta, w->share);
+    for (int l = 0; l < nl; l++) {
+        int f = nv + nc + l;
+        w->R[l] = w->m_inf[l] = w->need[l] = w->m_tr[l] = w->c_avail[l] = w->delivered[l] = 0.0;
+        if (!lab_active[l]) {
+            continue;
+        }
+        /* Revenue R_l = share_l D_t / 12: the only end-customer money entering the economy. */
+        w->R[l] = w->share[l] * w->mac.D / 12.0;
+        aim_ledger_source(w->led, f, w->R[l], AIM_ORIGIN_CUSTOMER, AIM_PAY_REVENUE);
+        w->m_inf[l] = w->R[l] / rho;
+        double undrawn = aim_deals_outstanding(w->deals, l, -1);
+        double B = aim_labs_training(cfg->labs.firms[l].alpha_train, w->led->cash[f], undrawn,
+                                     cfg->labs.runway_target);
+        w->m_tr[l] = pc_mean > 0.0 ? B / pc_mean : 0.0;
+        w->need[l] = w->m_inf[l] + w->m_tr[l];
+    }
+    /* Contracted capacity has priority; a cloud with less capacity than it reserved delivers
+     * every contract pro rata (ratio) and is paid pro rata. */
+    for (int c = 0; c < nc; c++) {
+        w->reserved[c] = aim_deals_mw(w->deals, -1, c);
+        w->ratio[c] = w->reserved[c] > w->Cap[c] && w->reserved[c] > 0.0 ? w->Cap[c] / w->reserved[c] : 1.0;
+        w->used[c] = 0.0;
+        w->ai_rev[c] = 0.0;
+        w->spot_req[c] = 0.0;
+    }
+    for (int i = 0; i < w->deals->cap; i++) {
+        const struct aim_contract *k = &w->deals->c[i];
+        if (k->months_left > 0) {
+            w->c_avail[k->lab] += k->mw * w->ratio[k->cloud];
+        }
+    }
+    double *paid = w->w_l; /* compute paid per lab this month */
+    for (int l = 0; l < nl; l++) {
+        paid[l] = 0.0;
+    }
+    for (int i = 0; i < w->deals->cap; i++) {
+        const struct aim_contract *k = &w->deals->c[i];
+        if (k->months_left <= 0) {
+            continue;
+        }
+        int l = k->lab, c = k->cloud;
+        double avail = k->mw * w->ratio[c];
+        double use_frac = w->c_avail[l] > 0.0 ? fmin(1.0, w->need[l] / w->c_avail[l]) : 0.0;
+        /* Take-or-pay: the monthly commitment is owed whatever is used (max(commitment, use)). */
+        double pay = k->monthly * w->ratio[c];
+        aim_ledger_pay(w->led, nv + nc + l, nv + c, pay, -1, AIM_PAY_REVENUE);
+        paid[l] += pay;
+        w->ai_rev[c] += pay;
+        w->used[c] += avail * use_frac;
+        w->delivered[l] += avail * use_frac;
+    }
+    /* Spot: the rest of each lab's need, split over clouds by the logit on price, rationed pro
+     * rata where a cloud's free capacity falls short. */
+    aim_clouds_price_logit(w->pc, cloud_active, nc, cfg->labs.spot_theta, w->w_c);
+    for (int l = 0; l < nl; l++) {
+        double rest = w->need[l] - w->delivered[l];
+        for (int c = 0; c < nc; c++) {
+            double x = rest > 0.0 ? rest * w->w_c[c] : 0.0;
+            w->spot[(size_t)l * nc + c] = x;
+            w->spot_req[c] += x;
+        }
+    }
+    for (int c = 0; c < nc; c++) {
+        double free_mw = w->Cap[c] - w->used[c];
+        if (free_mw < 0.0) {
+            free_mw = 0.0;
+        }
+        double q = w->spot_req[c] > free_mw ? free_mw / w->spot_req[c] : 1.0;
+        for (int l = 0; l < nl; l++) {
+            double mw = w->spot[(size_t)l * nc + c] * q;
+            if (mw <= 0.0) {
+                continue;
+            }
+            double pay = mw * w->pc[c];
+            aim_ledger_pay(w->led, nv + nc + l, nv + c, pay, -1, AIM_PAY_REVENUE);
+            paid[l] += pay;
+            w->ai_rev[c] += pay;
+            w->used[c] += mw;
+            w->delivered[l] += mw;
+        }
+    }
+    double best = w->frontier;
+    for (int l = 0; l < nl; l++) {
+        int f = nv + nc + l;
+        if (!lab_active[l]) {
+            continue;
+        }
+        /* Training is the share m_tr / need of what was delivered: Q += MW-months x eta^(t/12). */
+        double train_mw = w->need[l] > 0.0 ? w->delivered[l] * w->m_tr[l] / w->need[l] : 0.0;
+        w->Q[l] += train_mw * eff;
+        w->cap[l] = log10(w->Q[l]);
+        if (w->cap[l] > best) {
+            best = w->cap[l];
+        }
+        double opex = cfg->labs.firms[l].omega * w->R[l] + cfg->labs.firms[l].fixed;
+        aim_ledger_sink(w->led, f, opex, AIM_SINK_OPEX);
+        w->burn[l] = paid[l] + opex - w->R[l];
+        world_book_earnings(w, f, w->R[l] - paid[l] - opex, w->R[l], 1.0);
+    }
+    w->dc_frontier = best - w->frontier;
+    w->frontier = best;
+    aim_deals_age(w->deals);
+}
+
+/* Borrows what cloud c needs to cover a payment of amount, as far as cash falls short. */
+static void world_borrow_for(struct aim_world *w, int c, double amount)
+{
+    int f = w->nv + c;
+    double short_by = amount - w->led->cash[f];
+    if (short_by > 0.0) {
+        aim_ledger_source(w->led, f, short_by, AIM_ORIGIN_DEBT, 0);
+        w->debt[f] += short_by;
+    }
+}
+
+static double world_ebitda12(const struct aim_world *w, int c)
+{
+    return ring_sum(w->ebitda + (size_t)c * RING, RING);
+}
+
+/* 3. Clouds: base business, AI opex, interest, price, depreciation and installs. */
+static void world_clouds(struct aim_world *w)
+{
+    const struct aim_config *cfg = &w->cfg;
+    for (int c = 0; c < w->nc; c++) {
+        int f = w->nv + c;
+        if (!w->active[f]) {
+            w->deliveries[f] = 0.0;
+            continue;
+        }
+        const __typeof__(cfg->clouds.firms[0]) *cc = &cfg->clouds.firms[c];
+        double base = w->base[f] / 12.0;
+        aim_ledger_source(w->led, f, base, AIM_ORIGIN_BASE, AIM_PAY_REVENUE);
+        aim_ledger_sink(w->led, f, base * (1.0 - cc->m_base), AIM_SINK_OPEX);
+        w->base[f] *= pow(1.0 + cc->g_base, 1.0 / 12.0);
+        double opex = cfg->clouds.opex_ai * w->ai_rev[c];
+        aim_ledger_sink(w->led, f, opex, AIM_SINK_OPEX);
+        double interest = w->debt[f] * (w->mac.r + cfg->clouds.spread) / 12.0;
+        aim_ledger_sink(w->led, f, interest, AIM_SINK_INTEREST);
+        double eb = w->ai_rev[c] - opex + base * cc->m_base;
+        w->ebitda[(size_t)c * RING + (size_t)(w->t % RING)] = eb;
+        double u = w->Cap[c] > 0.0 ? w->used[c] / w->Cap[c] : 1.0;
+        w->pc[c] = aim_clouds_price(cfg, w->pc[c], u);
+        /* Trend of spot demand requested (not delivered), so that rationing raises capex. */
+        double a = 1.0 / cfg->clouds.spot_trend_months;
+        w->spot_trend[c] += a * (w->spot_req[c] - w->spot_trend[c]);
+        double retire = w->Cap[c] / cfg->clouds.gpu_life_months;
+        double pv_mean = world_mean_active(w->pv, w->active, w->nv);
+        double dep = retire * (pv_mean + cfg->clouds.facility_cost);
+        size_t lag1 = (size_t)cfg->clouds.build_lag + 1;
+        size_t slot = (size_t)c * lag1 + (size_t)(w->t % (int)lag1);
+        w->Cap[c] += w->pipeline[slot] - retire;
+        w->pipeline[slot] = 0.0;
+        w->deliveries[f] = w->used[c];
+        w->earn[(size_t)f * RING + (size_t)(w->t % RING)] = eb - interest - dep;
+    }
+}
+
+/* 4. Vendors deliver their backlog, clouds pay on delivery (cash, then debt) and install the
+ * capacity build_lag months later. */
+static void world_vendors(struct aim_world *w)
+{
+    const struct aim_config *cfg = &w->cfg;
+    int nv = w->nv, nc = w->nc;
+    size_t lag1 = (size_t)cfg->clouds.build_lag + 1;
+    for (int v = 0; v < nv; v++) {
+        w->deliveries[v] = 0.0;
+        if (!w->active[v]) {
+            continue;
+        }
+        const __typeof__(cfg->vendors.firms[0]) *vc = &cfg->vendors.firms[v];
+        double B = 0.0;
+        for (int c = 0; c < nc; c++) {
+            B += w->backlog[(size_t)v * nc + c];
+        }
+        double d = B < w->P[v] ? B : w->P[v];
+        double phi = B > 0.0 ? d / B : 0.0;
+        double rev = 0.0;
+        for (int c = 0; c < nc; c++) {
+            size_t i = (size_t)v * nc + c;
+            double mw = w->backlog[i] * phi, val = w->backlog_val[i] * phi;
+            if (phi >= 1.0) {
+                mw = w->backlog[i];
+                val = w->backlog_val[i];
+            }
+            w->backlog[i] -= mw;
+            w->backlog_val[i] -= val;
+            if (mw <= 0.0) {
+                continue;
+            }
+            int fc = nv + c;
+            double facility = mw * cfg->clouds.facility_cost;
+            world_borrow_for(w, c, val + facility);
+            aim_ledger_pay(w->led, fc, v, val, -1, AIM_PAY_REVENUE);
+            aim_ledger_sink(w->led, fc, facility, AIM_SINK_BUILDERS);
+            size_t slot = (size_t)c * lag1 + (size_t)((w->t + cfg->clouds.build_lag) % (int)lag1);
+            if (cfg->clouds.build_lag == 0) {
+                w->Cap[c] += mw;
+            } else {
+                w->pipeline[slot] += mw;
+            }
+            rev += val;
+        }
+        w->deliveries[v] = d;
+        double cost = d * vc->unit_cost;
+        aim_ledger_sink(w->led, v, cost, AIM_SINK_OPEX);
+        double base = w->base[v] / 12.0;
+        aim_ledger_source(w->led, v, base, AIM_ORIGIN_BASE, AIM_PAY_REVENUE);
+        aim_ledger_sink(w->led, v, base * (1.0 - vc->m_base), AIM_SINK_OPEX);
+        w->earn[(size_t)v * RING + (size_t)(w->t % RING)] = rev - cost + base * vc->m_base;
+        double after = B - d;
+        w->pv[v] = aim_vendors_price(cfg, w->pv[v], after, w->P[v]);
+        w->P[v] = aim_vendors_production(cfg, w->P[v], after);
+    }
+}
+
+/* 5. Clouds order capacity toward (contracted + spot trend)(1 + buffer); orders are cut so that
+ * cash plus the room under debt <= leverage_max x EBITDA covers everything on order. */
+static void world_capex(struct aim_world *w)
+{
+    const struct aim_config *cfg = &w->cfg;
+    int nv = w->nv, nc = w->nc;
+    size_t lag1 = (size_t)cfg->clouds.build_lag + 1;
+    aim_clouds_price_logit(w->pv, w->active, nv, cfg->clouds.vendor_theta, w->w_v);
+    double unit = cfg->clouds.facility_cost;
+    for (int v = 0; v < nv; v++) {
+        unit += w->w_v[v] * w->pv[v];
+    }
+    for (int c = 0; c < nc; c++) {
+        int f = nv + c;
+        if (!w->active[f]) {
+            continue;
+        }
+        double on_order = 0.0, owed = 0.0;
+        for (int v = 0; v < nv; v++) {
+            on_order += w->backlog[(size_t)v * nc + c];
+            owed += w->backlog_val[(size_t)v * nc + c] +
+                    w->backlog[(size_t)v * nc + c] * cfg->clouds.facility_cost;
+        }
+        for (size_t i = 0; i < lag1; i++) {
+            on_order += w->pipeline[(size_t)c * lag1 + i];
+        }
+        double mw =
+            aim_clouds_order(cfg, aim_deals_mw(w->deals, -1, c), w->spot_trend[c], w->Cap[c], on_order);
+        double room = cfg->clouds.leverage_max * world_ebitda12(w, c) - w->debt[f];
+        double fundable = w->led->cash[f] + (room > 0.0 ? room : 0.0) - owed;
+        if (mw * unit > fundable) {
+            mw = fundable > 0.0 ? fundable / unit : 0.0;
+        }
+        if (mw > 0.0 && nv > 0) {
+            world_order(w, c, -1, mw);
+        }
+    }
+}
+
+/* 6. Funding rounds (MODEL.md 5): strategic deal with probability p_strategic, venture round for the rest. */
+static enum aim_status world_funding(struct aim_world *w, struct aim_traj *tr)
+{
+    const struct aim_config *cfg = &w->cfg;
+    int nv = w->nv, nc = w->nc;
+    enum aim_status st = world_presigned(w, tr);
+    if (st != AIM_OK) {
+        return st;
+    }
+    for (int l = 0; l < w->nl; l++) {
+        int f = nv + nc + l;
+        if (!w->active[f]) {
+            continue;
+        }
+        double cash = w->led->cash[f];
+        double A = aim_labs_funding_need(cash, w->burn[l], cfg->labs.runway_min, cfg->labs.runway_target);
+        /* Both draws are made for every lab every month so that the stream does not depend on
+         * which labs seek funding. */
+        double u_strat = aim_rng_uniform(&w->rng);
+        double u_v = aim_rng_uniform(&w->rng);
+        double u_c = aim_rng_uniform(&w->rng);
+        if (!(A > 0.0)) {
+            continue;
+        }
+        double pre = aim_deals_premoney(cfg, w->sentiment, w->R[l]);
+        if (!(pre > 1e-3)) {
+            pre = 1e-3;
+        }
+        double inv_v = 0.0, inv_c = 0.0;
+        if (u_strat < cfg->deals.p_strategic) {
+            for (int v = 0; v < nv; v++) {
+                w->w_v[v] = w->active[v] ? fmax(0.0, w->led->cash[v]) : 0.0;
+            }
+            for (int c = 0; c < nc; c++) {
+                w->w_c[c] = w->active[nv + c] ? fmax(0.0, w->led->cash[nv + c]) : 0.0;
+            }
+            int v = aim_deals_pick(w->w_v, nv, u_v);
+            int c = aim_deals_pick(w->w_c, nc, u_c);
+            if (v >= 0) {
+                inv_v = world_strategic_funds(w, v, cfg->deals.f_v * A, tr);
+            }
+            if (c >= 0) {
+                inv_c = world_strategic_funds(w, nv + c, cfg->deals.f_c * A, tr);
+            }
+            if (inv_v < 0.0 || inv_c < 0.0) {
+                return AIM_ERR_NOMEM;
+            }
+            if (inv_v > 0.0 || inv_c > 0.0) {
+                double commitment = c >= 0 ? cfg->deals.kappa * (inv_v + inv_c) : 0.0;
+                st = world_sign(w, l, inv_v > 0.0 ? v : -1, inv_c > 0.0 || commitment > 0.0 ? c : -1, inv_v,
+                                inv_c, pre, commitment, (int)cfg->deals.term_months, 0.0, tr);
+                if (st != AIM_OK) {
+                    return st;
+                }
+            }
+        }
+        double rest = A - inv_v - inv_c;
+        double post = pre + inv_v + inv_c;
+        if (rest > 0.0) {
+            double price = pre / w->units[l];
+            double raised = aim_investors_private_round(w->inv, l, rest, 1.0 / price);
+            if (raised > 0.0) {
+                aim_ledger_pay_as(w->led, w->inv_acct, f, raised, AIM_ORIGIN_INVESTOR, 0);
+                w->units[l] += raised / price;
+                post += raised;
+            }
+            st = world_event(tr, w->t, AIM_EVENT_ROUND, f, -1, -1, rest, raised, post);
+            if (st != AIM_OK) {
+                return st;
+            }
+        }
+        w->valuation[f] = post;
+        w->unit_value[l] = post / w->units[l];
+    }
+    return AIM_OK;
+}
+
+/* 7. Defaults and contagion (MODEL.md 6), repeated until no firm is left below zero. */
+static enum aim_status world_defaults(struct aim_world *w, struct aim_traj *tr)
+{
+    const struct aim_config *cfg = &w->cfg;
+    int nv = w->nv, nc = w->nc;
+    int changed = 1;
+    while (changed) {
+        changed = 0;
+        for (int f = 0; f < w->nf; f++) {
+            double cash = w->led->cash[f];
+            /* Below -$1 (1e-9 $B): rounding in a payment that empties an account never defaults a firm. */
+            if (!w->active[f] || cash >= -1e-9) {
+                continue;
+            }
+            enum aim_firm_kind kind = aim_world_firm_kind(cfg, f);
+            if (kind == AIM_KIND_CLOUD) {
+                /* A cloud with credit left borrows its way back to zero. */
+                int c = f - nv;
+                double room = cfg->clouds.leverage_max * world_ebitda12(w, c) - w->debt[f];
+                if (room >= -cash) {
+                    aim_ledger_source(w->led, f, -cash, AIM_ORIGIN_DEBT, 0);
+                    w->debt[f] += -cash;
+                    continue;
+                }
+            }
+            double destroyed = 0.0, voided = 0.0;
+            if (kind == AIM_KIND_LAB) {
+                int l = f - nv - nc;
+                voided = aim_deals_void(w->deals, l, -1);
+                destroyed = w->valuation[f];
+                w->unit_value[l] = 0.0;
+                w->share[l] = 0.0;
+            } else {
+                int c = kind == AIM_KIND_CLOUD ? f - nv : -1;
+                destroyed = w->asset[f] >= 0 ? w->mkt.shares[w->asset[f]] * w->mkt.price[w->asset[f]]
+                                             : w->valuation[f];
+                if (c >= 0) {
+                    voided = aim_deals_void(w->deals, -1, c);
+                    for (int v = 0; v < nv; v++) {
+                        voided += w->backlog_val[(size_t)v * nc + c];
+                        w->backlog[(size_t)v * nc + c] = w->backlog_val[(size_t)v * nc + c] = 0.0;
+                    }
+                    destroyed += w->debt[f];
+                    w->debt[f] = 0.0;
+                } else {
+                    for (int j = 0; j < nc; j++) {
+                        voided += w->backlog_val[(size_t)f * nc + j];
+                        w->backlog[(size_t)f * nc + j] = w->backlog_val[(size_t)f * nc + j] = 0.0;
+                    }
+                }
+                if (w->asset[f] >= 0) {
+                    w->mkt.active[w->asset[f]] = 0;
+                }
+            }
+            destroyed += -cash; /* the unpaid overdraft is lost by its creditors */
+            aim_ledger_sink(w->led, f, cash, AIM_SINK_DEFAULT);
+            w->active[f] = 0;
+            w->valuation[f] = 0.0;
+            w->destroyed += destroyed;
+            w->voided += voided;
+            changed = 1;
+            enum aim_status st = world_event(tr, w->t, AIM_EVENT_DEFAULT, f, -1, -1, destroyed, voided, 0.0);
+            if (st != AIM_OK) {
+                return st;
+            }
+        }
+    }
+    return AIM_OK;
+}
+
+enum aim_status aim_world_step(struct aim_world *w, int nthreads, struct aim_traj *tr)
+{
+    const struct aim_config *cfg = &w->cfg;
+    if (tr && w->t + 1 >= tr->n_times) {
+        return aim_error_set(AIM_ERR_USAGE, "aim_world_step: month %d does not fit a trajectory of %d times",
+                             w->t + 1, tr->n_times);
+    }
+    aim_ledger_begin_month(w->led);
+    /* 1. Demand and rate for month t+1, driven by last month's frontier gain. */
+    aim_macro_step(&w->mac, cfg, w->t, w->dc_frontier, &w->rng);
+    w->t += 1;
+    w->destroyed = w->voided = 0.0;
+    world_labs(w);
+    world_clouds(w);
+    world_vendors(w);
+    world_capex(w);
+    enum aim_status st = world_funding(w, tr);
+    if (st == AIM_OK) {
+        st = world_defaults(w, tr);
+    }
+    if (st != AIM_OK) {
+        return st;
+    }
+    /* Revenue provenance from the ledger; organic earnings rings for the fundamentals. */
+    world_provenance(w);
+    for (int f = 0; f < w->nv + w->nc; f++) {
+        if (w->active[f]) {
+            double e = w->earn[(size_t)f * RING + (size_t)(w->t % RING)];
+            world_book_earnings(w, f, e, w->revenue[f], w->organic[f]);
+        }
+    }
+    world_fundamentals(w);
+    /* 9. The investors' market: prices of listed firms, fund flows. */
+    st = aim_investors_step(w->inv, &w->mkt, w->unit_value, w->t, nthreads, &w->rep);
+    if (st != AIM_OK) {
+        return st;
+    }
+    aim_ledger_source(w->led, w->inv_acct, w->rep.inflow, AIM_ORIGIN_INVESTOR, 0);
+    aim_ledger_sink(w->led, w->inv_acct, w->rep.redemption, AIM_SINK_REDEEM);
+    if (!w->inv_offset_known) {
+        w->inv_offset = w->rep.cash - w->led->cash[w->inv_acct];
+        w->inv_offset_known = 1;
+    }
+    w->sentiment = w->rep.sentiment;
+    for (int f = 0; f < w->nv + w->nc; f++) {
+        if (w->asset[f] >= 0) {
+            w->valuation[f] = w->active[f] ? w->mkt.shares[w->asset[f]] * w->mkt.price[w->asset[f]] : 0.0;
+        } else if (w->active[f]) {
+            w->valuation[f] = w->fundamental[f];
+        }
+    }
+    world_record(w, tr);
+    if (tr) {
+        double res = tr->market[AIM_MV_residual][w->t];
+        if (!isfinite(res)) {
+            return aim_error_set(AIM_ERR_NUMERIC, "month %d: stock-flow residual is %g (NaN or inf)", w->t,
+                                 res);
+        }
+    }
+    return AIM_OK;
+}

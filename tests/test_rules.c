@@ -1,0 +1,164 @@
+/* Behavioural rules of labs, clouds, vendors and contracts, and the demand/rate process. */
+#include "agents/clouds.h"
+#include "agents/deals.h"
+#include "agents/labs.h"
+#include "agents/vendors.h"
+#include "sim/macro.h"
+#include "tests/aim_test.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int main(void)
+{
+    struct aim_config *cfg = calloc(1, sizeof *cfg);
+    /* Labs: logit shares on capability. */
+    double c[4] = {4.477, 4.176, 3.415, 5.0}, sh[4];
+    int act[4] = {1, 1, 1, 0};
+    aim_labs_shares(c, act, 4, 1.5, sh);
+    double e0 = exp(1.5 * 4.477), e1 = exp(1.5 * 4.176), e2 = exp(1.5 * 3.415);
+    aim_test_rel(sh[0], e0 / (e0 + e1 + e2), 1e-14, "logit share of lab 0");
+    aim_test_rel(sh[2], e2 / (e0 + e1 + e2), 1e-14, "logit share of lab 2");
+    aim_test(sh[3] == 0.0, "an inactive lab has no share");
+    double big[2] = {1000.0, 999.0};
+    int act2[2] = {1, 1};
+    aim_labs_shares(big, act2, 2, 50.0, sh);
+    aim_test(isfinite(sh[0]) && fabs(sh[0] + sh[1] - 1.0) < 1e-15, "theta c = 50000 does not overflow");
+    int none[2] = {0, 0};
+    aim_labs_shares(big, none, 2, 1.5, sh);
+    aim_test(sh[0] == 0.0 && sh[1] == 0.0, "no active lab: all shares 0");
+    cfg->demand.rho0 = 0.0024;
+    cfg->hardware.eta = 1.4;
+    aim_test_rel(aim_labs_rho(cfg, 18), 0.0024 * pow(1.4, 1.5), 1e-14, "rho_t = rho0 eta^(t/12)");
+    aim_test_rel(aim_labs_training(0.55, 12.385, 7.5, 24.0), 0.55 * 19.885 / 24.0, 1e-15, "training spend B");
+    aim_test(aim_labs_training(0.55, -30.0, 7.5, 24.0) == 0.0, "no training spend out of negative funds");
+    aim_test(aim_labs_funding_need(30.0, 2.0, 12.0, 24.0) == 0.0, "15 months of runway: no round");
+    aim_test_rel(aim_labs_funding_need(20.0, 2.0, 12.0, 24.0), 48.0, 0,
+                 "10 months of runway: seek burn x 24");
+    aim_test_rel(aim_labs_funding_need(-3.5, 2.0, 12.0, 24.0), 51.5, 0, "negative cash is covered too");
+    aim_test(aim_labs_funding_need(5.0, -1.0, 12.0, 24.0) == 0.0, "a profitable lab seeks nothing");
+    aim_test_rel(aim_labs_funding_need(-2.0, 0.0, 12.0, 24.0), 2.0, 0, "no burn, negative cash: cover it");
+
+    /* Clouds. */
+    cfg->clouds.zeta = 0.05;
+    cfg->clouds.u_target = 0.85;
+    cfg->clouds.p_min = 0.0003;
+    cfg->clouds.p_max = 0.004;
+    aim_test_rel(aim_clouds_price(cfg, 0.0012, 0.95), 0.0012 * (1.0 + 0.05 * 0.1), 1e-14,
+                 "price rises above target");
+    aim_test(aim_clouds_price(cfg, 0.0039999, 1.0) == 0.004, "price clamped at p_max");
+    aim_test(aim_clouds_price(cfg, 0.00030001, 0.0) == 0.0003, "price clamped at p_min");
+    double p[3] = {0.0012, 0.0011, 0.0013}, wv[3];
+    int pa[3] = {1, 1, 1};
+    aim_clouds_price_logit(p, pa, 3, 10.0, wv);
+    double pbar = 0.0036 / 3.0, x0 = exp(-10.0 * 0.0012 / pbar), x1 = exp(-10.0 * 0.0011 / pbar),
+           x2 = exp(-10.0 * 0.0013 / pbar);
+    aim_test_rel(wv[1], x1 / (x0 + x1 + x2), 1e-13, "price logit weight of the cheapest");
+    aim_test(wv[1] > wv[0] && wv[0] > wv[2], "cheaper gets more");
+    cfg->clouds.buffer = 0.15;
+    cfg->clouds.power_growth_max = 200.0;
+    aim_test_rel(aim_clouds_order(cfg, 1000.0, 300.0, 1200.0, 200.0), 1300.0 * 1.15 - 1400.0, 1e-14,
+                 "order = target - installed - on order");
+    aim_test(aim_clouds_order(cfg, 1000.0, 300.0, 500.0, 0.0) == 200.0, "order capped at power_growth_max");
+    aim_test(aim_clouds_order(cfg, 100.0, 0.0, 500.0, 0.0) == 0.0, "no negative orders");
+
+    /* Vendors. */
+    cfg->vendors.xi = 0.02;
+    cfg->vendors.target_backlog_months = 12.0;
+    cfg->vendors.p_min = 0.005;
+    cfg->vendors.p_max = 0.06;
+    cfg->vendors.fab_lag = 12.0;
+    aim_test_rel(aim_vendors_price(cfg, 0.035, 3500.0, 250.0), 0.035 * (1.0 + 0.02 * (14.0 - 12.0)), 1e-14,
+                 "GPU price follows backlog pressure");
+    aim_test(aim_vendors_price(cfg, 0.035, 0.0, 250.0) == 0.035 * (1.0 - 0.24),
+             "empty backlog lowers the price");
+    aim_test(aim_vendors_price(cfg, 0.0051, 0.0, 250.0) == 0.005, "clamped at p_min");
+    aim_test_rel(aim_vendors_production(cfg, 250.0, 4200.0), 250.0 + (350.0 - 250.0) / 12.0, 1e-14,
+                 "production moves toward backlog / target months");
+    aim_test(aim_vendors_production(cfg, 1.0, 0.0) >= 0.0, "production never negative");
+
+    /* Contracts. */
+    struct aim_deals *d = NULL;
+    aim_test(aim_deals_create(&d, 0) == AIM_ERR_USAGE, "a table of 0 contracts is refused");
+    aim_test(aim_deals_create(&d, 3) == AIM_OK, "table of 3 contracts");
+    aim_test(aim_deals_sign(d, 1, 0, 30.0, 60, 1000.0) == 0, "sign the seed contract");
+    aim_test(aim_deals_sign(d, 1, 2, 48.0, 48, 900.0) == 1, "sign a second");
+    aim_test(aim_deals_sign(d, 0, 2, 22.4, 0, 300.0) == -1, "a zero term is refused");
+    aim_test(aim_deals_sign(d, 0, 2, 22.4, 60, 300.0) == 2, "sign a third");
+    aim_test(aim_deals_sign(d, 0, 1, 5.0, 60, 10.0) == -1, "a full table refuses");
+    aim_test_rel(aim_deals_outstanding(d, 1, -1), 78.0, 1e-14, "lab 1 owes 30 + 48");
+    aim_test_rel(aim_deals_outstanding(d, -1, 2), 70.4, 1e-14, "cloud 2 is owed 48 + 22.4");
+    aim_test_rel(aim_deals_mw(d, -1, 2), 1200.0, 0, "cloud 2 reserves 900 + 300 MW");
+    for (int i = 0; i < 48; i++) {
+        aim_deals_age(d);
+    }
+    aim_test_rel(aim_deals_outstanding(d, 1, -1), 30.0 * 12.0 / 60.0, 1e-13,
+                 "48 months later: 12 of 60 left");
+    aim_test_rel(aim_deals_void(d, -1, 2), 22.4 * 12.0 / 60.0, 1e-13, "voiding cloud 2's contracts");
+    aim_test(aim_deals_outstanding(d, -1, 2) == 0.0, "nothing left at cloud 2");
+    aim_test(aim_deals_sign(d, 0, 1, 5.0, 60, 10.0) >= 0, "a freed slot is reused");
+    aim_deals_clear(d);
+    aim_test(aim_deals_outstanding(d, -1, -1) == 0.0, "clear empties the table");
+    aim_deals_free(d);
+    double wt[4] = {0.0, 2.5, 0.0, 7.5};
+    aim_test(aim_deals_pick(wt, 4, 0.0) == 1 && aim_deals_pick(wt, 4, 0.2499) == 1 &&
+                 aim_deals_pick(wt, 4, 0.25) == 3 && aim_deals_pick(wt, 4, 0.9999999) == 3,
+             "weighted pick by cumulative weight");
+    double zero[2] = {0.0, -1.0};
+    aim_test(aim_deals_pick(zero, 2, 0.5) == -1, "no positive weight: no pick");
+    cfg->venture.M0 = 25.0;
+    cfg->venture.beta_s = 2.0;
+    aim_test_rel(aim_deals_premoney(cfg, -0.1, 0.583), 25.0 * exp(-0.2) * 12.0 * 0.583, 1e-14,
+                 "pre-money M0 exp(beta_s S) 12 R");
+
+    /* Demand: deterministic with sigma_D = 0 and chi = 0. */
+    cfg->demand.D0 = 28.0;
+    cfg->demand.g0 = 0.9;
+    cfg->demand.g_inf = 0.06;
+    cfg->demand.tau_g = 36.0;
+    cfg->demand.chi = 0.0;
+    cfg->demand.sigma_D = 0.0;
+    cfg->macro.r0 = 0.041;
+    cfg->macro.rate_model = AIM_RATE_CONSTANT;
+    struct aim_macro m;
+    struct aim_pcg64 rng;
+    aim_rng_stream(&rng, 7, 0, 0, 0, AIM_RNG_ECONOMY);
+    aim_macro_init(&m, cfg);
+    double logsum = 0.0;
+    for (int t = 0; t < 24; t++) {
+        aim_macro_step(&m, cfg, t, 0.0, &rng);
+        logsum += (0.06 + 0.84 * exp(-t / 36.0)) / 12.0;
+    }
+    aim_test_rel(m.D, 28.0 * exp(logsum), 1e-12, "deterministic demand path after 24 months");
+    aim_test(m.r == 0.041, "constant rate stays at r0");
+    cfg->demand.chi = 2.0;
+    aim_macro_init(&m, cfg);
+    aim_macro_step(&m, cfg, 0, 0.3, &rng);
+    aim_test_rel(m.D, 28.0 * exp((0.9 + 2.0 * 0.3) / 12.0), 1e-14, "frontier gain adds chi dc to growth");
+
+    /* Vasicek: mean and variance of r after 12 months over 20000 paths, against the exact
+     * transition (tolerance: 5 standard errors). */
+    cfg->macro.rate_model = AIM_RATE_VASICEK;
+    cfg->macro.vasicek_a = 0.3;
+    cfg->macro.vasicek_mean = 0.035;
+    cfg->macro.vasicek_sigma = 0.01;
+    const int paths = 20000;
+    double s1 = 0.0, s2 = 0.0;
+    for (int i = 0; i < paths; i++) {
+        aim_rng_stream(&rng, 11, 0, (uint64_t)i, 0, AIM_RNG_ECONOMY);
+        aim_macro_init(&m, cfg);
+        for (int t = 0; t < 12; t++) {
+            aim_macro_step(&m, cfg, t, 0.0, &rng);
+        }
+        s1 += m.r;
+        s2 += m.r * m.r;
+    }
+    double mean = s1 / paths, var = s2 / paths - mean * mean;
+    double want_mean = 0.035 + (0.041 - 0.035) * exp(-0.3);
+    double want_var = 0.01 * 0.01 * (1.0 - exp(-0.6)) / 0.6;
+    aim_test_abs(mean, want_mean, 5.0 * sqrt(want_var / paths), "Vasicek mean after one year");
+    aim_test_abs(var, want_var, 5.0 * want_var * sqrt(2.0 / paths), "Vasicek variance after one year");
+    free(cfg);
+    return aim_test_summary();
+}

@@ -1,0 +1,320 @@
+/* The world of one replica on a reduced seed scenario: stock-flow residual in every step,
+ * provenance with and without strategic deals, circularity rising with kappa, fundamentalist
+ * markets near fundamentals, determinism across runs and thread counts, error paths. */
+#include "sim/config.h"
+#include "sim/world.h"
+#include "tests/aim_test.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int verbose;
+
+/* The seed scenario with fewer investors and months, so a replica runs in a fraction of a second. */
+static struct aim_config *seed_config(int investors, int steps)
+{
+    struct aim_config *cfg = NULL;
+    char path[4096], set[128];
+    if (aim_config_create(&cfg) != AIM_OK ||
+        aim_config_load_file(cfg, aim_test_source_path(path, sizeof path, "configs/seed-2025.yaml")) !=
+            AIM_OK) {
+        printf("cannot load the seed scenario: %s\n", aim_error_message());
+        exit(1);
+    }
+    snprintf(set, sizeof set, "investors.count=%d", investors);
+    aim_config_set(cfg, set);
+    snprintf(set, sizeof set, "run.steps=%d", steps);
+    aim_config_set(cfg, set);
+    /* A price impact at which the investors' market is stable with 2,000 investors. */
+    aim_config_set(cfg, "market.lambda=0.02");
+    return cfg;
+}
+
+/* Runs replica r and returns its trajectories (caller frees); NULL on failure. */
+static struct aim_traj *run(const struct aim_config *cfg, uint64_t seed, uint64_t r, int nthreads)
+{
+    struct aim_world *w = NULL;
+    struct aim_traj *tr = NULL;
+    int n = aim_world_firm_count(cfg);
+    if (aim_world_create(&w, cfg) != AIM_OK || aim_traj_create(&tr, n, (int)cfg->run.steps + 1) != AIM_OK) {
+        printf("create failed: %s\n", aim_error_message());
+        aim_world_free(w);
+        return NULL;
+    }
+    enum aim_status st = aim_world_reset(w, seed, 0, r, tr);
+    for (int t = 0; st == AIM_OK && t < cfg->run.steps; t++) {
+        st = aim_world_step(w, nthreads, tr);
+    }
+    aim_world_free(w);
+    if (st != AIM_OK) {
+        printf("run failed: %s\n", aim_error_message());
+        aim_traj_free(tr);
+        return NULL;
+    }
+    return tr;
+}
+
+static double series_max_abs(const struct aim_traj *tr, int v)
+{
+    double m = 0.0;
+    for (int t = 0; t < tr->n_times; t++) {
+        double x = fabs(tr->market[v][t]);
+        m = x > m || isnan(x) ? x : m;
+    }
+    return m;
+}
+
+static double mean_circularity(const struct aim_traj *tr)
+{
+    double s = 0.0;
+    for (int t = 1; t < tr->n_times; t++) {
+        s += tr->market[AIM_MV_circularity][t];
+    }
+    return s / (tr->n_times - 1);
+}
+
+static int traj_equal(const struct aim_traj *a, const struct aim_traj *b)
+{
+    size_t nf = (size_t)a->n_firms * (size_t)a->n_times, nt = (size_t)a->n_times;
+    for (int v = 0; v < AIM_FIRM_VAR_COUNT; v++) {
+        if (memcmp(a->firm[v], b->firm[v], nf * sizeof(double)) != 0) {
+            return 0;
+        }
+    }
+    for (int v = 0; v < AIM_MARKET_VAR_COUNT; v++) {
+        if (memcmp(a->market[v], b->market[v], nt * sizeof(double)) != 0) {
+            return 0;
+        }
+    }
+    return a->n_events == b->n_events && memcmp(a->events, b->events, a->n_events * sizeof *a->events) == 0;
+}
+
+static void print_summary(const struct aim_config *cfg, const struct aim_traj *tr)
+{
+    int n = tr->n_firms;
+    for (int t = 0; t < tr->n_times; t += 12) {
+        printf("t=%3d D=%7.1f circ=%.4f V/F=%.3f value=%8.0f resid=%.2e\n", t, tr->market[AIM_MV_demand][t],
+               tr->market[AIM_MV_circularity][t], tr->market[AIM_MV_value_fundamental][t],
+               tr->market[AIM_MV_ai_market_value][t], tr->market[AIM_MV_residual][t]);
+        for (int f = 0; f < n; f++) {
+            size_t i = (size_t)t * n + f;
+            printf("   %-11s cash=%8.2f debt=%7.2f rev=%7.3f org=%.3f rt=%.3f val=%8.1f F=%8.1f cap=%8.1f "
+                   "p=%.5f def=%g\n",
+                   aim_world_firm_name(cfg, f), tr->firm[AIM_FV_cash][i], tr->firm[AIM_FV_debt][i],
+                   tr->firm[AIM_FV_revenue][i], tr->firm[AIM_FV_organic_share][i],
+                   tr->firm[AIM_FV_roundtrip_share][i], tr->firm[AIM_FV_valuation][i],
+                   tr->firm[AIM_FV_fundamental][i], tr->firm[AIM_FV_capacity][i], tr->firm[AIM_FV_price][i],
+                   tr->firm[AIM_FV_defaulted][i]);
+        }
+    }
+    printf("events: %zu\n", tr->n_events);
+}
+
+/* Fundamentalists only, share prices starting at the fundamentals: listed firms'
+ * value / fundamental stays in [exp(-0.25), exp(0.25)] (the band of docs/model.md). Firms
+ * with no organic earnings at the start (fundamental at its floor) have no anchor and are
+ * left out. */
+static void fundamentalist_band(int investors, int steps, int n)
+{
+    {
+        struct aim_config *cf = seed_config(investors, steps);
+        const char *sets[] = {"investors.frac_fundamentalist=1", "investors.frac_chartist=0",
+                              "investors.herding=0", "investors.p_review=0", "market.sigma_p=0.002"};
+        for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
+            aim_config_set(cf, sets[i]);
+        }
+        struct aim_traj *t0 = run(cf, 5, 0, 1);
+        int anchored[8] = {0};
+        for (int f = 0; t0 && f < 8; f++) {
+            double F = t0->firm[AIM_FV_fundamental][f];
+            anchored[f] = F >= 1.0;
+            if (f < 3 && anchored[f]) {
+                cf->vendors.firms[f].share_price = F / cf->vendors.firms[f].shares;
+            } else if (anchored[f]) {
+                cf->clouds.firms[f - 3].share_price = F / cf->clouds.firms[f - 3].shares;
+            }
+        }
+        aim_traj_free(t0);
+        double lo = HUGE_VAL, hi = 0.0;
+        int ran = 1, counted = 0;
+        for (uint64_t r = 0; r < 3; r++) {
+            struct aim_traj *tr = run(cf, 5, r, 1);
+            if (!tr) {
+                ran = 0;
+                continue;
+            }
+            for (int t = 0; t < tr->n_times; t++) {
+                for (int f = 0; f < 8; f++) {
+                    size_t i = (size_t)t * n + f;
+                    if (anchored[f] && tr->firm[AIM_FV_defaulted][i] == 0.0) {
+                        double q = tr->firm[AIM_FV_valuation][i] / tr->firm[AIM_FV_fundamental][i];
+                        lo = fmin(lo, q);
+                        hi = fmax(hi, q);
+                        counted++;
+                    }
+                }
+            }
+            aim_traj_free(tr);
+        }
+        printf("fundamentalists only: listed value/fundamental in [%.3f, %.3f] (%d firm-months)\n", lo, hi,
+               counted);
+        aim_test(ran && counted > 3 * 6 * steps,
+                 "fundamentalists only: at least 6 anchored firms, 3 replicas");
+        aim_test(ran && lo >= exp(-0.25) && hi <= exp(0.25),
+                 "fundamentalists only: value/fundamental within [exp(-0.25), exp(0.25)]");
+        aim_config_free(cf);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
+    const int steps = 60, investors = 2000;
+    if (argc > 1 && strcmp(argv[1], "--band") == 0) {
+        fundamentalist_band(investors, steps, 13);
+        return aim_test_summary();
+    }
+    struct aim_config *cfg = seed_config(investors, steps);
+    int n = aim_world_firm_count(cfg);
+    aim_test(n == 13, "seed scenario has 13 firms (got %d)", n);
+    aim_test(aim_world_firm_kind(cfg, 0) == AIM_KIND_VENDOR &&
+                 aim_world_firm_kind(cfg, 3) == AIM_KIND_CLOUD && aim_world_firm_kind(cfg, 8) == AIM_KIND_LAB,
+             "firms are numbered vendors, clouds, labs");
+    aim_test(strcmp(aim_world_firm_name(cfg, 9), "Anthropic") == 0, "firm 9 is Anthropic");
+    aim_test(strcmp(aim_world_firm_name(cfg, 99), "") == 0, "out-of-range firm has an empty name");
+    aim_test(aim_world_bytes(cfg) > (size_t)investors * 8, "memory estimate covers the investors");
+
+    /* 1. Stock-flow residual <= 1e-9 in every step of several replicas. */
+    double worst = 0.0;
+    int ok_runs = 1;
+    for (uint64_t r = 0; r < 4; r++) {
+        struct aim_traj *tr = run(cfg, 2025, r, 1);
+        if (!tr) {
+            ok_runs = 0;
+            continue;
+        }
+        double m = series_max_abs(tr, AIM_MV_residual);
+        worst = m > worst || isnan(m) ? m : worst;
+        if (r == 0) {
+            aim_test_rel(tr->market[AIM_MV_demand][0], cfg->demand.D0, 0, "D at time 0 is D0");
+            aim_test(tr->market[AIM_MV_circularity][0] == 0.0, "no revenue, no circularity at time 0");
+            double anth_units_val = tr->firm[AIM_FV_valuation][9];
+            aim_test_rel(anth_units_val, 350.0, 1e-12, "Anthropic's post-money after the seed deal is 350");
+            aim_test(tr->firm[AIM_FV_commitments][9] > 29.999,
+                     "Anthropic owes the 30 of the seed deal at time 0");
+            aim_test(tr->n_events >= 2, "presigned deals at step 0 are in the event log");
+            aim_test(tr->events[0].kind == AIM_EVENT_DEAL && tr->events[0].step == 0 &&
+                         tr->events[0].a == 9 && tr->events[0].b == 0 && tr->events[0].c == 3,
+                     "first event: seed deal Anthropic / NVIDIA / Microsoft");
+            double rt_max = 0.0;
+            for (int t = 1; t < tr->n_times; t++) {
+                rt_max = fmax(rt_max, tr->firm[AIM_FV_roundtrip_share][(size_t)t * n + 3]);
+            }
+            aim_test(rt_max > 0.0, "Microsoft's revenue contains its own strategic money coming back");
+            if (verbose) {
+                print_summary(cfg, tr);
+            }
+        }
+        aim_traj_free(tr);
+    }
+    aim_test(ok_runs, "4 replicas of the reduced seed scenario run");
+    aim_test(worst <= 1e-9, "stock-flow residual <= 1e-9 in every step of 4 replicas (max %.3g)", worst);
+
+    /* 2. No strategic deals, none presigned: round-trip shares and circularity exactly 0. */
+    {
+        struct aim_config *c0 = seed_config(investors, steps);
+        aim_config_set(c0, "deals.p_strategic=0");
+        c0->deals.n_presigned = 0;
+        int zero = 1, ran = 1;
+        for (uint64_t r = 0; r < 3; r++) {
+            struct aim_traj *tr = run(c0, 77, r, 1);
+            if (!tr) {
+                ran = 0;
+                continue;
+            }
+            for (int t = 0; t < tr->n_times; t++) {
+                zero &= tr->market[AIM_MV_circularity][t] == 0.0;
+                for (int f = 0; f < n; f++) {
+                    zero &= tr->firm[AIM_FV_roundtrip_share][(size_t)t * n + f] == 0.0;
+                }
+            }
+            aim_traj_free(tr);
+        }
+        aim_test(ran && zero,
+                 "p_strategic = 0, no presigned deals: every round-trip share and circularity is 0");
+        aim_config_free(c0);
+    }
+
+    /* 3. Raising kappa raises mean circularity, over 16 paired replicas (same seeds): the mean
+     * rises, and the paired differences have a t statistic above 2 (one-sided p < 0.05). */
+    {
+        struct aim_config *lo = seed_config(investors, steps), *hi = seed_config(investors, steps);
+        aim_config_set(lo, "deals.kappa=0.5");
+        aim_config_set(hi, "deals.kappa=6");
+        aim_config_set(lo, "deals.p_strategic=0.8");
+        aim_config_set(hi, "deals.p_strategic=0.8");
+        double s_lo = 0.0, s_d = 0.0, s_dd = 0.0;
+        int ran = 1;
+        for (uint64_t r = 0; r < 16; r++) {
+            struct aim_traj *a = run(lo, 31, r, 1), *b = run(hi, 31, r, 1);
+            if (!a || !b) {
+                ran = 0;
+            } else {
+                double ca = mean_circularity(a), cb = mean_circularity(b);
+                s_lo += ca;
+                s_d += cb - ca;
+                s_dd += (cb - ca) * (cb - ca);
+            }
+            aim_traj_free(a);
+            aim_traj_free(b);
+        }
+        double md = s_d / 16, sd = sqrt((s_dd - 16 * md * md) / 15), tstat = md / (sd / 4.0);
+        printf("mean circularity: kappa=0.5 %.6f, kappa=6 %.6f; paired t = %.2f\n", s_lo / 16, s_lo / 16 + md,
+               tstat);
+        aim_test(ran && md > 0.0, "kappa 6 vs 0.5: mean circularity over 16 replicas rises");
+        aim_test(ran && tstat > 2.0, "kappa 6 vs 0.5: paired t statistic above 2");
+        aim_config_free(lo);
+        aim_config_free(hi);
+    }
+
+    /* 5. Determinism: same seed twice identical; 1 and 2 threads identical. */
+    {
+        struct aim_traj *a = run(cfg, 99, 3, 1), *b = run(cfg, 99, 3, 1), *c = run(cfg, 99, 3, 2);
+        aim_test(a && b && traj_equal(a, b), "same seed twice: identical trajectories and events");
+        aim_test(a && c && traj_equal(a, c), "1 and 2 threads: identical trajectories and events");
+        struct aim_traj *d = run(cfg, 100, 3, 1);
+        aim_test(a && d && !traj_equal(a, d), "another seed gives another trajectory");
+        aim_traj_free(a);
+        aim_traj_free(b);
+        aim_traj_free(c);
+        aim_traj_free(d);
+    }
+
+    /* 6. Error paths. */
+    {
+        struct aim_config *ce = seed_config(investors, steps);
+        struct aim_world *w = NULL;
+        aim_config_set(ce, "market.lab_ipo=true");
+        ce->labs.firms[1].listed = 1;
+        aim_test(aim_world_create(&w, ce) == AIM_ERR_CONFIG && !w,
+                 "listed labs are refused with a config error");
+        aim_test_contains(aim_error_message(), "labs.firms[1].listed", "message names the key");
+        ce->labs.firms[1].listed = 0;
+        aim_test(aim_world_create(&w, ce) == AIM_OK, "lab_ipo with no listed lab is accepted");
+        struct aim_traj *tr = NULL;
+        aim_traj_create(&tr, n, 3);
+        aim_test(aim_world_reset(w, 1, 0, 0, tr) == AIM_OK && aim_world_time(w) == 0, "reset to month 0");
+        aim_test(aim_world_step(w, 1, tr) == AIM_OK && aim_world_step(w, 1, tr) == AIM_OK &&
+                     aim_world_time(w) == 2,
+                 "two months");
+        aim_test(aim_world_step(w, 1, tr) == AIM_ERR_USAGE, "a month past the trajectory is a usage error");
+        aim_test_contains(aim_error_message(), "does not fit", "message says the month does not fit");
+        aim_traj_free(tr);
+        aim_world_free(w);
+        aim_config_free(ce);
+    }
+    aim_config_free(cfg);
+    return aim_test_summary();
+}
