@@ -123,16 +123,17 @@ static int world_contract_cap(const struct aim_config *cfg)
 /* Every double array of the world and its length (struct world_dims s). */
 #define WORLD_ARRAYS(X)                                                                                      \
     X(valuation, s.nf)                                                                                       \
-    X(fundamental, s.nf) X(revenue, s.nf) X(organic, s.nf) X(roundtrip, s.nf) X(earn, s.nf *RING)            \
-        X(orgrev, s.nf *RING2) X(issued, s.nf *RING) X(debt, s.nf) X(base, s.nf) X(deliveries, s.nf)         \
-            X(Q, s.nl) X(cap, s.nl) X(share, s.nl) X(R, s.nl) X(burn, s.nl) X(m_inf, s.nl) X(units, s.nl)    \
-                X(units_v, s.nl *s.nv) X(units_c, s.nl *s.nc) X(unit_value, s.nl) X(units_inv0, s.nl)        \
-                    X(need, s.nl) X(m_tr, s.nl) X(c_avail, s.nl) X(delivered, s.nl) X(Cap, s.nc) X(pc, s.nc) \
-                        X(spot_trend, s.nc) X(spot_req, s.nc) X(used, s.nc) X(pipeline, s.nc *(s.lag + 1))   \
-                            X(ebitda, s.nc *RING) X(ai_rev, s.nc) X(P, s.nv) X(pv, s.nv)                     \
-                                X(backlog, s.nv *s.nc) X(backlog_val, s.nv *s.nc) X(w_c, s.nc + 1)           \
-                                    X(w_v, s.nv + 1) X(w_l, s.nl + 1) X(reserved, s.nc + 1)                  \
-                                        X(ratio, s.nc + 1) X(spot, s.nl *s.nc + 1)
+    X(fundamental, s.nf)                                                                                     \
+    X(revenue, s.nf) X(organic, s.nf) X(roundtrip, s.nf) X(earn, s.nf *RING) X(orgrev, s.nf *RING2)          \
+        X(issued, s.nf *RING) X(debt, s.nf) X(base, s.nf) X(deliveries, s.nf) X(Q, s.nl) X(cap, s.nl)        \
+            X(share, s.nl) X(R, s.nl) X(burn, s.nl) X(m_inf, s.nl) X(units, s.nl) X(units_v, s.nl *s.nv)     \
+                X(units_c, s.nl *s.nc) X(unit_value, s.nl) X(units_inv0, s.nl) X(need, s.nl) X(m_tr, s.nl)   \
+                    X(c_avail, s.nl) X(delivered, s.nl) X(Cap, s.nc) X(pc, s.nc) X(spot_trend, s.nc)         \
+                        X(spot_req, s.nc) X(used, s.nc) X(pipeline, s.nc *(s.lag + 1)) X(ebitda, s.nc *RING) \
+                            X(ai_rev, s.nc) X(P, s.nv) X(pv, s.nv) X(backlog, s.nv *s.nc)                    \
+                                X(backlog_val, s.nv *s.nc) X(w_c, s.nc + 1) X(w_v, s.nv + 1)                 \
+                                    X(w_l, s.nl + 1) X(reserved, s.nc + 1) X(ratio, s.nc + 1)                \
+                                        X(spot, s.nl *s.nc + 1)
 
 struct world_dims {
     size_t nf, nl, nc, nv, lag, na;
@@ -409,6 +410,7 @@ static enum aim_status world_presigned(struct aim_world *w, struct aim_traj *tr)
 static void world_fundamentals(struct aim_world *w)
 {
     const struct aim_config *cfg = &w->cfg;
+    double pv_mean = world_mean_active(w->pv, w->active, w->nv);
     for (int f = 0; f < w->nf; f++) {
         if (!w->active[f]) {
             w->fundamental[f] = 0.0;
@@ -436,7 +438,15 @@ static void world_fundamentals(struct aim_world *w)
         double F = e_org > 0.0 ? e_org * (1.0 + g) / den : 0.0;
         double cash = w->led->cash[f];
         enum aim_firm_kind kind = aim_world_firm_kind(cfg, f);
-        double floor = kind == AIM_KIND_LAB ? cash : cash - w->debt[f];
+        /* Floors: labs at their cash (MODEL.md 8); clouds and vendors at net assets, cash less
+         * debt plus installed capacity at half its replacement cost (GPUs and facility, half
+         * their life left on average), since a firm is worth at least what it owns. */
+        double floor = cash;
+        if (kind == AIM_KIND_CLOUD) {
+            floor = cash - w->debt[f] + 0.5 * w->Cap[f - w->nv] * (pv_mean + cfg->clouds.facility_cost);
+        } else if (kind == AIM_KIND_VENDOR) {
+            floor = cash - w->debt[f];
+        }
         if (F < floor) {
             F = floor;
         }
