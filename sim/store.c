@@ -892,16 +892,16 @@ enum aim_status aim_store_open_resume(struct aim_store **out, const char *path,
     char *config = aim_store_attr_read_string(st->file, "config");
     uint64_t seed = 0;
     int seed_ok = aim_store_attr_read_u64(st->file, "seed", &seed) == 0;
-    if (!config || strcmp(config, prov->config_yaml) != 0) {
+    if (!seed_ok || seed != prov->seed) {
+        status = aim_error_set(
+            AIM_ERR_USAGE, "%s: cannot resume: the file was written with seed %llu, this run has seed %llu",
+            path, (unsigned long long)seed, (unsigned long long)prov->seed);
+    } else if (!config || strcmp(config, prov->config_yaml) != 0) {
         status =
             aim_error_set(AIM_ERR_USAGE,
                           "%s: cannot resume: the file was written with a different configuration (compare "
                           "`aimsim info %s` with `aimsim config show`); use --force to start again",
                           path, path);
-    } else if (!seed_ok || seed != prov->seed) {
-        status = aim_error_set(
-            AIM_ERR_USAGE, "%s: cannot resume: the file was written with seed %llu, this run has seed %llu",
-            path, (unsigned long long)seed, (unsigned long long)prov->seed);
     } else if (st->n_points != lay->n_points || st->n_replicas != lay->n_replicas ||
                st->n_times != lay->n_times || st->n_firms != lay->n_firms) {
         status =

@@ -16,3 +16,13 @@ add_test(NAME test_store_xarray COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/
          store_synthetic.h5 WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
 set_tests_properties(test_store_xarray PROPERTIES FIXTURES_REQUIRED store_synthetic
                      ENVIRONMENT "AIM_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+
+# The runner on the real world (links the whole library, as the program does).
+aim_test(NAME test_runner SOURCES tests/test_runner.c LIBS aimcore TIMEOUT 120)
+
+# The program: determinism across thread counts, overwrite refusal, kill and resume.
+if(TARGET aimsim)
+  add_test(NAME test_cli_determinism COMMAND sh ${CMAKE_SOURCE_DIR}/tests/test_cli_determinism.sh $<TARGET_FILE:aimsim>)
+  add_test(NAME test_cli_resume COMMAND sh ${CMAKE_SOURCE_DIR}/tests/test_cli_resume.sh $<TARGET_FILE:aimsim>)
+  set_tests_properties(test_cli_determinism test_cli_resume PROPERTIES TIMEOUT 300)
+endif()

@@ -1,0 +1,518 @@
+/* The aimsim subcommands. Library modules report errors; here they become a message on stderr
+ * ("aimsim run: <message>") and an exit status (aim_error_exit_code). */
+#include "sim/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <omp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim/config.h"
+#include "sim/runner.h"
+#include "sim/store.h"
+#include "sim/version.h"
+
+static int aim_cli_fail(const char *cmd, enum aim_status s)
+{
+    fprintf(stderr, "aimsim %s: %s\n", cmd, aim_error_message());
+    return aim_error_exit_code(s);
+}
+
+static int aim_cli_usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "aimsim %s: ", cmd);
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'aimsim %s --help'.\n", cmd);
+    return 2;
+}
+
+enum aim_status aim_cli_parse_long(const char *text, long lo, long hi, const char *name, long *value)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (errno || end == text || *end != '\0' || v < lo || v > hi) {
+        return aim_error_set(AIM_ERR_USAGE, "%s must be a whole number in [%ld, %ld] (got \"%s\")", name, lo,
+                             hi, text);
+    }
+    *value = v;
+    return AIM_OK;
+}
+
+enum aim_status aim_cli_parse_size(const char *text, size_t *bytes)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (errno || end == text || !isfinite(v) || v <= 0) {
+        return aim_error_set(
+            AIM_ERR_USAGE, "a size is a positive number with an optional unit K, M, G, T (got \"%s\")", text);
+    }
+    double scale = 1.0;
+    switch (*end) {
+    case 'K':
+    case 'k':
+        scale = 1024.0;
+        end++;
+        break;
+    case 'M':
+    case 'm':
+        scale = 1024.0 * 1024.0;
+        end++;
+        break;
+    case 'G':
+    case 'g':
+        scale = 1024.0 * 1024.0 * 1024.0;
+        end++;
+        break;
+    case 'T':
+    case 't':
+        scale = 1024.0 * 1024.0 * 1024.0 * 1024.0;
+        end++;
+        break;
+    default:
+        break;
+    }
+    if (scale > 1.0 && (strcmp(end, "iB") == 0 || strcmp(end, "B") == 0)) {
+        end += strlen(end);
+    } else if (scale == 1.0 && strcmp(end, "B") == 0) {
+        end++;
+    }
+    if (*end != '\0' || v * scale < 1.0 || v * scale > 9.0e18) {
+        return aim_error_set(
+            AIM_ERR_USAGE, "a size is a positive number with an optional unit K, M, G, T (got \"%s\")", text);
+    }
+    *bytes = (size_t)(v * scale);
+    return AIM_OK;
+}
+
+void aim_cli_print_version(FILE *out)
+{
+    char h5[32];
+    int dirty = aim_version_git_dirty();
+    fprintf(out, "aimsim %s\n", aim_version_string());
+    fprintf(out, "git revision: %s%s\n", aim_version_git_revision(),
+            dirty == 1   ? " (modified tree)"
+            : dirty == 0 ? ""
+                         : " (tree state unknown)");
+    fprintf(out, "compiler: %s, %s build\n", aim_version_compiler(), aim_version_build_type());
+    fprintf(out, "flags: %s\n", aim_version_flags());
+    fprintf(out, "HDF5 %s, libfyaml %s, OpenMP %d\n", aim_version_hdf5(h5, sizeof h5), aim_version_libfyaml(),
+            _OPENMP);
+}
+
+/* Loads CONFIG (or the embedded seed scenario) and applies the overrides in order. */
+static enum aim_status aim_cli_load_config(struct aim_config **cfg, const char *path, char **sets, int n_sets)
+{
+    enum aim_status s = aim_config_create(cfg);
+    if (s) {
+        return s;
+    }
+    s = path ? aim_config_load_file(*cfg, path) : aim_config_load_seed(*cfg);
+    for (int i = 0; !s && i < n_sets; i++) {
+        s = aim_config_set(*cfg, sets[i]);
+        if (s) {
+            aim_error_prefix(s, "--set %s: ", sets[i]);
+        }
+    }
+    if (!s) {
+        s = aim_config_validate(*cfg);
+    }
+    if (s) {
+        aim_config_free(*cfg);
+        *cfg = NULL;
+    }
+    return s;
+}
+
+/* ---- progress ---- */
+
+struct aim_cli_progress {
+    int tty;
+    int quiet;
+    double last_print;
+    int last_done;
+};
+
+static void aim_cli_hms(char *buf, size_t size, double s)
+{
+    if (!isfinite(s) || s < 0) {
+        snprintf(buf, size, "--:--");
+        return;
+    }
+    long t = lround(s);
+    if (t >= 3600) {
+        snprintf(buf, size, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+    } else {
+        snprintf(buf, size, "%ld:%02ld", t / 60, t % 60);
+    }
+}
+
+/* A bar redrawn in place on a terminal; a line every 10 s (and at the end) otherwise. */
+static void aim_cli_progress_cb(void *ctx, int done, int total, double elapsed)
+{
+    struct aim_cli_progress *p = ctx;
+    if (p->quiet) {
+        return;
+    }
+    double rate = elapsed > 0 ? done / elapsed : 0.0;
+    char eta[32], el[32];
+    aim_cli_hms(eta, sizeof eta, rate > 0 ? (total - done) / rate : NAN);
+    aim_cli_hms(el, sizeof el, elapsed);
+    if (p->tty) {
+        if (done < total && elapsed - p->last_print < 0.2) {
+            return;
+        }
+        int width = 30, fill = total > 0 ? (int)((long)width * done / total) : width;
+        char bar[64];
+        for (int i = 0; i < width; i++) {
+            bar[i] = i < fill ? '#' : '.';
+        }
+        bar[width] = '\0';
+        fprintf(stderr, "\r[%s] %d/%d replicas  %.2f/s  elapsed %s  ETA %s ", bar, done, total, rate, el,
+                eta);
+        if (done == total) {
+            fputc('\n', stderr);
+        }
+    } else {
+        if (done < total && elapsed - p->last_print < 10.0) {
+            return;
+        }
+        fprintf(stderr, "aimsim run: %d/%d replicas done, %.2f replicas/s, elapsed %s, ETA %s\n", done, total,
+                rate, el, eta);
+    }
+    fflush(stderr);
+    p->last_print = elapsed;
+    p->last_done = done;
+}
+
+/* ---- run ---- */
+
+static const char aim_cli_run_help[] =
+    "Usage: aimsim run [CONFIG] -o OUT.h5 [options]\n"
+    "Runs the Monte Carlo replicas of CONFIG (default: the embedded seed scenario,\n"
+    "configs/seed-2025.yaml) and writes their trajectories to OUT.h5 (docs/output.md).\n"
+    "The file is written as OUT.h5.partial and renamed when every replica is done.\n"
+    "\n"
+    "Options:\n"
+    "  -o, --output OUT.h5   output file (required)\n"
+    "      --replicas N      replicas (run.replicas)\n"
+    "      --steps N         months simulated (run.steps)\n"
+    "      --seed S          root seed (run.seed)\n"
+    "      --threads N       worker threads (default: OMP_NUM_THREADS or the CPU count)\n"
+    "      --set KEY=VALUE   override any config key, e.g. --set deals.kappa=3 (repeatable)\n"
+    "      --resume          finish OUT.h5.partial left by an interrupted run\n"
+    "      --force           overwrite OUT.h5 / discard OUT.h5.partial\n"
+    "      --max-memory SIZE refuse to start if the estimated peak exceeds SIZE (e.g. 4G)\n"
+    "  -q, --quiet           no progress display\n"
+    "  -h, --help            this help\n"
+    "Exit status: 0 ok, 1 runtime failure, 2 usage or configuration error.\n";
+
+static int aim_cli_exists(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
+int aim_cli_run_main(int argc, char **argv)
+{
+    enum { OPT_REPLICAS = 256, OPT_STEPS, OPT_SEED, OPT_THREADS, OPT_SET, OPT_RESUME, OPT_FORCE, OPT_MAXMEM };
+    static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
+                                             {"replicas", required_argument, NULL, OPT_REPLICAS},
+                                             {"steps", required_argument, NULL, OPT_STEPS},
+                                             {"seed", required_argument, NULL, OPT_SEED},
+                                             {"threads", required_argument, NULL, OPT_THREADS},
+                                             {"set", required_argument, NULL, OPT_SET},
+                                             {"resume", no_argument, NULL, OPT_RESUME},
+                                             {"force", no_argument, NULL, OPT_FORCE},
+                                             {"max-memory", required_argument, NULL, OPT_MAXMEM},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    const char *out = NULL;
+    char **sets = calloc((size_t)argc + 4, sizeof *sets);
+    char run_sets[3][64];
+    int n_sets = 0, resume = 0, force = 0, quiet = 0, rc = 0;
+    long threads = omp_get_max_threads();
+    size_t max_memory = 0;
+    struct aim_config *cfg = NULL;
+    struct aim_store *st = NULL;
+    char *yaml = NULL, *partial = NULL;
+    enum aim_status s;
+    if (!sets) {
+        fprintf(stderr, "aimsim run: out of memory\n");
+        return 1;
+    }
+    /* --replicas/--steps/--seed are config overrides, applied after every --set. */
+    const char *rep = NULL, *steps = NULL, *seed = NULL;
+    optind = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "+o:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            out = optarg;
+            break;
+        case OPT_REPLICAS:
+            rep = optarg;
+            break;
+        case OPT_STEPS:
+            steps = optarg;
+            break;
+        case OPT_SEED:
+            seed = optarg;
+            break;
+        case OPT_THREADS:
+            if ((s = aim_cli_parse_long(optarg, 1, 4096, "--threads", &threads))) {
+                rc = aim_cli_usage_error("run", "%s", aim_error_message());
+                goto done;
+            }
+            break;
+        case OPT_SET:
+            sets[n_sets++] = optarg;
+            break;
+        case OPT_RESUME:
+            resume = 1;
+            break;
+        case OPT_FORCE:
+            force = 1;
+            break;
+        case OPT_MAXMEM:
+            if ((s = aim_cli_parse_size(optarg, &max_memory))) {
+                rc = aim_cli_usage_error("run", "--max-memory: %s", aim_error_message());
+                goto done;
+            }
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'h':
+            fputs(aim_cli_run_help, stdout);
+            goto done;
+        default:
+            rc = aim_cli_usage_error("run", "%s", "unknown option");
+            goto done;
+        }
+    }
+    if (argc - optind > 1) {
+        rc = aim_cli_usage_error("run", "one CONFIG at most (got \"%s\" and more)", argv[optind]);
+        goto done;
+    }
+    if (!out) {
+        rc = aim_cli_usage_error("run", "%s", "no output file: give -o OUT.h5");
+        goto done;
+    }
+    if (resume && force) {
+        rc = aim_cli_usage_error("run", "%s", "--resume and --force contradict each other");
+        goto done;
+    }
+    if (rep) {
+        snprintf(run_sets[0], sizeof run_sets[0], "run.replicas=%s", rep);
+        sets[n_sets++] = run_sets[0];
+    }
+    if (steps) {
+        snprintf(run_sets[1], sizeof run_sets[1], "run.steps=%s", steps);
+        sets[n_sets++] = run_sets[1];
+    }
+    if (seed) {
+        snprintf(run_sets[2], sizeof run_sets[2], "run.seed=%s", seed);
+        sets[n_sets++] = run_sets[2];
+    }
+    s = aim_cli_load_config(&cfg, optind < argc ? argv[optind] : NULL, sets, n_sets);
+    if (s) {
+        rc = aim_cli_fail("run", s);
+        goto done;
+    }
+    s = aim_config_emit(cfg, &yaml);
+    if (s) {
+        rc = aim_cli_fail("run", s);
+        goto done;
+    }
+    if (threads > cfg->run.replicas) {
+        threads = cfg->run.replicas;
+    }
+    partial = malloc(strlen(out) + sizeof ".partial");
+    if (!partial) {
+        fprintf(stderr, "aimsim run: out of memory\n");
+        rc = 1;
+        goto done;
+    }
+    sprintf(partial, "%s.partial", out);
+    if (!force && !resume && aim_cli_exists(out)) {
+        fprintf(stderr, "aimsim run: %s exists; use --force to overwrite it or -o another path\n", out);
+        rc = 2;
+        goto done;
+    }
+    if (!force && !resume && aim_cli_exists(partial)) {
+        fprintf(stderr,
+                "aimsim run: %s exists (an interrupted run); use --resume to finish it or --force to start "
+                "again\n",
+                partial);
+        rc = 2;
+        goto done;
+    }
+    if (resume && !aim_cli_exists(partial)) {
+        fprintf(stderr, "aimsim run: nothing to resume: %s does not exist%s\n", partial,
+                aim_cli_exists(out) ? " (the output is already complete)" : "");
+        rc = 2;
+        goto done;
+    }
+    /* Refuse before creating anything. */
+    s = aim_runner_check_memory(cfg, (int)threads, max_memory);
+    if (s) {
+        rc = aim_cli_fail("run", s);
+        goto done;
+    }
+    struct aim_runner_layout rl;
+    s = aim_runner_layout_init(&rl, cfg, 1);
+    if (s) {
+        rc = aim_cli_fail("run", s);
+        goto done;
+    }
+    struct aim_store_provenance prov = {yaml, cfg->run.seed};
+    if (resume) {
+        s = aim_store_open_resume(&st, partial, &rl.store, &prov);
+    } else {
+        if (force && aim_cli_exists(partial) && unlink(partial) != 0) {
+            fprintf(stderr, "aimsim run: cannot remove %s: %s\n", partial, strerror(errno));
+            rc = 1;
+            goto done;
+        }
+        s = aim_store_create(&st, partial, &rl.store, &prov);
+    }
+    if (s) {
+        rc = aim_cli_fail("run", s);
+        goto done;
+    }
+    struct aim_cli_progress progress = {isatty(STDERR_FILENO), quiet, -1e9, 0};
+    struct aim_runner_options opt = {(int)threads,        0,        0, (int)cfg->run.replicas, max_memory,
+                                     aim_cli_progress_cb, &progress};
+    struct aim_runner_report report;
+    if (!quiet) {
+        fprintf(stderr, "aimsim run: %ld replicas x %ld months, %d firms, seed %llu, %ld threads -> %s\n",
+                cfg->run.replicas, cfg->run.steps, rl.store.n_firms, (unsigned long long)cfg->run.seed,
+                threads, out);
+    }
+    s = aim_runner_run(cfg, st, &opt, &report);
+    if (s) {
+        aim_store_close(st);
+        st = NULL;
+        rc = aim_cli_fail("run", s);
+        fprintf(stderr, "aimsim run: completed replicas are kept in %s; rerun with --resume to finish\n",
+                partial);
+        goto done;
+    }
+    s = aim_store_finish(st, out);
+    st = NULL;
+    if (s) {
+        rc = aim_cli_fail("run", s);
+        goto done;
+    }
+    struct stat sb;
+    double mb = stat(out, &sb) == 0 ? (double)sb.st_size / 1e6 : 0.0;
+    if (!quiet) {
+        fprintf(stderr, "aimsim run: %d replicas run, %d already done; %.2f s (%.1f%% writing HDF5)\n",
+                report.replicas_run, report.replicas_skipped, report.seconds,
+                report.seconds > 0 ? 100.0 * report.write_seconds / report.seconds : 0.0);
+    }
+    printf("wrote %s (%.2f MB, %ld replicas x %ld months)\n", out, mb, cfg->run.replicas, cfg->run.steps);
+done:
+    if (st) {
+        aim_store_close(st);
+    }
+    free(partial);
+    free(yaml);
+    aim_config_free(cfg);
+    free(sets);
+    return rc;
+}
+
+/* ---- info ---- */
+
+int aim_cli_info_main(int argc, char **argv)
+{
+    static const char help[] =
+        "Usage: aimsim info FILE\n"
+        "Prints the provenance attributes (version, git revision, compiler, libraries,\n"
+        "seed, times, resolved config) and every dataset's shape of an aimsim output file.\n"
+        "Exit status: 0 ok, 1 I/O failure, 2 usage error or not an aimsim file.\n";
+    if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+        fputs(help, stdout);
+        return 0;
+    }
+    if (argc != 2 || argv[1][0] == '-') {
+        return aim_cli_usage_error("info", "%s", "expects exactly one FILE");
+    }
+    char *text = NULL;
+    enum aim_status s = aim_store_describe(argv[1], &text);
+    if (s) {
+        return aim_cli_fail("info", s);
+    }
+    fputs(text, stdout);
+    free(text);
+    return 0;
+}
+
+/* ---- config ---- */
+
+int aim_cli_config_main(int argc, char **argv)
+{
+    static const char help[] =
+        "Usage: aimsim config show [CONFIG] [--set KEY=VALUE]...\n"
+        "Prints the fully resolved configuration (CONFIG, default the embedded seed\n"
+        "scenario, with the overrides applied) as YAML that loads back to the same config.\n"
+        "Exit status: 0 ok, 2 usage or configuration error.\n";
+    static const struct option longopts[] = {
+        {"set", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+        fputs(help, stdout);
+        return 0;
+    }
+    if (argc < 2 || strcmp(argv[1], "show") != 0) {
+        return aim_cli_usage_error("config", "%s",
+                                   "the only action is: aimsim config show [CONFIG] [--set k=v]...");
+    }
+    char **sets = calloc((size_t)argc, sizeof *sets);
+    int n_sets = 0, rc = 0, c;
+    if (!sets) {
+        return 1;
+    }
+    optind = 0;
+    while ((c = getopt_long(argc - 1, argv + 1, "+h", longopts, NULL)) != -1) {
+        if (c == 's') {
+            sets[n_sets++] = optarg;
+        } else if (c == 'h') {
+            fputs(help, stdout);
+            free(sets);
+            return 0;
+        } else {
+            free(sets);
+            return aim_cli_usage_error("config", "%s", "unknown option");
+        }
+    }
+    int first = optind + 1;
+    if (argc - first > 1) {
+        free(sets);
+        return aim_cli_usage_error("config", "one CONFIG at most (got \"%s\" and more)", argv[first]);
+    }
+    struct aim_config *cfg = NULL;
+    char *yaml = NULL;
+    enum aim_status s = aim_cli_load_config(&cfg, first < argc ? argv[first] : NULL, sets, n_sets);
+    if (!s) {
+        s = aim_config_emit(cfg, &yaml);
+    }
+    if (s) {
+        rc = aim_cli_fail("config show", s);
+    } else {
+        fputs(yaml, stdout);
+    }
+    free(yaml);
+    aim_config_free(cfg);
+    free(sets);
+    return rc;
+}

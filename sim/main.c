@@ -1,0 +1,57 @@
+/* aimsim: the command-line program. A table maps each subcommand to its entry point; every
+ * entry takes the subcommand's own argv (argv[0] = its name) and returns the exit status
+ * (0 ok, 1 runtime failure, 2 usage or config error; docs/cli.md). */
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/cli.h"
+
+/* Subcommands. Another tool plugs in with one row: its name, its int fn(int argc, char **argv)
+ * and a one-line summary for `aimsim --help` (e.g. analyze: aim_analyze_cli_main in
+ * analysis/analyze_cli.c, psy: aim_psy_cli_main in analysis/psy_cli.c). */
+struct aim_command {
+    const char *name;
+    int (*main)(int argc, char **argv);
+    const char *summary;
+};
+
+static const struct aim_command commands[] = {
+    {"run", aim_cli_run_main, "run the Monte Carlo replicas of a config into an HDF5 file"},
+    {"info", aim_cli_info_main, "print an output file's provenance and dataset shapes"},
+    {"config", aim_cli_config_main, "config show: print the fully resolved configuration"},
+};
+
+static void usage(FILE *out)
+{
+    fputs("Usage: aimsim COMMAND [ARGS]   (aimsim COMMAND --help for each)\n\nCommands:\n", out);
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    }
+    fputs("\nOptions:\n  --version  print the version and build provenance\n  --help     this help\n"
+          "\nExit status: 0 ok, 1 runtime failure, 2 usage or configuration error.\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        aim_cli_print_version(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            return commands[i].main(argc - 1, argv + 1);
+        }
+    }
+    fprintf(stderr, "aimsim: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

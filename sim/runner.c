@@ -1,0 +1,225 @@
+/* Monte Carlo runner. Threads take replicas one at a time from a shared counter (dynamic
+ * self-scheduling); each thread owns a world and a trajectory buffer, allocated once. A finished
+ * replica is written inside a critical section, so HDF5 sees one writer; its place in the file
+ * is fixed by (point, replica), so the datasets are the same whatever the completion order.
+ * When fewer replicas are left than threads, a replica's investor loop is given the idle
+ * threads (nested parallelism); aim_world_step's results do not depend on its thread count. */
+#include "sim/runner.h"
+
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sim/world.h"
+
+enum aim_status aim_runner_layout_init(struct aim_runner_layout *rl, const struct aim_config *cfg,
+                                       int n_points)
+{
+    int n = aim_world_firm_count(cfg);
+    if (n < 0 || n > AIM_RUNNER_MAX_FIRMS) {
+        return aim_error_set(AIM_ERR_CONFIG, "the config names %d firms, at most %d are supported", n,
+                             AIM_RUNNER_MAX_FIRMS);
+    }
+    for (int f = 0; f < n; f++) {
+        rl->names[f] = aim_world_firm_name(cfg, f);
+        rl->kinds[f] = (int)aim_world_firm_kind(cfg, f);
+    }
+    rl->store = (struct aim_store_layout){.n_points = n_points,
+                                          .n_replicas = (int)cfg->run.replicas,
+                                          .n_times = (int)cfg->run.steps + 1,
+                                          .n_firms = n,
+                                          .firm_names = rl->names,
+                                          .firm_kinds = rl->kinds,
+                                          .start_date = cfg->run.start_date};
+    return AIM_OK;
+}
+
+size_t aim_runner_estimate_bytes(const struct aim_config *cfg, int threads)
+{
+    int firms = aim_world_firm_count(cfg);
+    int times = (int)cfg->run.steps + 1;
+    struct aim_store_layout lay = {1, (int)cfg->run.replicas, times, firms, NULL, NULL, cfg->run.start_date};
+    size_t per_thread = aim_world_bytes(cfg) + aim_traj_bytes(firms, times);
+    /* The store keeps one done flag per replica in memory and an event row buffer. */
+    size_t store = aim_store_cache_bytes(&lay) + (size_t)cfg->run.replicas * (1 + sizeof(int));
+    return (size_t)(threads > 0 ? threads : 1) * per_thread + store;
+}
+
+size_t aim_runner_memory_limit(size_t max_memory)
+{
+    if (max_memory > 0) {
+        return max_memory;
+    }
+    /* MemAvailable: what can be allocated without swapping (page cache counted as free). */
+    FILE *f = fopen("/proc/meminfo", "r");
+    if (f) {
+        char line[256];
+        unsigned long long kb = 0;
+        while (fgets(line, sizeof line, f)) {
+            if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) {
+                fclose(f);
+                return (size_t)kb * 1024;
+            }
+        }
+        fclose(f);
+    }
+    long pages = sysconf(_SC_AVPHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    return pages > 0 && page > 0 ? (size_t)pages * (size_t)page : (size_t)-1;
+}
+
+enum aim_status aim_runner_check_memory(const struct aim_config *cfg, int threads, size_t max_memory)
+{
+    size_t need = aim_runner_estimate_bytes(cfg, threads);
+    size_t limit = aim_runner_memory_limit(max_memory);
+    if (need > limit) {
+        double gib = 1024.0 * 1024.0 * 1024.0;
+        return aim_error_set(AIM_ERR_NOMEM,
+                             "estimated peak memory %.3f GiB (%d threads x %.3f GiB per replica world + HDF5 "
+                             "caches) exceeds %s of %.3f GiB; use fewer --threads or fewer investors "
+                             "(investors.count)%s",
+                             (double)need / gib, threads,
+                             (double)(aim_world_bytes(cfg) +
+                                      aim_traj_bytes(aim_world_firm_count(cfg), (int)cfg->run.steps + 1)) /
+                                 gib,
+                             max_memory ? "--max-memory" : "the memory available (MemAvailable)",
+                             (double)limit / gib, max_memory ? ", or raise --max-memory" : "");
+    }
+    return AIM_OK;
+}
+
+/* One replica from reset to the horizon. */
+static enum aim_status aim_runner_replica(struct aim_world *w, struct aim_traj *tr,
+                                          const struct aim_config *cfg, int point, int replica,
+                                          int inner_threads)
+{
+    aim_traj_clear(tr);
+    enum aim_status s = aim_world_reset(w, cfg->run.seed, (uint64_t)point, (uint64_t)replica, tr);
+    for (long t = 0; !s && t < cfg->run.steps; t++) {
+        s = aim_world_step(w, inner_threads, tr);
+    }
+    if (s) {
+        aim_error_prefix(s, "replica %d of point %d: ", replica, point);
+    }
+    return s;
+}
+
+enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *st,
+                               const struct aim_runner_options *opt, struct aim_runner_report *report)
+{
+    memset(report, 0, sizeof *report);
+    int np, nr, nt, nf;
+    aim_store_shape(st, &np, &nr, &nt, &nf);
+    int threads = opt->threads;
+    if (threads < 1) {
+        return aim_error_set(AIM_ERR_USAGE, "threads must be >= 1 (got %d)", threads);
+    }
+    if (opt->point < 0 || opt->point >= np || opt->replica_begin < 0 || opt->replica_end > nr ||
+        opt->replica_begin > opt->replica_end) {
+        return aim_error_set(AIM_ERR_USAGE, "replicas [%d, %d) of point %d do not fit the store's %d x %d",
+                             opt->replica_begin, opt->replica_end, opt->point, np, nr);
+    }
+    if (nt != cfg->run.steps + 1 || nf != aim_world_firm_count(cfg)) {
+        return aim_error_set(AIM_ERR_USAGE, "the store holds %d times x %d firms, the config needs %ld x %d",
+                             nt, nf, cfg->run.steps + 1, aim_world_firm_count(cfg));
+    }
+    enum aim_status status = aim_runner_check_memory(cfg, threads, opt->max_memory);
+    if (status) {
+        return status;
+    }
+    report->peak_bytes = aim_runner_estimate_bytes(cfg, threads);
+
+    /* The replicas still to run, in replica order. */
+    int total = opt->replica_end - opt->replica_begin;
+    int *todo = malloc(((size_t)total + 1) * sizeof *todo);
+    if (!todo) {
+        return aim_error_set(AIM_ERR_NOMEM, "out of memory for a list of %d replicas", total);
+    }
+    int ntodo = 0;
+    for (int r = opt->replica_begin; r < opt->replica_end; r++) {
+        if (!aim_store_replica_done(st, opt->point, r)) {
+            todo[ntodo++] = r;
+        }
+    }
+    report->replicas_skipped = total - ntodo;
+    if (threads > ntodo) {
+        threads = ntodo > 0 ? ntodo : 1;
+    }
+
+    double t0 = omp_get_wtime();
+    int next = 0, done = 0, failed = 0;
+    double write_s = 0.0;
+    enum aim_status first_status = AIM_OK;
+    char first_message[1024] = "";
+    if (ntodo == 0) {
+        free(todo);
+        report->seconds = omp_get_wtime() - t0;
+        return AIM_OK;
+    }
+    /* Nested regions let the last replicas' investor loops use the idle threads. */
+    omp_set_max_active_levels(2);
+#pragma omp parallel num_threads(threads) default(none)                                                      \
+    shared(cfg, st, opt, todo, ntodo, threads, next, done, failed, write_s, first_status, first_message, t0)
+    {
+        struct aim_world *w = NULL;
+        struct aim_traj *tr = NULL;
+        enum aim_status s = aim_world_create(&w, cfg);
+        if (!s) {
+            s = aim_traj_create(&tr, aim_world_firm_count(cfg), (int)cfg->run.steps + 1);
+        }
+        while (!s) {
+            int i, stop;
+#pragma omp atomic read
+            stop = failed;
+            if (stop) {
+                break;
+            }
+#pragma omp atomic capture
+            i = next++;
+            if (i >= ntodo) {
+                break;
+            }
+            int left = ntodo - i; /* replicas not yet started, this one included */
+            int inner = left < threads ? threads / left : 1;
+            s = aim_runner_replica(w, tr, cfg, opt->point, todo[i], inner);
+            if (s) {
+                break;
+            }
+#pragma omp critical(aim_runner_store)
+            {
+                double tw = omp_get_wtime();
+                s = aim_store_write_replica(st, opt->point, todo[i], tr);
+                write_s += omp_get_wtime() - tw;
+                if (!s) {
+                    done++;
+                    if (opt->progress) {
+                        opt->progress(opt->progress_ctx, done, ntodo, omp_get_wtime() - t0);
+                    }
+                }
+            }
+        }
+        if (s) {
+            /* Messages are per thread: keep the first failure's for the caller. */
+#pragma omp critical(aim_runner_error)
+            {
+                if (!first_status) {
+                    first_status = s;
+                    snprintf(first_message, sizeof first_message, "%s", aim_error_message());
+                }
+            }
+#pragma omp atomic write
+            failed = 1;
+        }
+        aim_traj_free(tr);
+        aim_world_free(w);
+    }
+    free(todo);
+    report->replicas_run = done;
+    report->seconds = omp_get_wtime() - t0;
+    report->write_seconds = write_s;
+    if (first_status) {
+        return aim_error_set(first_status, "%s", first_message);
+    }
+    return AIM_OK;
+}

@@ -1,0 +1,59 @@
+/* The Monte Carlo runner: replicas of one sweep point run in parallel (OpenMP), each completed
+ * replica written to the store by one writer at a time. */
+#ifndef AIM_RUNNER_H
+#define AIM_RUNNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/config.h"
+#include "sim/error.h"
+#include "sim/store.h"
+
+/* Most firms a config can name (vendors, clouds and labs lists of sim/params.def). */
+#define AIM_RUNNER_MAX_FIRMS 384
+
+/** @brief Progress report: replicas done (of total) this call, seconds since it started. */
+typedef void aim_runner_progress_fn(void *ctx, int done, int total, double elapsed_s);
+
+/** @brief What to run and how. */
+struct aim_runner_options {
+    int threads;                      /* worker threads (>= 1) */
+    int point;                        /* sweep point index p (0 for a single run) */
+    int replica_begin, replica_end;   /* run replicas [begin, end) of the point; done ones are skipped */
+    size_t max_memory;                /* refuse to start above this many bytes (0: what the machine has) */
+    aim_runner_progress_fn *progress; /* called after each replica is written (may be NULL) */
+    void *progress_ctx;
+};
+
+/** @brief What a run did. */
+struct aim_runner_report {
+    int replicas_run;     /* replicas computed and written by this call */
+    int replicas_skipped; /* already done in the store (resume) */
+    double seconds;       /* wall time of the call */
+    double write_seconds; /* of which writing to the store */
+    size_t peak_bytes;    /* the memory estimate the run was admitted with */
+};
+
+/** @brief A store layout for a config: firm names and kinds in the world's firm order. */
+struct aim_runner_layout {
+    struct aim_store_layout store;
+    const char *names[AIM_RUNNER_MAX_FIRMS];
+    int kinds[AIM_RUNNER_MAX_FIRMS];
+};
+
+/** @brief Fills the store layout a run of cfg with n_points sweep points writes. */
+enum aim_status aim_runner_layout_init(struct aim_runner_layout *rl, const struct aim_config *cfg,
+                                       int n_points);
+/** @brief Estimated peak bytes of a run with this many threads: worlds, trajectories, HDF5 caches. */
+size_t aim_runner_estimate_bytes(const struct aim_config *cfg, int threads);
+/** @brief Bytes of memory this process may use: max_memory if set, else MemAvailable. */
+size_t aim_runner_memory_limit(size_t max_memory);
+/** @brief Refuses (AIM_ERR_NOMEM, with the figures) a run whose estimate exceeds the limit. */
+enum aim_status aim_runner_check_memory(const struct aim_config *cfg, int threads, size_t max_memory);
+/** @brief Runs replicas [begin, end) of a point into st; datasets do not depend on threads or
+ * on the order in which replicas complete. */
+enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *st,
+                               const struct aim_runner_options *opt, struct aim_runner_report *report);
+
+#endif
