@@ -5,3 +5,25 @@ aim_test(NAME test_datestamp SOURCES tests/test_datestamp.c
 # Monte Carlo at 2000 replications for n = 100, 120 and 547 (a few seconds on two cores).
 aim_test(NAME test_critval SOURCES tests/test_critval.c
          MODULES sim/error sim/rng analysis/csv analysis/psy analysis/critval TIMEOUT 300 LIBS OpenMP::OpenMP_C)
+
+# `aimsim psy` through a driver that calls aim_psy_cli_main (and through the aimsim binary once
+# sim/main.c lists the psy command).
+add_executable(psy_cli_driver tests/psy_cli_driver.c
+               $<TARGET_OBJECTS:aim_sim_error> $<TARGET_OBJECTS:aim_sim_rng> $<TARGET_OBJECTS:aim_analysis_csv>
+               $<TARGET_OBJECTS:aim_analysis_psy> $<TARGET_OBJECTS:aim_analysis_datestamp>
+               $<TARGET_OBJECTS:aim_analysis_critval> $<TARGET_OBJECTS:aim_analysis_psy_cli>)
+target_compile_options(psy_cli_driver PRIVATE ${AIM_C_FLAGS})
+target_include_directories(psy_cli_driver PRIVATE ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR}/generated)
+target_link_libraries(psy_cli_driver PRIVATE OpenMP::OpenMP_C m)
+add_test(NAME test_psy_cli COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_psy_cli.py
+         $<TARGET_FILE:psy_cli_driver> WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
+set_tests_properties(test_psy_cli PROPERTIES TIMEOUT 120 ENVIRONMENT "AIM_REFERENCE_DIR=${AIM_REFERENCE_DIR}")
+if(TARGET aimsim AND EXISTS ${CMAKE_SOURCE_DIR}/sim/main.c)
+  file(READ ${CMAKE_SOURCE_DIR}/sim/main.c AIM_MAIN_TEXT)
+  if(AIM_MAIN_TEXT MATCHES "\"psy\", *aim_psy_cli_main")
+    add_test(NAME test_psy_cli_aimsim COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_psy_cli.py
+             $<TARGET_FILE:aimsim> WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
+    set_tests_properties(test_psy_cli_aimsim PROPERTIES TIMEOUT 120
+                         ENVIRONMENT "AIM_REFERENCE_DIR=${AIM_REFERENCE_DIR}")
+  endif()
+endif()
