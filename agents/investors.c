@@ -42,6 +42,7 @@
 #define AIM_ZTAB_BITS 12
 #define AIM_ZTAB (1u << AIM_ZTAB_BITS)
 #define QUANTILE_SAMPLE 4096
+#define SPEC_KMAX 12 /* asset counts up to this get a sweep compiled for them */
 
 /* Sums of one block, written by the block only and added in block order afterwards. Padded to
  * its own cache lines so that threads writing neighbouring blocks do not share a line. */
@@ -90,7 +91,8 @@ struct aim_investors {
     double *ret12;     /* own 12-month return (decayed sum of monthly returns, mean lag 12) */
     double *wealth;    /* W_i: at the start of the month inside a step, at its end between steps */
     double *scratch;   /* end-of-month wealth, reordered by the quantile selection */
-    double *cand;      /* candidates of the bracketed quantile selection (4 regions of N / 4) */
+    double *cand;      /* candidates of the bracketed quantile selection: 4 x N, by quantile and block */
+    ptrdiff_t *qcount; /* per block and quantile: values below the bracket, values inside it */
     uint8_t *strat[2]; /* s_i of the last month (snapshot, met by herders) and of this month */
     int cur;           /* strat[cur] is the current strategy */
 
@@ -136,12 +138,13 @@ static size_t bytes_of(long n, int K, int L, long n_blocks, size_t kpad)
 {
     size_t un = (size_t)n;
     size_t s = 0;
-    s += 9u * round_up(un * 8u, ALIGN);                  /* cash .. scratch, cand */
-    s += round_up(AIM_ZTAB * 8u + 8u, ALIGN);            /* ztab */
-    s += 2u * round_up(un, ALIGN);                       /* strat[2] */
-    s += 3u * round_up(un * (size_t)K * 8u + 8u, ALIGN); /* h, trend, desire */
-    s += round_up(un * (size_t)L * 8u + 8u, ALIGN);      /* units */
-    s += 9u * round_up((size_t)K * 8u + 8u, ALIGN);      /* per asset */
+    s += 8u * round_up(un * 8u, ALIGN) + round_up(4u * un * 8u, ALIGN); /* cash .. scratch, cand */
+    s += round_up((size_t)n_blocks * 8u * sizeof(ptrdiff_t), ALIGN);    /* qcount */
+    s += round_up(AIM_ZTAB * 8u + 8u, ALIGN);                           /* ztab */
+    s += 2u * round_up(un, ALIGN);                                      /* strat[2] */
+    s += 3u * round_up(un * (size_t)K * 8u + 8u, ALIGN);                /* h, trend, desire */
+    s += round_up(un * (size_t)L * 8u + 8u, ALIGN);                     /* units */
+    s += 9u * round_up((size_t)K * 8u + 8u, ALIGN);                     /* per asset */
     s += round_up((size_t)n_blocks * sizeof(struct aim_pcg64), ALIGN);
     s += round_up((size_t)n_blocks * sizeof(struct block_sums), ALIGN);
     s += 2u * round_up((size_t)n_blocks * kpad * 8u, ALIGN);
@@ -274,7 +277,8 @@ enum aim_status aim_investors_create(struct aim_investors **out, const struct ai
     inv->ret12 = alloc_array(un * 8u, &failed);
     inv->wealth = alloc_array(un * 8u, &failed);
     inv->scratch = alloc_array(un * 8u, &failed);
-    inv->cand = alloc_array(un * 8u, &failed);
+    inv->cand = alloc_array(4u * un * 8u, &failed);
+    inv->qcount = alloc_array((size_t)inv->n_blocks * 8u * sizeof(ptrdiff_t), &failed);
     inv->ztab = alloc_array(AIM_ZTAB * 8u, &failed);
     inv->strat[0] = alloc_array(un, &failed);
     inv->strat[1] = alloc_array(un, &failed);
@@ -324,6 +328,7 @@ void aim_investors_free(struct aim_investors *inv)
     free(inv->strat[1]);
     free(inv->rng);
     free(inv->sums);
+    free(inv->qcount);
     free(inv);
 }
 
@@ -411,9 +416,10 @@ enum aim_status aim_investors_reset(struct aim_investors *inv, uint64_t seed, ui
 
 /* Sweep 1 over block b: strategy review (MODEL.md 3.4 switching), wealth, expectations, desired
  * holdings and the block's excess demand. */
-static void sweep_demand(struct aim_investors *inv, long b, const struct step_terms *c)
+static inline __attribute__((always_inline)) void sweep_demand_k(struct aim_investors *inv, long b,
+                                                                 const struct step_terms *c, const int K)
 {
-    const int K = inv->n_assets, L = inv->n_labs;
+    const int L = inv->n_labs;
     const size_t ks = KSTRIDE(inv);
     struct aim_pcg64 *rng = &inv->rng[b];
     struct block_sums *bs = &inv->sums[b];
@@ -426,8 +432,12 @@ static void sweep_demand(struct aim_investors *inv, long b, const struct step_te
     const double p_review = inv->p_review, herding = inv->herding;
     const uint64_t n_other = inv->n > 1 ? (uint64_t)(inv->n - 1) : 1u;
     double count[NSTRAT] = {0.0, 0.0, 0.0}, sent_num = 0.0, sent_den = 0.0;
+    /* Excess demand accumulates in registers when K is a small compile-time constant. */
+    double zl[SPEC_KMAX];
+    double *za = K <= SPEC_KMAX ? zl : z;
+#pragma GCC unroll 12
     for (int k = 0; k < K; k++)
-        z[k] = 0.0;
+        za[k] = 0.0;
 
     const double *ztab = inv->ztab;
     uint64_t bits = 0u; /* unused bits of the last pcg64 output drawn for noise variates */
@@ -466,6 +476,7 @@ static void sweep_demand(struct aim_investors *inv, long b, const struct step_te
         }
         double *hr = inv->h + IK(inv, i, 0), *tr = inv->trend + IK(inv, i, 0),
                *dr = inv->desire + IK(inv, i, 0);
+#pragma GCC unroll 12
         for (int k = 0; k < K; k++)
             w += hr[k * ks] * p[k];
         inv->wealth[i] = w;
@@ -477,6 +488,7 @@ static void sweep_demand(struct aim_investors *inv, long b, const struct step_te
         double wsum = 0.0, esum = 0.0;
         switch (s) {
         case AIM_FUNDAMENTALIST:
+#pragma GCC unroll 12
             for (int k = 0; k < K; k++) {
                 double t = tr[k * ks];
                 tr[k * ks] = t + im * (lr[k] - t);
@@ -489,6 +501,7 @@ static void sweep_demand(struct aim_investors *inv, long b, const struct step_te
             }
             break;
         case AIM_CHARTIST:
+#pragma GCC unroll 12
             for (int k = 0; k < K; k++) {
                 double t = tr[k * ks];
                 t = t + im * (lr[k] - t);
@@ -502,6 +515,7 @@ static void sweep_demand(struct aim_investors *inv, long b, const struct step_te
             }
             break;
         default:
+#pragma GCC unroll 12
             for (int k = 0; k < K; k++) {
                 double t = tr[k * ks];
                 tr[k * ks] = t + im * (lr[k] - t);
@@ -524,14 +538,19 @@ static void sweep_demand(struct aim_investors *inv, long b, const struct step_te
          * d_ik = w_ik W_i / P_k (wealth floored at 0: an insolvent investor wants nothing). */
         const double wpos = w > 0.0 ? w : 0.0;
         const double f = (wsum > lev ? lev / wsum : 1.0) * wpos;
+#pragma GCC unroll 12
         for (int k = 0; k < K; k++) {
             double d = dr[k * ks] * f * invp[k];
             dr[k * ks] = d;
-            z[k] += d - hr[k * ks];
+            za[k] += d - hr[k * ks];
         }
         sent_num += wpos * esum * c->inv_nactive;
         sent_den += wpos;
     }
+    if (za != z)
+#pragma GCC unroll 12
+        for (int k = 0; k < K; k++)
+            z[k] = za[k];
     for (int s = 0; s < NSTRAT; s++)
         bs->count[s] = count[s];
     bs->sent_num = sent_num;
@@ -540,9 +559,9 @@ static void sweep_demand(struct aim_investors *inv, long b, const struct step_te
 
 /* Sweep 2 over block b: holdings move part way to the desired ones, paid at the new price (the
  * market maker takes the other side), realised returns, own-return tracking and fund flows. */
-static void sweep_trade(struct aim_investors *inv, long b, const struct step_terms *c)
+static inline __attribute__((always_inline)) void sweep_trade_k(struct aim_investors *inv, long b,
+                                                                const struct step_terms *c, const int K)
 {
-    const int K = inv->n_assets;
     const size_t ks = KSTRIDE(inv);
     struct block_sums *bs = &inv->sums[b];
     double *tp = inv->tpart + (size_t)b * inv->kpad;
@@ -552,19 +571,23 @@ static void sweep_trade(struct aim_investors *inv, long b, const struct step_ter
     const double keep12 = 1.0 - 1.0 / 12.0;
     double gain[NSTRAT] = {0.0, 0.0, 0.0}, base[NSTRAT] = {0.0, 0.0, 0.0};
     double inflow = 0.0, redemption = 0.0, cash_sum = 0.0, pay_sum = 0.0;
+    double tl[SPEC_KMAX];
+    double *ta = K <= SPEC_KMAX ? tl : tp;
+#pragma GCC unroll 12
     for (int k = 0; k < K; k++)
-        tp[k] = 0.0;
+        ta[k] = 0.0;
 
     for (long i = b * inv->block; i < block_end(inv, b); i++) {
         double *hr = inv->h + IK(inv, i, 0);
         const double *dr = inv->desire + IK(inv, i, 0);
         double pay = 0.0, value = 0.0;
+#pragma GCC unroll 12
         for (int k = 0; k < K; k++) {
             double h = hr[k * ks];
             double dh = nu * (dr[k * ks] - h) * mask[k];
             h += dh;
             hr[k * ks] = h;
-            tp[k] += dh;
+            ta[k] += dh;
             pay += dh * pn[k];
             value += h * pn[k];
         }
@@ -594,6 +617,10 @@ static void sweep_trade(struct aim_investors *inv, long b, const struct step_ter
         inv->wealth[i] = wend;
         inv->scratch[i] = wend;
     }
+    if (ta != tp)
+#pragma GCC unroll 12
+        for (int k = 0; k < K; k++)
+            tp[k] = ta[k];
     for (int s = 0; s < NSTRAT; s++) {
         bs->gain[s] = gain[s];
         bs->base[s] = base[s];
@@ -602,6 +629,49 @@ static void sweep_trade(struct aim_investors *inv, long b, const struct step_ter
     bs->redemption = redemption;
     bs->cash = cash_sum;
     bs->pay = pay_sum;
+}
+
+/* The sweeps compiled for each small asset count (loops fully unrolled, per-asset sums kept in
+ * registers) and once for any count; every version performs the same operations in the same
+ * order, so results do not depend on which one runs. */
+#define SPEC_CASE(n)                                                                                         \
+    case n:                                                                                                  \
+        SWEEP(inv, b, c, n);                                                                                 \
+        break;
+#define SPEC_CASES                                                                                           \
+    SPEC_CASE(1)                                                                                             \
+    SPEC_CASE(2)                                                                                             \
+    SPEC_CASE(3)                                                                                             \
+    SPEC_CASE(4)                                                                                             \
+    SPEC_CASE(5)                                                                                             \
+    SPEC_CASE(6)                                                                                             \
+    SPEC_CASE(7)                                                                                             \
+    SPEC_CASE(8)                                                                                             \
+    SPEC_CASE(9)                                                                                             \
+    SPEC_CASE(10)                                                                                            \
+    SPEC_CASE(11)                                                                                            \
+    SPEC_CASE(12)
+
+static void sweep_demand(struct aim_investors *inv, long b, const struct step_terms *c)
+{
+#define SWEEP sweep_demand_k
+    switch (inv->n_assets) {
+        SPEC_CASES
+    default:
+        sweep_demand_k(inv, b, c, inv->n_assets);
+    }
+#undef SWEEP
+}
+
+static void sweep_trade(struct aim_investors *inv, long b, const struct step_terms *c)
+{
+#define SWEEP sweep_trade_k
+    switch (inv->n_assets) {
+        SPEC_CASES
+    default:
+        sweep_trade_k(inv, b, c, inv->n_assets);
+    }
+#undef SWEEP
 }
 
 /* Leaves in a[k] the element of rank k of a[lo..hi] (0-based, inclusive bounds), with nothing
@@ -658,11 +728,11 @@ static double order_stat_interp(double *a, ptrdiff_t n, ptrdiff_t r, double g)
 /* Quantiles of the end-of-month wealth (inv->scratch, reordered) for the probabilities p[0..3],
  * by the R type 7 (Hyndman and Fan 1996) definition: with h = (n - 1) p, r = floor h and g = h - r,
  * Q(p) = x_(r) + g (x_(r + 1) - x_(r)) over the 0-based order statistics x_(j). Exact, in O(N):
- * a systematic sample of about QUANTILE_SAMPLE values brackets each wanted rank; one pass counts the
- * values below each bracket and copies those inside it to inv->cand; the order statistics are then
- * selected among the candidates. A bracket that misses its rank (or overflows) falls back to
+ * a systematic sample of about QUANTILE_SAMPLE values brackets each wanted rank; one pass over the
+ * blocks (in parallel) counts the values below each bracket and copies those inside it; the order
+ * statistics are then selected among the candidates. A bracket that misses its rank falls back to
  * selection on the whole array, so the result is always the exact order statistic. */
-static void wealth_quantiles(struct aim_investors *inv, const double *p, double *q)
+static void wealth_quantiles(struct aim_investors *inv, const double *p, double *q, int nthreads)
 {
     enum { NQ = 4 };
     const ptrdiff_t n = (ptrdiff_t)inv->n;
@@ -679,51 +749,91 @@ static void wealth_quantiles(struct aim_investors *inv, const double *p, double 
             q[j] = order_stat_interp(a, n, r[j], g[j]);
         return;
     }
-    /* Sample every stride-th value into the tail of cand (cand holds n >= 4 ns values). */
+    /* Sample every stride-th value into cand. */
     const ptrdiff_t stride = n / QUANTILE_SAMPLE, ns = n / stride;
-    double *smp = inv->cand + (n - ns);
+    double *smp = inv->cand;
     for (ptrdiff_t i = 0; i < ns; i++)
         smp[i] = a[i * stride];
-    double lo[NQ], hi[NQ];
+    /* Bracket ranks in the sample: +-4 binomial standard deviations plus a margin; -1 and ns
+     * stand for an open end. They are selected in increasing order, each within the part of the
+     * sample that the previous selection left above it. */
+    ptrdiff_t rk[2 * NQ];
     for (int j = 0; j < NQ; j++) {
-        /* +-4 binomial standard deviations of the sample rank, plus a margin. */
         double rs = p[j] * (double)(ns - 1), d = 4.0 * sqrt((double)ns * p[j] * (1.0 - p[j])) + 4.0;
         ptrdiff_t rl = (ptrdiff_t)floor(rs - d), rh = (ptrdiff_t)ceil(rs + d) + 1;
-        if (rl < 0) {
-            lo[j] = -INFINITY;
-        } else {
-            select_rank(smp, 0, ns - 1, rl);
-            lo[j] = smp[rl];
+        rk[2 * j] = rl < 0 ? -1 : rl;
+        rk[2 * j + 1] = rh >= ns ? ns : rh;
+    }
+    ptrdiff_t order[2 * NQ];
+    for (int j = 0; j < 2 * NQ; j++) {
+        int m = j;
+        while (m > 0 && rk[order[m - 1]] > rk[j]) {
+            order[m] = order[m - 1];
+            m--;
         }
-        if (rh >= ns) {
-            hi[j] = INFINITY;
+        order[m] = j;
+    }
+    double val[2 * NQ];
+    ptrdiff_t from = 0;
+    for (int m = 0; m < 2 * NQ; m++) {
+        ptrdiff_t rank = rk[order[m]];
+        if (rank < 0) {
+            val[order[m]] = -INFINITY;
+        } else if (rank >= ns) {
+            val[order[m]] = INFINITY;
         } else {
-            select_rank(smp, 0, ns - 1, rh);
-            hi[j] = smp[rh];
+            select_rank(smp, from, ns - 1, rank);
+            val[order[m]] = smp[rank];
+            from = rank;
         }
     }
-    /* One pass: count below each bracket, copy the values inside it (region j of cand). */
-    const ptrdiff_t cap = n / NQ;
-    ptrdiff_t below[NQ] = {0, 0, 0, 0}, nc[NQ] = {0, 0, 0, 0};
-    int overflow = 0;
-    for (ptrdiff_t i = 0; i < n; i++) {
-        const double x = a[i];
-        for (int j = 0; j < NQ; j++) {
-            if (x < lo[j]) {
-                below[j]++;
-            } else if (x <= hi[j]) {
-                if (nc[j] < cap)
-                    inv->cand[j * cap + nc[j]] = x;
-                else
-                    overflow = 1;
-                nc[j]++;
-            }
+    double lo[NQ], hi[NQ];
+    for (int j = 0; j < NQ; j++) {
+        lo[j] = val[2 * j];
+        hi[j] = val[2 * j + 1];
+    }
+    /* One pass per block: count below each bracket, copy the values inside it to the block's part
+     * of quantile j's region (branch-free: every value is stored, kept if inside). */
+    const long nb = inv->n_blocks;
+#pragma omp parallel for num_threads(nthreads) schedule(static)
+    for (long b = 0; b < nb; b++) {
+        const long i0 = b * inv->block, i1 = block_end(inv, b);
+        double *c0 = inv->cand + (size_t)i0, *c1 = c0 + n, *c2 = c1 + n, *c3 = c2 + n;
+        const double l0 = lo[0], l1 = lo[1], l2 = lo[2], l3 = lo[3];
+        const double h0 = hi[0], h1 = hi[1], h2 = hi[2], h3 = hi[3];
+        ptrdiff_t b0 = 0, b1 = 0, b2 = 0, b3 = 0, n0 = 0, n1 = 0, n2 = 0, n3 = 0;
+        for (long i = i0; i < i1; i++) {
+            const double x = a[i];
+            b0 += x < l0;
+            b1 += x < l1;
+            b2 += x < l2;
+            b3 += x < l3;
+            c0[n0] = x;
+            c1[n1] = x;
+            c2[n2] = x;
+            c3[n3] = x;
+            n0 += (x >= l0) & (x <= h0);
+            n1 += (x >= l1) & (x <= h1);
+            n2 += (x >= l2) & (x <= h2);
+            n3 += (x >= l3) & (x <= h3);
         }
+        ptrdiff_t *qc = inv->qcount + (size_t)b * 8u;
+        qc[0] = b0, qc[1] = b1, qc[2] = b2, qc[3] = b3;
+        qc[4] = n0, qc[5] = n1, qc[6] = n2, qc[7] = n3;
     }
     for (int j = 0; j < NQ; j++) {
+        /* Gather quantile j's candidates to the front of its region, in block order. */
+        double *cj = inv->cand + (size_t)j * (size_t)n;
+        ptrdiff_t below = 0, nc = 0;
+        for (long b = 0; b < nb; b++) {
+            ptrdiff_t m = inv->qcount[(size_t)b * 8u + 4u + (size_t)j];
+            below += inv->qcount[(size_t)b * 8u + (size_t)j];
+            memmove(cj + nc, cj + b * inv->block, (size_t)m * sizeof(double));
+            nc += m;
+        }
         ptrdiff_t need = g[j] > 0.0 && r[j] + 1 < n ? r[j] + 1 : r[j];
-        if (!overflow && below[j] <= r[j] && need < below[j] + nc[j])
-            q[j] = order_stat_interp(inv->cand + j * cap, nc[j], r[j] - below[j], g[j]);
+        if (below <= r[j] && need < below + nc)
+            q[j] = order_stat_interp(cj, nc, r[j] - below, g[j]);
         else
             q[j] = order_stat_interp(a, n, r[j], g[j]);
     }
@@ -855,7 +965,7 @@ enum aim_status aim_investors_step(struct aim_investors *inv, struct aim_market_
 
     if (out) {
         const double probs[4] = {0.10, 0.50, 0.90, 0.99};
-        wealth_quantiles(inv, probs, out->wealth_q);
+        wealth_quantiles(inv, probs, out->wealth_q, nthreads);
         out->sentiment = sent_den > 0.0 ? sent_num / sent_den : 0.0;
         for (int s = 0; s < NSTRAT; s++)
             out->frac[s] = count[s] / (double)inv->n;

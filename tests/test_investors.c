@@ -417,7 +417,7 @@ static void check_quantiles(struct aim_investors *inv, const char *what)
     memcpy(ref, inv->scratch, n * 8u);
     qsort(ref, n, 8u, cmp_double);
     double q[4];
-    wealth_quantiles(inv, probs, q);
+    wealth_quantiles(inv, probs, q, 2);
     int same = 1;
     for (int j = 0; j < 4; j++)
         same &= q[j] == sorted_type7(ref, n, probs[j]);
