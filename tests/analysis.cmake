@@ -18,3 +18,8 @@ aim_test(NAME test_analyze SOURCES tests/test_analyze.c TIMEOUT 60
                  analysis/concentration analysis/drawdown analysis/bands analysis/psy analysis/critval
                  analysis/analyze analysis/analyze_cli)
 set_tests_properties(test_analyze PROPERTIES FIXTURES_SETUP analyze_files)
+# Independent readers (h5py, xarray + h5netcdf) of the files test_analyze leaves, with every
+# indicator recomputed by numpy.
+add_test(NAME test_analyze_xarray COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_analyze_xarray.py
+         $<TARGET_FILE:test_analyze> WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
+set_tests_properties(test_analyze_xarray PROPERTIES FIXTURES_REQUIRED analyze_files)
