@@ -99,8 +99,10 @@ static char *config_yaml(void)
     return yaml;
 }
 
-/* Writes a run file with `complete` replicas of point 0 (all of point 1), finished if all are. */
-static int make_run(const char *path, int complete, const char *yaml)
+/* Writes a run file with `complete` replicas of point 0 (all of point 1), finished if all are;
+ * corrupt 1 puts a NaN into point 0 replica 0's market value at month 7, corrupt 2 a negative
+ * valuation of firm 2 at month 9. */
+static int make_run_corrupt(const char *path, int complete, const char *yaml, int corrupt)
 {
     struct aim_store_layout lay = {NP, NR, NT, NF, names, kinds, "2025-11"};
     struct aim_store_provenance prov = {yaml, 2385};
@@ -119,6 +121,12 @@ static int make_run(const char *path, int complete, const char *yaml)
                 continue;
             }
             fill(tr, p, r);
+            if (p == 0 && r == 0 && corrupt == 1) {
+                tr->market[AIM_MV_ai_market_value][7] = NAN;
+            }
+            if (p == 0 && r == 0 && corrupt == 2) {
+                tr->firm[AIM_FV_valuation][9 * NF + 2] = -2.385;
+            }
             ok &= aim_store_write_replica(st, p, r, tr) == AIM_OK;
         }
     }
@@ -129,6 +137,11 @@ static int make_run(const char *path, int complete, const char *yaml)
         ok &= aim_store_close(st) == AIM_OK;
     }
     return ok;
+}
+
+static int make_run(const char *path, int complete, const char *yaml)
+{
+    return make_run_corrupt(path, complete, yaml, 0);
 }
 
 static int cli(const char *a1, const char *a2, const char *a3, const char *a4, const char *a5, const char *a6)
@@ -357,6 +370,21 @@ static void test_bad_input(const char *run, const char *yaml)
     aim_analyze_free(a);
     aim_test(cli("analyze_partial.h5", "--partial", "--no-bubble", "--no-write", NULL, NULL) == 0,
              "--partial through the command");
+
+    /* Damaged values in a complete file. */
+    aim_test(make_run_corrupt("analyze_nan.h5", NR, yaml, 1), "write a run file with a NaN market value");
+    aim_test(cli("analyze_nan.h5", "--no-bubble", "--no-write", NULL, NULL, NULL) == 2,
+             "NaN market value: exit 2");
+    aim_test_contains(aim_error_message(),
+                      "analyze_nan.h5: /market/ai_market_value[0, 0, :]: drawdown: value at time 7 is nan",
+                      "NaN message names dataset, point, replica and month");
+    aim_test(make_run_corrupt("analyze_negative.h5", NR, yaml, 2),
+             "write a run file with a negative valuation");
+    aim_test(cli("analyze_negative.h5", "--no-bubble", "--no-write", NULL, NULL, NULL) == 2,
+             "negative valuation: exit 2");
+    aim_test_contains(aim_error_message(), "analyze_negative.h5: /firm/valuation[0, 0, 9, all firms]",
+                      "negative valuation message names the dataset element");
+    aim_test_contains(aim_error_message(), "is negative (-2.385)", "negative valuation message says why");
 
     /* Usage errors. */
     aim_test(cli(NULL, NULL, NULL, NULL, NULL, NULL) == 2, "no file: exit 2");
