@@ -13,3 +13,9 @@ aim_test(NAME test_world_band SOURCES tests/test_world.c ARGS --band TIMEOUT 120
          MODULES sim/error sim/rng sim/config generated/seed sim/traj sim/ledger sim/macro agents/labs
                  agents/clouds agents/vendors agents/deals agents/investors sim/world)
 set_tests_properties(test_world_band PROPERTIES DISABLED TRUE)
+# No allocation in the monthly step (allocator wrapped at link time).
+aim_test(NAME test_world_alloc SOURCES tests/test_world_alloc.c TIMEOUT 60
+         LIBS -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc -Wl,--wrap=posix_memalign
+              -Wl,--wrap=aligned_alloc
+         MODULES sim/error sim/rng sim/config generated/seed sim/traj sim/ledger sim/macro agents/labs
+                 agents/clouds agents/vendors agents/deals agents/investors sim/world)

@@ -286,6 +286,21 @@ int main(int argc, char **argv)
         aim_test(a && c && traj_equal(a, c), "1 and 2 threads: identical trajectories and events");
         struct aim_traj *d = run(cfg, 100, 3, 1);
         aim_test(a && d && !traj_equal(a, d), "another seed gives another trajectory");
+        /* A world reused for other replicas (as the runner does) reproduces a fresh one. */
+        struct aim_world *w = NULL;
+        struct aim_traj *e = NULL;
+        int ok = aim_world_create(&w, cfg) == AIM_OK && aim_traj_create(&e, n, steps + 1) == AIM_OK;
+        uint64_t order[3] = {5, 0, 3};
+        for (int k = 0; ok && k < 3; k++) {
+            aim_traj_clear(e);
+            ok = aim_world_reset(w, 99, 0, order[k], e) == AIM_OK;
+            for (int t = 0; ok && t < steps; t++) {
+                ok = aim_world_step(w, 1, e) == AIM_OK;
+            }
+        }
+        aim_test(ok && a && traj_equal(a, e), "a world reused after replicas 5 and 0 reproduces replica 3");
+        aim_traj_free(e);
+        aim_world_free(w);
         aim_traj_free(a);
         aim_traj_free(b);
         aim_traj_free(c);
