@@ -28,6 +28,10 @@
 
 #include "sim/rng.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #ifdef AIM_INVESTORS_ASSET_MAJOR
 /* Element (i, k) of an N x K field, and the distance between assets k and k + 1 of one investor. */
 #define IK(inv, i, k) ((size_t)(k) * (size_t)(inv)->n + (size_t)(i))
@@ -159,6 +163,33 @@ size_t aim_investors_bytes(const struct aim_config *cfg, int n_assets, int n_lab
         return 0;
     long nb = (n + b - 1) / b;
     return bytes_of(n, n_assets, n_labs, nb, round_up((size_t)n_assets + 1u, 8u));
+}
+
+/* max_sd(x, y) = x > y ? x : y and min_sd(x, y) = x < y ? x : y without branches: MAXSD and MINSD
+ * compute exactly these ternaries. The hot loops use them where the outcome is unpredictable (the
+ * sign of a chartist's or noise trader's expectation, of a fund flow), since a mispredicted branch
+ * per asset costs more than the rest of the update. clip_weight clips a desired weight to [0, hi]. */
+static inline double max_sd(double x, double y)
+{
+#if defined(__SSE2__)
+    return _mm_cvtsd_f64(_mm_max_sd(_mm_set_sd(x), _mm_set_sd(y)));
+#else
+    return x > y ? x : y;
+#endif
+}
+
+static inline double min_sd(double x, double y)
+{
+#if defined(__SSE2__)
+    return _mm_cvtsd_f64(_mm_min_sd(_mm_set_sd(x), _mm_set_sd(y)));
+#else
+    return x < y ? x : y;
+#endif
+}
+
+static inline double clip_weight(double x, double hi)
+{
+    return min_sd(max_sd(x, 0.0), hi);
 }
 
 /* Noise traders' eps_ik (MODEL.md 3.4) are the most numerous draws of the market, so they are
@@ -429,6 +460,7 @@ static inline __attribute__((always_inline)) void sweep_demand_k(struct aim_inve
     const double *p = c->price, *lr = inv->last_ret, *ef = inv->ef, *ivar = inv->ivar, *invp = inv->invp;
     const double *mask = inv->mask;
     const double a_c = inv->a_c, sigma_n = inv->sigma_n, w_max = inv->w_max, lev = inv->leverage_max;
+    const double lev_floor = lev > 0.0 ? lev : 1.0;
     const double p_review = inv->p_review, herding = inv->herding;
     const uint64_t n_other = inv->n > 1 ? (uint64_t)(inv->n - 1) : 1u;
     double count[NSTRAT] = {0.0, 0.0, 0.0}, sent_num = 0.0, sent_den = 0.0;
@@ -440,8 +472,6 @@ static inline __attribute__((always_inline)) void sweep_demand_k(struct aim_inve
         za[k] = 0.0;
 
     const double *ztab = inv->ztab;
-    uint64_t bits = 0u; /* unused bits of the last pcg64 output drawn for noise variates */
-    int nbits = 0;
     const long lo = b * inv->block, hi = block_end(inv, b);
     long next_review = lo + review_gap(rng, p_review, inv->log_keep);
     for (long i = lo; i < hi; i++) {
@@ -495,7 +525,7 @@ static inline __attribute__((always_inline)) void sweep_demand_k(struct aim_inve
                 double e = ef[k];
                 esum += e * mask[k];
                 double x = e * ig * ivar[k];
-                x = x < 0.0 ? 0.0 : (x > w_max ? w_max : x);
+                x = clip_weight(x, w_max);
                 dr[k * ks] = x;
                 wsum += x;
             }
@@ -509,35 +539,36 @@ static inline __attribute__((always_inline)) void sweep_demand_k(struct aim_inve
                 double e = a_c * t;
                 esum += e * mask[k];
                 double x = e * ig * ivar[k];
-                x = x < 0.0 ? 0.0 : (x > w_max ? w_max : x);
+                x = clip_weight(x, w_max);
                 dr[k * ks] = x;
                 wsum += x;
             }
             break;
         default:
-#pragma GCC unroll 12
-            for (int k = 0; k < K; k++) {
-                double t = tr[k * ks];
-                tr[k * ks] = t + im * (lr[k] - t);
-                if (nbits < AIM_ZTAB_BITS) {
-                    bits = aim_pcg64_next(rng);
-                    nbits = 64;
+            /* One pcg64 output gives five 12-bit table indices; each noise trader uses
+             * ceil(K / 5) outputs, so the draw pattern is fixed and branch-free for a given K. */
+            for (int k0 = 0; k0 < K; k0 += 5) {
+                uint64_t bits = aim_pcg64_next(rng);
+                const int kend = k0 + 5 < K ? k0 + 5 : K;
+#pragma GCC unroll 5
+                for (int k = k0; k < kend; k++) {
+                    double t = tr[k * ks];
+                    tr[k * ks] = t + im * (lr[k] - t);
+                    double e = sigma_n * ztab[bits & (AIM_ZTAB - 1u)];
+                    bits >>= AIM_ZTAB_BITS;
+                    esum += e * mask[k];
+                    double x = e * ig * ivar[k];
+                    x = clip_weight(x, w_max);
+                    dr[k * ks] = x;
+                    wsum += x;
                 }
-                double e = sigma_n * ztab[bits & (AIM_ZTAB - 1u)];
-                bits >>= AIM_ZTAB_BITS;
-                nbits -= AIM_ZTAB_BITS;
-                esum += e * mask[k];
-                double x = e * ig * ivar[k];
-                x = x < 0.0 ? 0.0 : (x > w_max ? w_max : x);
-                dr[k * ks] = x;
-                wsum += x;
             }
             break;
         }
         /* Scale the weights so that they sum to at most leverage_max_investor; desired holdings
          * d_ik = w_ik W_i / P_k (wealth floored at 0: an insolvent investor wants nothing). */
-        const double wpos = w > 0.0 ? w : 0.0;
-        const double f = (wsum > lev ? lev / wsum : 1.0) * wpos;
+        const double wpos = max_sd(w, 0.0);
+        const double f = lev / max_sd(wsum, lev_floor) * wpos; /* lev / wsum, or 1 if wsum <= lev */
 #pragma GCC unroll 12
         for (int k = 0; k < K; k++) {
             double d = dr[k * ks] * f * invp[k];
@@ -604,11 +635,10 @@ static inline __attribute__((always_inline)) void sweep_trade_k(struct aim_inves
         inv->ret12[i] = r12;
         /* Fund flow (inflow_rate + inflow_chase * own 12-month return) * W_i; a redemption is
          * limited to the investor's cash. */
-        double flow = (rate + chase * r12) * (w1 > 0.0 ? w1 : 0.0);
-        const double floor = cash > 0.0 ? -cash : 0.0;
-        flow = flow < floor ? floor : flow;
-        inflow += flow > 0.0 ? flow : 0.0;
-        redemption += flow < 0.0 ? -flow : 0.0;
+        double flow = (rate + chase * r12) * max_sd(w1, 0.0);
+        flow = max_sd(flow, -max_sd(cash, 0.0));
+        inflow += max_sd(flow, 0.0);
+        redemption -= min_sd(flow, 0.0);
         cash += flow;
         inv->cash[i] = cash;
         cash_sum += cash;
