@@ -124,16 +124,17 @@ static int world_contract_cap(const struct aim_config *cfg)
 #define WORLD_ARRAYS(X)                                                                                      \
     X(valuation, s.nf)                                                                                       \
     X(fundamental, s.nf)                                                                                     \
-    X(revenue, s.nf) X(organic, s.nf) X(roundtrip, s.nf) X(earn, s.nf *RING) X(orgrev, s.nf *RING2)          \
-        X(issued, s.nf *RING) X(debt, s.nf) X(base, s.nf) X(deliveries, s.nf) X(Q, s.nl) X(cap, s.nl)        \
-            X(share, s.nl) X(R, s.nl) X(burn, s.nl) X(m_inf, s.nl) X(units, s.nl) X(units_v, s.nl *s.nv)     \
-                X(units_c, s.nl *s.nc) X(unit_value, s.nl) X(units_inv0, s.nl) X(need, s.nl) X(m_tr, s.nl)   \
-                    X(c_avail, s.nl) X(delivered, s.nl) X(Cap, s.nc) X(pc, s.nc) X(spot_trend, s.nc)         \
-                        X(spot_req, s.nc) X(used, s.nc) X(pipeline, s.nc *(s.lag + 1)) X(ebitda, s.nc *RING) \
-                            X(ai_rev, s.nc) X(P, s.nv) X(pv, s.nv) X(backlog, s.nv *s.nc)                    \
-                                X(backlog_val, s.nv *s.nc) X(w_c, s.nc + 1) X(w_v, s.nv + 1)                 \
-                                    X(w_l, s.nl + 1) X(reserved, s.nc + 1) X(ratio, s.nc + 1)                \
-                                        X(spot, s.nl *s.nc + 1)
+    X(revenue, s.nf)                                                                                         \
+    X(organic, s.nf)                                                                                         \
+    X(roundtrip, s.nf) X(earn, s.nf *RING) X(orgrev, s.nf *RING2) X(issued, s.nf *RING) X(debt, s.nf)        \
+        X(base, s.nf) X(deliveries, s.nf) X(Q, s.nl) X(cap, s.nl) X(share, s.nl) X(R, s.nl) X(burn, s.nl)    \
+            X(m_inf, s.nl) X(units, s.nl) X(units_v, s.nl *s.nv) X(units_c, s.nl *s.nc) X(unit_value, s.nl)  \
+                X(units_inv0, s.nl) X(need, s.nl) X(m_tr, s.nl) X(c_avail, s.nl) X(delivered, s.nl)          \
+                    X(Cap, s.nc) X(pc, s.nc) X(spot_trend, s.nc) X(spot_req, s.nc) X(used, s.nc)             \
+                        X(pipeline, s.nc *(s.lag + 1)) X(ebitda, s.nc *RING) X(ai_rev, s.nc) X(P, s.nv)      \
+                            X(pv, s.nv) X(backlog, s.nv *s.nc) X(backlog_val, s.nv *s.nc) X(w_c, s.nc + 1)   \
+                                X(w_v, s.nv + 1) X(w_l, s.nl + 1) X(reserved, s.nc + 1) X(ratio, s.nc + 1)   \
+                                    X(spot, s.nl *s.nc + 1)
 
 struct world_dims {
     size_t nf, nl, nc, nv, lag, na;
@@ -976,6 +977,26 @@ static void world_capex(struct aim_world *w)
     }
 }
 
+/* The cap table adds up: the lab's units are those held by investors (as the investors count
+ * them) plus those of vendors and clouds. Checked after every round. */
+static enum aim_status world_check_cap_table(const struct aim_world *w, int l)
+{
+    double held = aim_investors_lab_units(w->inv, l);
+    for (int v = 0; v < w->nv; v++) {
+        held += w->units_v[(size_t)l * w->nv + v];
+    }
+    for (int c = 0; c < w->nc; c++) {
+        held += w->units_c[(size_t)l * w->nc + c];
+    }
+    if (!(fabs(held - w->units[l]) <= 1e-9 * w->units[l])) {
+        return aim_error_set(AIM_ERR_NUMERIC,
+                             "month %d: cap table of lab %s does not add up: %.17g units issued, %.17g held "
+                             "by investors, vendors and clouds",
+                             w->t, aim_world_firm_name(&w->cfg, w->nv + w->nc + l), w->units[l], held);
+    }
+    return AIM_OK;
+}
+
 /* 6. Funding rounds (MODEL.md 5): strategic deal with probability p_strategic, venture round for the rest. */
 static enum aim_status world_funding(struct aim_world *w, struct aim_traj *tr)
 {
@@ -1049,6 +1070,10 @@ static enum aim_status world_funding(struct aim_world *w, struct aim_traj *tr)
         }
         w->valuation[f] = post;
         w->unit_value[l] = post / w->units[l];
+        st = world_check_cap_table(w, l);
+        if (st != AIM_OK) {
+            return st;
+        }
     }
     return AIM_OK;
 }
