@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "analysis/analyze.h"
 #include "sim/error.h"
@@ -383,6 +384,11 @@ int aim_analyze_cli_main(int argc, char **argv)
         return aim_analyze_cli_fail(2, "-o %s and --no-write contradict each other", out_path);
     }
     const char *path = argv[optind];
+    struct stat sr, so;
+    if (out_path && stat(path, &sr) == 0 && stat(out_path, &so) == 0 && sr.st_dev == so.st_dev &&
+        sr.st_ino == so.st_ino) {
+        return aim_analyze_cli_fail(2, "-o %s is the run file itself; -o must name another file", out_path);
+    }
     struct aim_analysis *a = NULL;
     enum aim_status s = aim_analyze_run(&a, path, &opt);
     if (s) {

@@ -303,8 +303,16 @@ static void test_command(const char *run)
     aim_test(cli(run, "--cv-reps", "200", "--no-cache", "--json", NULL) == 0,
              "analyze again (replaces /analysis)");
     aim_test(cli(run, "--no-write", "--no-bubble", NULL, NULL, NULL) == 0, "--no-write");
-    aim_test(cli(run, "-o", run, NULL, NULL, NULL) == 2, "-o the run file itself: exit 2");
+    aim_test(cli(run, "-o", run, NULL, NULL, NULL) == 2, "-o the run file itself: exit 2 before any work");
+    aim_test(file_hash(run) != 0, "run file still readable");
+    struct aim_analyze_options opt;
+    aim_analyze_options_init(&opt);
+    opt.bubble = 0;
+    struct aim_analysis *a = NULL;
+    aim_test(aim_analyze_run(&a, run, &opt) == AIM_OK && aim_analyze_write(a, run, run) == AIM_ERR_USAGE,
+             "aim_analyze_write refuses -o onto the run file");
     aim_test_contains(aim_error_message(), "is the run file itself", "-o same file message");
+    aim_analyze_free(a);
 }
 
 static void write_text(const char *path, const char *text)
