@@ -116,10 +116,7 @@ static enum aim_status aim_cli_load_config(struct aim_config **cfg, const char *
     }
     s = path ? aim_config_load_file(*cfg, path) : aim_config_load_seed(*cfg);
     for (int i = 0; !s && i < n_sets; i++) {
-        s = aim_config_set(*cfg, sets[i]);
-        if (s) {
-            aim_error_prefix(s, "--set %s: ", sets[i]);
-        }
+        s = aim_config_set(*cfg, sets[i]); /* its message quotes the assignment */
     }
     if (!s) {
         s = aim_config_validate(*cfg);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analysis/analyze_cli.h"
 #include "sim/cli.h"
 
 /* Subcommands. Another tool plugs in with one row: its name, its int fn(int argc, char **argv)
@@ -19,6 +20,7 @@ static const struct aim_command commands[] = {
     {"run", aim_cli_run_main, "run the Monte Carlo replicas of a config into an HDF5 file"},
     {"info", aim_cli_info_main, "print an output file's provenance and dataset shapes"},
     {"config", aim_cli_config_main, "config show: print the fully resolved configuration"},
+    {"analyze", aim_analyze_cli_main, "indicators of a run file (circularity, concentration, bubbles)"},
 };
 
 static void usage(FILE *out)

@@ -33,7 +33,7 @@
 /* Identifies an aimsim file and the version of this layout. */
 #define AIM_STORE_FORMAT "aimsim-trajectories-1"
 /* deflate level: 4 compresses these smooth series nearly as well as 9, several times faster. */
-enum { AIM_STORE_DEFLATE = 4, AIM_STORE_EVENT_CHUNK = 1024 };
+enum { AIM_STORE_DEFLATE = 4, AIM_STORE_EVENT_CHUNK = 256 };
 
 /** @brief One event row as stored: the key (point, replica, seq) makes every row unique. */
 struct aim_store_event_row {
@@ -575,8 +575,19 @@ enum aim_status aim_store_create(struct aim_store **out, const char *path, const
     }
     /* Earliest file format: readable by every HDF5 1.8+/netCDF-4 reader, and no superblock
      * "open for writing" flag that would stop a killed run's file from opening. */
-    st->file = H5Fcreate(path, H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
+    /* No free-space reuse: space freed when a chunk is rewritten (a replica's chunk replacing
+     * its fill value, the event table's last chunk growing) is never handed to another chunk,
+     * so until the chunk index points at the new copy the old copy stays intact. A run killed
+     * in the middle of a flush then cannot leave an index entry pointing at another chunk's
+     * bytes. The cost is that superseded copies stay in the file as dead space. */
+    dcpl = H5Pcreate(H5P_FILE_CREATE);
+    AIM_H5_CHECK(dcpl, st, "creating file properties of", "the file");
+    AIM_H5_CHECK(H5Pset_file_space_strategy(dcpl, H5F_FSPACE_STRATEGY_NONE, 0, 1), st,
+                 "setting the file space strategy of", "the file");
+    st->file = H5Fcreate(path, H5F_ACC_EXCL, dcpl, H5P_DEFAULT);
     AIM_H5_CHECK(st->file, st, "creating", "the file");
+    H5Pclose(dcpl);
+    dcpl = H5I_INVALID_HID;
     status = aim_store_provenance_attrs(st, prov, lay);
     if (status) {
         goto fail;
@@ -754,7 +765,12 @@ static enum aim_status aim_store_open(struct aim_store **out, const char *path, 
         goto fail;
     }
     st->file = H5Fopen(path, writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT);
-    AIM_H5_CHECK(st->file, st, "opening", "the file");
+    if (st->file < 0) {
+        /* The signature was found but the file does not open: truncated or damaged. */
+        aim_store_h5fail(path, "opening", "the file");
+        status = aim_error_prefix(AIM_ERR_FORMAT, "not a readable HDF5 file (truncated or damaged): ");
+        goto fail;
+    }
     format = aim_store_attr_read_string(st->file, "aimsim_format");
     if (!format || strcmp(format, AIM_STORE_FORMAT) != 0) {
         status = aim_error_set(
@@ -1438,7 +1454,11 @@ static herr_t aim_store_describe_link(hid_t loc, const char *name, const H5L_inf
     size_t off = 0;
     for (int i = 0; i < rank && off < sizeof dimnames; i++) {
         char dim[64] = "";
-        if (H5DSiterate_scales(ds, (unsigned)i, NULL, aim_store_scale_name, dim) < 0) {
+        if (rank == 1 && H5DSis_scale(ds) > 0) {
+            if (H5DSget_scale_name(ds, dim, sizeof dim) < 0) { /* a scale is its own dimension */
+                dim[0] = '\0';
+            }
+        } else if (H5DSiterate_scales(ds, (unsigned)i, NULL, aim_store_scale_name, dim) < 0) {
             dim[0] = '\0';
         }
         off += (size_t)snprintf(dimnames + off, sizeof dimnames - off, "%s%s%s%llu", i ? ", " : "", dim,

@@ -1,0 +1,68 @@
+#!/bin/sh
+# The command-line contract: help and version, exit codes (0 ok, 1 runtime failure, 2 usage or
+# config error), messages that say what was wrong, the progress lines, info on good and bad
+# files, config show. Usage: test_cli_usage.sh AIMSIM
+set -u
+aimsim=$1
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+fails=0
+check() { if [ "$1" -eq 0 ]; then echo "PASS: $2"; else echo "FAIL: $2"; fails=$((fails + 1)); fi; }
+# expect RC GREP-PATTERN DESCRIPTION -- COMMAND...: exit status and a phrase of stdout+stderr.
+expect() {
+    want=$1 pat=$2 what=$3
+    shift 4
+    "$@" >"$dir/out" 2>&1
+    rc=$?
+    [ $rc -eq "$want" ] && grep -q -- "$pat" "$dir/out"
+    check $? "$what (exit $rc, want $want)"
+    [ $rc -eq "$want" ] || sed 's/^/    /' "$dir/out" | head -5
+}
+small="--replicas 3 --steps 6 --set market.lambda=0.1 --set investors.count=500"
+
+expect 0 "Commands:" "aimsim --help lists the commands" -- "$aimsim" --help
+expect 2 "Usage: aimsim COMMAND" "no command: usage on stderr" -- "$aimsim"
+expect 2 "unknown command 'frobnicate'" "unknown command" -- "$aimsim" frobnicate
+expect 0 "^aimsim [0-9]" "--version prints the version" -- "$aimsim" --version
+expect 0 "HDF5 1\.10" "--version names the HDF5 library" -- "$aimsim" --version
+expect 0 "Usage: aimsim run" "run --help" -- "$aimsim" run --help
+expect 0 "Usage: aimsim info" "info --help" -- "$aimsim" info --help
+expect 0 "Usage: aimsim config show" "config --help" -- "$aimsim" config --help
+expect 2 "no output file: give -o" "run without -o" -- "$aimsim" run $small
+expect 2 "--threads must be a whole number" "run --threads 0" -- "$aimsim" run -o "$dir/x.h5" --threads 0
+expect 2 "--threads must be a whole number" "run --threads abc" -- "$aimsim" run -o "$dir/x.h5" --threads abc
+expect 2 "unknown option" "run --bogus" -- "$aimsim" run -o "$dir/x.h5" --bogus
+expect 2 "one CONFIG at most" "run with two configs" -- "$aimsim" run a.yaml b.yaml -o "$dir/x.h5"
+expect 2 "--resume and --force" "--resume with --force" -- "$aimsim" run -o "$dir/x.h5" --resume --force
+expect 2 "max-memory" "--max-memory nonsense" -- "$aimsim" run -o "$dir/x.h5" --max-memory 12Q
+expect 2 "deals.kappaa" "--set of an unknown key names it" -- "$aimsim" run -o "$dir/x.h5" --set deals.kappaa=3
+expect 2 "run.replicas" "--replicas -4 is a config error naming run.replicas" -- "$aimsim" run -o "$dir/x.h5" --replicas -4
+expect 2 "missing.yaml" "a missing config file is named" -- "$aimsim" run "$dir/missing.yaml" -o "$dir/x.h5"
+expect 1 "exceeds --max-memory" "--max-memory 1K refuses with the estimate" -- "$aimsim" run -o "$dir/x.h5" $small --max-memory 1K
+[ ! -e "$dir/x.h5" ] && [ ! -e "$dir/x.h5.partial" ]
+check $? "nothing is created by refused runs"
+
+expect 0 "wrote $dir/ok.h5" "a small run succeeds and says where it wrote" -- "$aimsim" run -o "$dir/ok.h5" $small
+grep -q "aimsim run: 3/3 replicas done" "$dir/out"
+check $? "without a terminal, progress is plain lines ending at 3/3"
+expect 0 "wrote" "--quiet run" -- "$aimsim" run -o "$dir/q.h5" $small --quiet
+! grep -q "replicas done" "$dir/out"
+check $? "--quiet prints no progress"
+expect 0 "replicas complete (point 0): 3 of 3" "info shows the completed replicas" -- "$aimsim" info "$dir/ok.h5"
+expect 0 "/firm/cash *float64 *\[point=1, replica=3, time=7, firm=" "info shows named shapes" -- "$aimsim" info "$dir/ok.h5"
+expect 0 "git_revision: " "info shows the git revision" -- "$aimsim" info "$dir/ok.h5"
+expect 0 "    replicas: 3" "info shows the resolved config" -- "$aimsim" info "$dir/ok.h5"
+expect 1 "No such file" "info on a missing file" -- "$aimsim" info "$dir/none.h5"
+echo "not hdf5" >"$dir/text.h5"
+expect 2 "not a readable HDF5 file" "info on a text file" -- "$aimsim" info "$dir/text.h5"
+head -c 3000 "$dir/ok.h5" >"$dir/trunc.h5"
+expect 2 "trunc.h5" "info on a truncated file names it" -- "$aimsim" info "$dir/trunc.h5"
+expect 2 "expects exactly one FILE" "info with no file" -- "$aimsim" info
+
+expect 0 "kappa: 3.25" "config show applies --set" -- "$aimsim" config show --set deals.kappa=3.25
+"$aimsim" config show --set deals.kappa=3.25 >"$dir/shown.yaml"
+expect 0 "kappa: 3.25" "config show of its own output loads back" -- "$aimsim" config show "$dir/shown.yaml"
+expect 2 "the only action is" "config without show" -- "$aimsim" config
+expect 2 "deals.kappaa" "config show names an unknown key" -- "$aimsim" config show --set deals.kappaa=1
+echo "$fails failed"
+[ $fails -eq 0 ]
