@@ -332,7 +332,8 @@ static void psy_cli_print_json(FILE *out, const struct psy_cli_args *a, const st
     }
     fprintf(out, "],\n \"cv95\": {\"method\": \"%s\"", method_name[cv->method]);
     if (cv->method == PSY_CV_MONTECARLO) {
-        fprintf(out, ", \"replications\": %ld, \"seed\": %llu", a->reps, (unsigned long long)a->seed);
+        fprintf(out, ", \"replications\": %ld, \"seed\": %llu, \"lag\": %d", a->reps,
+                (unsigned long long)a->seed, a->psy.ic == AIM_PSY_IC_NONE ? a->psy.lag : 0);
     } else if (cv->method == PSY_CV_WILD) {
         fprintf(out, ", \"replications\": %ld, \"seed\": %llu, \"tb\": %ld", a->reps,
                 (unsigned long long)a->seed, a->tb);
@@ -395,8 +396,10 @@ static void psy_cli_print_text(FILE *out, const struct psy_cli_args *a, const st
     if (cv->method == PSY_CV_GIVEN) {
         fprintf(out, "critical value: %.6g (given, for every statistic and t)\n", cv->gsadf[1]);
     } else if (cv->method == PSY_CV_MONTECARLO) {
-        fprintf(out, "critical values: Monte Carlo, random-walk null, %ld replications, seed %llu%s\n",
-                a->reps, (unsigned long long)a->seed, cv->from_cache ? " (from cache)" : "");
+        fprintf(out,
+                "critical values: Monte Carlo, random-walk null, lag %d, %ld replications, seed %llu%s\n",
+                a->psy.ic == AIM_PSY_IC_NONE ? a->psy.lag : 0, a->reps, (unsigned long long)a->seed,
+                cv->from_cache ? " (from cache)" : "");
     } else {
         fprintf(out, "critical values: wild bootstrap (psymonitor), %ld samples of length %ld, seed %llu\n",
                 a->reps, a->tb, (unsigned long long)a->seed);

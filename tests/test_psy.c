@@ -299,38 +299,113 @@ static void test_errors(void)
     expect_error(bad, N, &o, AIM_ERR_NUMERIC, "fits exactly", "deterministic growth with AIC");
 }
 
-/* AIC runs the same machinery; check it against a direct per-lag refit on one window. */
-static void test_aic_window(void)
+/* psymonitor's ADF(y, IC, adflag) written out directly, as in its R/ADF.R: for each k the design
+ * matrix of rows k+1..T1, OLS by Gauss-Jordan on the normal equations in long double, the
+ * criterion from the raw residuals with t = T1 - adflag, dof = t - adflag - 2. */
+static double brute_adf_ic(const double *y, size_t n, int adflag, int ic)
 {
-    enum { N = 80 };
-    double y[N];
-    double v = 0.0;
-    for (int i = 0; i < N; i++) {
-        v += sin(0.91 * i * i) + 0.02 * i;
-        y[i] = 10.0 + v;
-    }
-    struct aim_psy_options o;
-    aim_psy_options_init(&o);
-    o.ic = AIM_PSY_IC_AIC;
-    o.lag = 3;
-    double got = 0.0;
-    aim_test(aim_psy_adf(y, N, &o, &got) == AIM_OK, "AIC max lag 3 ADF on 80 values runs");
-    /* Fixed-lag statistics with psymonitor's dof (t - K - 2) equal those of lag k with the
-     * rows k+1..T1; the AIC choice must be one of them, scaled by the dof ratio. */
-    int found = 0;
-    for (int k = 0; k <= 3; k++) {
-        struct aim_psy_options f;
-        aim_psy_options_init(&f);
-        f.lag = k;
-        double s = 0.0;
-        aim_psy_adf(y, N, &f, &s);
-        double t1 = N - 1, dof_fixed = t1 - 2 * k - 2, dof_ic = t1 - 3 - 3 - 2;
-        double scaled = s * sqrt(dof_ic / dof_fixed);
-        if (fabs(scaled - got) <= 1e-12 * fabs(got)) {
-            found = 1;
+    size_t t1 = n - 1;
+    double t = (double)t1 - adflag, dof = t - adflag - 2;
+    double best_ic = INFINITY, best = NAN;
+    for (int k = 0; k <= adflag; k++) {
+        int p = k + 2;
+        long double a[8][9] = {{0}};
+        for (size_t r = (size_t)k + 1; r <= t1; r++) {
+            double x[8];
+            x[0] = 1.0;
+            x[1] = y[r - 1];
+            for (int j = 1; j <= k; j++) {
+                x[1 + j] = y[r - j] - y[r - j - 1];
+            }
+            double dyr = y[r] - y[r - 1];
+            for (int u = 0; u < p; u++) {
+                for (int v = 0; v < p; v++) {
+                    a[u][v] += (long double)x[u] * x[v];
+                }
+                a[u][p] += (long double)x[u] * dyr;
+            }
+        }
+        /* Invert X'X alongside (columns p+1..2p) to get the variance of b. */
+        long double w[8][17] = {{0}};
+        for (int u = 0; u < p; u++) {
+            for (int v = 0; v <= p; v++) {
+                w[u][v] = a[u][v];
+            }
+            w[u][p + 1 + u] = 1.0L;
+        }
+        for (int c = 0; c < p; c++) {
+            for (int r = 0; r < p; r++) {
+                if (r != c) {
+                    long double f = w[r][c] / w[c][c];
+                    for (int v = 0; v <= 2 * p; v++) {
+                        w[r][v] -= f * w[c][v];
+                    }
+                }
+            }
+        }
+        long double beta[8], rss = 0.0L;
+        for (int u = 0; u < p; u++) {
+            beta[u] = w[u][p] / w[u][u];
+        }
+        for (size_t r = (size_t)k + 1; r <= t1; r++) {
+            long double e = (long double)(y[r] - y[r - 1]) - beta[0] - beta[1] * y[r - 1];
+            for (int j = 1; j <= k; j++) {
+                e -= beta[1 + j] * (y[r - j] - y[r - j - 1]);
+            }
+            rss += e * e;
+        }
+        double npdf = (double)(-0.5L * logl(2.0L * 3.14159265358979323846L) * (long double)(t1 - (size_t)k) -
+                               0.5L * rss);
+        double crit = -2.0 * npdf / t + (ic == 1 ? 2.0 : log(t)) * p / t;
+        long double var_b = rss / dof * (w[1][p + 2] / w[1][1]);
+        double stat = (double)(beta[1] / sqrtl(var_b));
+        if (crit < best_ic) {
+            best_ic = crit;
+            best = stat;
         }
     }
-    aim_test(found, "AIC statistic %.12f is a fixed-lag statistic rescaled to psymonitor's dof", got);
+    return best;
+}
+
+/* AIC and BIC on single windows against the direct computation, with several lags chosen. */
+static void test_ic_windows(void)
+{
+    enum { N = 90 };
+    double y[N];
+    double v = 0.0, e1 = 0.0;
+    for (int i = 0; i < N; i++) {
+        double e = sin(0.91 * i * i) + 0.3 * cos(2.385 * i);
+        v += e + 0.6 * e1; /* MA(1) differences: the criteria pick lags above 0 */
+        e1 = e;
+        y[i] = 10.0 + v;
+    }
+    double worst = 0.0;
+    int distinct = 0;
+    double first = NAN;
+    for (int ic = 1; ic <= 2; ic++) {
+        for (int big_k = 0; big_k <= 5; big_k++) {
+            for (size_t len = 30; len <= N; len += 20) {
+                struct aim_psy_options o;
+                aim_psy_options_init(&o);
+                o.ic = (enum aim_psy_ic)ic;
+                o.lag = big_k;
+                double got = NAN;
+                aim_psy_adf(y + (N - len), len, &o, &got);
+                double want = brute_adf_ic(y + (N - len), len, big_k, ic);
+                worst = fmax(worst, rel_err(got, want));
+                if (isnan(first)) {
+                    first = got;
+                } else if (got != first) {
+                    distinct++;
+                }
+            }
+        }
+    }
+    aim_test(worst <= 1e-9,
+             "AIC/BIC ADF, max lags 0..5, windows of 30..90: equal to psymonitor's rules written "
+             "out directly (max rel err %.2e)",
+             worst);
+    aim_test(distinct > 5, "the IC cases give different statistics (%d distinct)", distinct);
 }
 
 int main(void)
@@ -339,7 +414,7 @@ int main(void)
     test_sim_data(&w);
     test_snp(&w);
     test_errors();
-    test_aic_window();
+    test_ic_windows();
     printf(
         "max relative errors: sim_data stats %.3g, sim_data sequences %.3g, S&P lag 0 %.3g, S&P BIC %.3g\n",
         w.sim_stats, w.sim_seq, w.snp_lag0, w.snp_bic);
