@@ -102,7 +102,8 @@ static int world_listed(const struct aim_config *cfg, int f)
     if (f < nv + nc) {
         return cfg->clouds.firms[f - nv].listed;
     }
-    return 0; /* labs stay private (see docs/model.md) */
+    /* Labs trade only after an IPO: market.lab_ipo and the lab flagged listed. */
+    return cfg->market.lab_ipo && cfg->labs.firms[f - nv - nc].listed;
 }
 
 static int world_assets(const struct aim_config *cfg)
@@ -126,9 +127,10 @@ static int world_contract_cap(const struct aim_config *cfg)
     X(fundamental, s.nf)                                                                                     \
     X(revenue, s.nf)                                                                                         \
     X(organic, s.nf)                                                                                         \
-    X(roundtrip, s.nf) X(earn, s.nf *RING) X(orgrev, s.nf *RING2) X(issued, s.nf *RING) X(debt, s.nf)        \
-        X(base, s.nf) X(deliveries, s.nf) X(Q, s.nl) X(cap, s.nl) X(share, s.nl) X(R, s.nl) X(burn, s.nl)    \
-            X(m_inf, s.nl) X(units, s.nl) X(units_v, s.nl *s.nv) X(units_c, s.nl *s.nc) X(unit_value, s.nl)  \
+    X(roundtrip, s.nf)                                                                                       \
+    X(earn, s.nf *RING) X(orgrev, s.nf *RING2) X(issued, s.nf *RING) X(debt, s.nf) X(base, s.nf)             \
+        X(deliveries, s.nf) X(Q, s.nl) X(cap, s.nl) X(share, s.nl) X(R, s.nl) X(burn, s.nl) X(m_inf, s.nl)   \
+            X(units, s.nl) X(units_v, s.nl *s.nv) X(units_c, s.nl *s.nc) X(unit_value, s.nl)                 \
                 X(units_inv0, s.nl) X(need, s.nl) X(m_tr, s.nl) X(c_avail, s.nl) X(delivered, s.nl)          \
                     X(Cap, s.nc) X(pc, s.nc) X(spot_trend, s.nc) X(spot_req, s.nc) X(used, s.nc)             \
                         X(pipeline, s.nc *(s.lag + 1)) X(ebitda, s.nc *RING) X(ai_rev, s.nc) X(P, s.nv)      \
@@ -189,17 +191,6 @@ void aim_world_free(struct aim_world *w)
 enum aim_status aim_world_create(struct aim_world **out, const struct aim_config *cfg)
 {
     *out = NULL;
-    if (cfg->market.lab_ipo) {
-        for (int l = 0; l < cfg->labs.n_firms; l++) {
-            if (cfg->labs.firms[l].listed) {
-                return aim_error_set(
-                    AIM_ERR_CONFIG,
-                    "labs.firms[%d].listed with market.lab_ipo: listed labs are not supported "
-                    "by this version of the world (set market.lab_ipo=false)",
-                    l);
-            }
-        }
-    }
     if (aim_world_firm_count(cfg) < 1) {
         return aim_error_set(AIM_ERR_CONFIG, "the config has no firms (need vendors, clouds or labs)");
     }
@@ -352,6 +343,10 @@ static enum aim_status world_sign(struct aim_world *w, int l, int v, int c, doub
                                   double pre, double commitment, int term, double mw, struct aim_traj *tr)
 {
     int fl = w->nv + w->nc + l;
+    int a = w->asset[fl];
+    if (a >= 0) {
+        pre = w->mkt.shares[a] * w->mkt.price[a]; /* a listed lab sells new shares at its market price */
+    }
     double price = pre / w->units[l]; /* $B per unit */
     if (v >= 0 && inv_v > 0.0) {
         aim_ledger_pay(w->led, v, fl, inv_v, v, 0);
@@ -364,6 +359,9 @@ static enum aim_status world_sign(struct aim_world *w, int l, int v, int c, doub
         w->units[l] += inv_c / price;
     }
     w->valuation[fl] = pre + inv_v + inv_c;
+    if (a >= 0) {
+        w->mkt.shares[a] = w->units[l];
+    }
     if (c >= 0 && commitment > 0.0) {
         if (!(mw > 0.0)) {
             mw = commitment / ((double)term * w->pc[c]);
@@ -683,9 +681,21 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
         if (a < 0) {
             continue;
         }
-        int cl = f >= w->nv;
-        w->mkt.shares[a] = cl ? cfg->clouds.firms[f - w->nv].shares : cfg->vendors.firms[f].shares;
-        w->mkt.price[a] = cl ? cfg->clouds.firms[f - w->nv].share_price : cfg->vendors.firms[f].share_price;
+        enum aim_firm_kind kind = aim_world_firm_kind(cfg, f);
+        if (kind == AIM_KIND_LAB) {
+            /* A listed lab's units are its shares (bn), priced at the opening valuation; the
+             * investors hold them as listed shares, not as private units. */
+            int l = f - w->nv - w->nc;
+            w->mkt.shares[a] = w->units[l];
+            w->mkt.price[a] = w->valuation[f] / w->units[l];
+            w->units_inv0[l] = 0.0;
+        } else if (kind == AIM_KIND_CLOUD) {
+            w->mkt.shares[a] = cfg->clouds.firms[f - w->nv].shares;
+            w->mkt.price[a] = cfg->clouds.firms[f - w->nv].share_price;
+        } else {
+            w->mkt.shares[a] = cfg->vendors.firms[f].shares;
+            w->mkt.price[a] = cfg->vendors.firms[f].share_price;
+        }
         w->mkt.active[a] = 1;
         w->valuation[f] = w->mkt.shares[a] * w->mkt.price[a];
     }
@@ -981,6 +991,9 @@ static void world_capex(struct aim_world *w)
  * them) plus those of vendors and clouds. Checked after every round. */
 static enum aim_status world_check_cap_table(const struct aim_world *w, int l)
 {
+    if (w->asset[w->nv + w->nc + l] >= 0) {
+        return AIM_OK; /* a listed lab's shares held by investors are not private units */
+    }
     double held = aim_investors_lab_units(w->inv, l);
     for (int v = 0; v < w->nv; v++) {
         held += w->units_v[(size_t)l * w->nv + v];
@@ -1021,7 +1034,9 @@ static enum aim_status world_funding(struct aim_world *w, struct aim_traj *tr)
         if (!(A > 0.0)) {
             continue;
         }
-        double pre = aim_deals_premoney(cfg, w->sentiment, w->R[l]);
+        int a = w->asset[f];
+        double pre =
+            a >= 0 ? w->mkt.shares[a] * w->mkt.price[a] : aim_deals_premoney(cfg, w->sentiment, w->R[l]);
         if (!(pre > 1e-3)) {
             pre = 1e-3;
         }
@@ -1057,7 +1072,21 @@ static enum aim_status world_funding(struct aim_world *w, struct aim_traj *tr)
         double post = pre + inv_v + inv_c;
         if (rest > 0.0) {
             double price = pre / w->units[l];
-            double raised = aim_investors_private_round(w->inv, l, rest, 1.0 / price);
+            double raised = 0.0;
+            if (a >= 0) {
+                /* A listed lab raises the rest by a share issue the market maker absorbs. */
+                double shares = w->mkt.price[a] > 0.0 ? rest / w->mkt.price[a] : 0.0;
+                raised = shares > 0.0 ? aim_investors_absorb_issue(w->inv, &w->mkt, a, shares) : 0.0;
+                if (raised > 0.0) {
+                    st = world_event(tr, w->t, AIM_EVENT_ISSUE, f, -1, -1, shares, raised, w->mkt.price[a]);
+                    if (st != AIM_OK) {
+                        return st;
+                    }
+                    price = raised / shares;
+                }
+            } else {
+                raised = aim_investors_private_round(w->inv, l, rest, 1.0 / price);
+            }
             if (raised > 0.0) {
                 aim_ledger_pay_as(w->led, w->inv_acct, f, raised, AIM_ORIGIN_INVESTOR, 0);
                 w->units[l] += raised / price;
@@ -1070,6 +1099,9 @@ static enum aim_status world_funding(struct aim_world *w, struct aim_traj *tr)
         }
         w->valuation[f] = post;
         w->unit_value[l] = post / w->units[l];
+        if (a >= 0) {
+            w->mkt.shares[a] = w->units[l];
+        }
         st = world_check_cap_table(w, l);
         if (st != AIM_OK) {
             return st;
@@ -1110,6 +1142,9 @@ static enum aim_status world_defaults(struct aim_world *w, struct aim_traj *tr)
                 destroyed = w->valuation[f];
                 w->unit_value[l] = 0.0;
                 w->share[l] = 0.0;
+                if (w->asset[f] >= 0) {
+                    w->mkt.active[w->asset[f]] = 0;
+                }
             } else {
                 int c = kind == AIM_KIND_CLOUD ? f - nv : -1;
                 destroyed = w->asset[f] >= 0 ? w->mkt.shares[w->asset[f]] * w->mkt.price[w->asset[f]]
@@ -1192,10 +1227,14 @@ enum aim_status aim_world_step(struct aim_world *w, int nthreads, struct aim_tra
         w->inv_offset_known = 1;
     }
     w->sentiment = w->rep.sentiment;
-    for (int f = 0; f < w->nv + w->nc; f++) {
+    for (int f = 0; f < w->nf; f++) {
         if (w->asset[f] >= 0) {
             w->valuation[f] = w->active[f] ? w->mkt.shares[w->asset[f]] * w->mkt.price[w->asset[f]] : 0.0;
-        } else if (w->active[f]) {
+            if (aim_world_firm_kind(cfg, f) == AIM_KIND_LAB) {
+                int l = f - w->nv - w->nc;
+                w->unit_value[l] = w->active[f] ? w->mkt.price[w->asset[f]] : 0.0;
+            }
+        } else if (w->active[f] && f < w->nv + w->nc) {
             w->valuation[f] = w->fundamental[f];
         }
     }
