@@ -128,15 +128,15 @@ static int world_contract_cap(const struct aim_config *cfg)
     X(revenue, s.nf)                                                                                         \
     X(organic, s.nf)                                                                                         \
     X(roundtrip, s.nf)                                                                                       \
-    X(earn, s.nf *RING) X(orgrev, s.nf *RING2) X(issued, s.nf *RING) X(debt, s.nf) X(base, s.nf)             \
-        X(deliveries, s.nf) X(Q, s.nl) X(cap, s.nl) X(share, s.nl) X(R, s.nl) X(burn, s.nl) X(m_inf, s.nl)   \
-            X(units, s.nl) X(units_v, s.nl *s.nv) X(units_c, s.nl *s.nc) X(unit_value, s.nl)                 \
-                X(units_inv0, s.nl) X(need, s.nl) X(m_tr, s.nl) X(c_avail, s.nl) X(delivered, s.nl)          \
-                    X(Cap, s.nc) X(pc, s.nc) X(spot_trend, s.nc) X(spot_req, s.nc) X(used, s.nc)             \
-                        X(pipeline, s.nc *(s.lag + 1)) X(ebitda, s.nc *RING) X(ai_rev, s.nc) X(P, s.nv)      \
-                            X(pv, s.nv) X(backlog, s.nv *s.nc) X(backlog_val, s.nv *s.nc) X(w_c, s.nc + 1)   \
-                                X(w_v, s.nv + 1) X(w_l, s.nl + 1) X(reserved, s.nc + 1) X(ratio, s.nc + 1)   \
-                                    X(spot, s.nl *s.nc + 1)
+    X(earn, s.nf *RING)                                                                                      \
+    X(orgrev, s.nf *RING2) X(issued, s.nf *RING) X(debt, s.nf) X(base, s.nf) X(deliveries, s.nf) X(Q, s.nl)  \
+        X(cap, s.nl) X(share, s.nl) X(R, s.nl) X(burn, s.nl) X(m_inf, s.nl) X(units, s.nl)                   \
+            X(units_v, s.nl *s.nv) X(units_c, s.nl *s.nc) X(unit_value, s.nl) X(units_inv0, s.nl)            \
+                X(need, s.nl) X(m_tr, s.nl) X(c_avail, s.nl) X(delivered, s.nl) X(Cap, s.nc) X(pc, s.nc)     \
+                    X(spot_trend, s.nc) X(spot_req, s.nc) X(used, s.nc) X(pipeline, s.nc *(s.lag + 1))       \
+                        X(ebitda, s.nc *RING) X(ai_rev, s.nc) X(P, s.nv) X(pv, s.nv) X(backlog, s.nv *s.nc)  \
+                            X(backlog_val, s.nv *s.nc) X(w_c, s.nc + 1) X(w_v, s.nv + 1) X(w_l, s.nl + 1)    \
+                                X(reserved, s.nc + 1) X(ratio, s.nc + 1) X(spot, s.nl *s.nc + 1)
 
 struct world_dims {
     size_t nf, nl, nc, nv, lag, na;
@@ -416,7 +416,7 @@ static void world_fundamentals(struct aim_world *w)
             continue;
         }
         double e12 = ring_sum(w->earn + (size_t)f * RING, RING);
-        /* Organic earnings: all costs, but only the organic part of revenue. */
+        /* Growth: year-on-year change of trailing organic revenue. */
         double or_recent = 0.0, or_prior = 0.0;
         for (int i = 0; i < 12; i++) {
             or_recent += w->orgrev[(size_t)f * RING2 + (size_t)(((w->t - i) % RING2 + RING2) % RING2)];
@@ -1195,6 +1195,10 @@ enum aim_status aim_world_step(struct aim_world *w, int nthreads, struct aim_tra
     aim_macro_step(&w->mac, cfg, w->t, w->dc_frontier, &w->rng);
     w->t += 1;
     w->destroyed = w->voided = 0.0;
+    for (int f = 0; f < w->nf; f++) {
+        w->issued[(size_t)f * RING + (size_t)(w->t % RING)] =
+            0.0; /* the slot of a year ago leaves the window */
+    }
     world_labs(w);
     world_clouds(w);
     world_vendors(w);

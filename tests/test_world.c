@@ -288,8 +288,8 @@ int main(int argc, char **argv)
         aim_config_set(cs, "deals.cash_floor=100000");
         aim_config_set(cs, "deals.p_strategic=1");
         aim_config_set(cs, "deals.kappa=2.385");
-        aim_config_set(cs, "deals.issue_max=0.013");
-        int issues = 0, deals = 0, ok_issue = 1, ok_cap = 1, ok_kappa = 1, ran = 1;
+        aim_config_set(cs, "deals.issue_max=0.0005");
+        int issues = 0, deals = 0, ok_issue = 1, ok_cap = 1, ok_kappa = 1, ran = 1, renewed = 0;
         for (uint64_t r = 0; r < 3; r++) {
             struct aim_traj *tr = run(cs, 17, r, 1);
             if (!tr) {
@@ -323,8 +323,13 @@ int main(int argc, char **argv)
                     for (int k = t - 11; k <= t; k++) {
                         year += k >= 0 ? issued[f][k] : 0.0;
                     }
-                    ok_cap &= year <= 0.013 * shares0 * pow(1.013, 5.0) * (1.0 + 1e-12);
+                    ok_cap &= year <= 0.0005 * shares0 * pow(1.0005, 5.0) * (1.0 + 1e-12);
                 }
+                double total = 0.0;
+                for (int t = 0; t <= steps; t++) {
+                    total += issued[f][t];
+                }
+                renewed |= total > 0.0005 * shares0 * pow(1.0005, 5.0) * (1.0 + 1e-9);
             }
             aim_traj_free(tr);
         }
@@ -333,6 +338,8 @@ int main(int argc, char **argv)
         aim_test(ok_issue, "every issue's proceeds are its shares at its price");
         aim_test(ok_cap, "shares issued in any 12 months stay within issue_max of the shares");
         aim_test(ok_kappa, "every generated deal commits kappa x the amount invested");
+        aim_test(renewed,
+                 "the issue allowance renews: some firm issues more than one year's allowance in 5 years");
         aim_config_free(cs);
     }
 
