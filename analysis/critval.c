@@ -185,7 +185,7 @@ static int cv_cache_read(const char *path, struct aim_critval *cv, char *why, si
 
 static int cv_mkdirs(const char *dir)
 {
-    char tmp[4096];
+    char tmp[4400];
     snprintf(tmp, sizeof tmp, "%s", dir);
     for (char *p = tmp + 1; *p; p++) {
         if (*p == '/') {
@@ -202,8 +202,13 @@ static int cv_mkdirs(const char *dir)
 /* Writes the cache atomically: a temporary file in the same directory, fsync, rename. */
 static int cv_cache_write(const char *path, const struct aim_critval *cv, char *why, size_t why_size)
 {
-    char dir[4096], tmp[4200];
-    snprintf(dir, sizeof dir, "%s", path);
+    char dir[4400], tmp[4420];
+    size_t len = strlen(path);
+    if (len >= sizeof dir) {
+        snprintf(why, why_size, "cache path is too long (%zu characters)", len);
+        return -1;
+    }
+    memcpy(dir, path, len + 1);
     char *slash = strrchr(dir, '/');
     if (slash) {
         *slash = '\0';
@@ -212,7 +217,8 @@ static int cv_cache_write(const char *path, const struct aim_critval *cv, char *
             return -1;
         }
     }
-    snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path);
+    memcpy(tmp, path, len);
+    memcpy(tmp + len, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
     int fd = mkstemp(tmp);
     if (fd < 0) {
         snprintf(why, why_size, "cannot create %.400s: %s", tmp, strerror(errno));
