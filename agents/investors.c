@@ -82,7 +82,7 @@ struct aim_investors {
 
     /* Parameters (MODEL.md 3.4 names). */
     double a_f, a_c, sigma_n, w_max, leverage_max, nu, p_review, beta, herding, return_memory;
-    double inflow_rate, inflow_chase, lambda, sigma_p, risk_memory, sigma_init, dt;
+    double inflow_rate, inflow_chase, lambda, sigma_p, max_move, risk_memory, sigma_init, dt;
     double frac_f, frac_c, gamma_median, gamma_sigma, memory_min, memory_max, reserve_min, reserve_max;
     double pareto_alpha, cash_ratio;
 
@@ -294,6 +294,7 @@ enum aim_status aim_investors_create(struct aim_investors **out, const struct ai
     inv->cash_ratio = c->investors.cash_ratio;
     inv->lambda = c->market.lambda;
     inv->sigma_p = c->market.sigma_p;
+    inv->max_move = c->market.max_move;
     inv->risk_memory = c->market.risk_memory;
     inv->sigma_init = c->market.sigma_init;
     inv->dt = (double)c->run.dt_months;
@@ -929,7 +930,11 @@ enum aim_status aim_investors_step(struct aim_investors *inv, struct aim_market_
         sweep_demand(inv, b, &c);
 
     /* Price: log P_k += lambda Z_k / N_k + sigma_p sqrt(dt) eps_k; one shock per asset, drawn
-     * for every asset so that the stream does not depend on which firms have defaulted. */
+     * for every asset so that the stream does not depend on which firms have defaulted. The
+     * impact term is a limit move, clipped to +-market.max_move: desired holdings d = w W / P are
+     * not bounded by the shares outstanding (a 40% weight in a stock worth 1% of investors' wealth
+     * is 40 times its float), and at the seed's lambda the unclipped impact sends prices to
+     * infinity within a few years of simulated time. */
     const double sq = sqrt(inv->dt), mem = 1.0 / inv->risk_memory;
     for (int k = 0; k < K; k++) {
         double zk = 0.0;
@@ -940,7 +945,8 @@ enum aim_status aim_investors_step(struct aim_investors *inv, struct aim_market_
             inv->pnew[k] = 0.0;
             continue;
         }
-        double r = inv->lambda * zk / m->shares[k] + inv->sigma_p * sq * eps;
+        double impact = min_sd(max_sd(inv->lambda * zk / m->shares[k], -inv->max_move), inv->max_move);
+        double r = impact + inv->sigma_p * sq * eps;
         double pnew = exp(log(m->price[k]) + r);
         if (!isfinite(pnew) || !isfinite(r))
             return aim_error_set(

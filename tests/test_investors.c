@@ -92,6 +92,7 @@ static void test_errors(void)
     cfg.market.lambda = 100.0;
     aim_investors_free(inv);
     cfg.market.lambda = 100.0;
+    cfg.market.max_move = 1000.0;
     cfg.investors.cash_ratio = 50.0;
     aim_test(aim_investors_create(&inv, &cfg, 3, 2) == AIM_OK, "create with lambda 100");
     aim_investors_reset(inv, 1, 0, 0, &mk.m, lab_units0);
@@ -103,6 +104,35 @@ static void test_errors(void)
     aim_test_contains(aim_error_message(), "not finite", "message says the price is not finite");
     aim_investors_free(inv);
     aim_investors_free(NULL);
+}
+
+/* The limit move: an excess demand worth many times the float moves the log price by exactly
+ * market.max_move (no shock), up or down. */
+static void test_limit_move(void)
+{
+    struct aim_config cfg;
+    config_defaults(&cfg);
+    cfg.investors.count = 3001;
+    cfg.investors.frac_fundamentalist = 1.0;
+    cfg.investors.p_review = 0.0;
+    cfg.investors.cash_ratio = 40.0;
+    cfg.market.sigma_p = 0.0;
+    cfg.market.max_move = 0.2385;
+    struct aim_investors *inv;
+    aim_investors_create(&inv, &cfg, 2, 0);
+    struct market mk;
+    market_init(&mk, 2);
+    mk.fundamental[0] = 3.0 * mk.price[0] * mk.shares[0]; /* cheap: everyone buys 40 x the float */
+    mk.fundamental[1] = 0.2 * mk.price[1] * mk.shares[1]; /* dear: everyone sells all */
+    aim_investors_reset(inv, 3, 0, 0, &mk.m, NULL);
+    double p0 = mk.price[0], p1 = mk.price[1];
+    struct aim_investors_report rep;
+    aim_investors_step(inv, &mk.m, NULL, 0, 1, &rep);
+    aim_test_rel(log(mk.price[0] / p0), 0.2385, 1e-12, "limit move up: log-return %.6f",
+                 log(mk.price[0] / p0));
+    aim_test_rel(log(mk.price[1] / p1), -0.2385, 1e-12, "limit move down: log-return %.6f",
+                 log(mk.price[1] / p1));
+    aim_investors_free(inv);
 }
 
 /* A run of the default economy; prices after each step, the reports and the final state. */
@@ -578,6 +608,7 @@ int main(void)
 {
     test_errors();
     test_noise_table();
+    test_limit_move();
     test_threads();
     test_conservation();
     test_fundamentalists();
