@@ -17,6 +17,10 @@ checks = 0
 failures = 0
 
 
+tmp = tempfile.mkdtemp(prefix="aimsim-psy-cli-")
+cache = os.path.join(tmp, "cache")
+
+
 def check(ok, what):
     global checks, failures
     checks += 1
@@ -26,7 +30,8 @@ def check(ok, what):
 
 
 def run(*args):
-    p = subprocess.run(PROG + ["psy"] + list(args), capture_output=True, text=True, timeout=120)
+    env = dict(os.environ, XDG_CACHE_HOME=os.path.join(tmp, "xdg"))  # never the user's cache
+    p = subprocess.run(PROG + ["psy"] + list(args), capture_output=True, text=True, timeout=120, env=env)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -39,8 +44,6 @@ def read_csv(name):
         return list(csv.DictReader(f))
 
 
-tmp = tempfile.mkdtemp(prefix="aimsim-psy-cli-")
-cache = os.path.join(tmp, "cache")
 
 
 def write(name, header, rows):
