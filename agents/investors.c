@@ -852,6 +852,9 @@ static void wealth_quantiles(struct aim_investors *inv, const double *p, double 
         qc[0] = b0, qc[1] = b1, qc[2] = b2, qc[3] = b3;
         qc[4] = n0, qc[5] = n1, qc[6] = n2, qc[7] = n3;
     }
+    int fallback[NQ] = {0, 0, 0, 0};
+    /* The four selections are independent (each in its own region of cand). */
+#pragma omp parallel for num_threads(nthreads) schedule(dynamic, 1)
     for (int j = 0; j < NQ; j++) {
         /* Gather quantile j's candidates to the front of its region, in block order. */
         double *cj = inv->cand + (size_t)j * (size_t)n;
@@ -866,8 +869,11 @@ static void wealth_quantiles(struct aim_investors *inv, const double *p, double 
         if (below <= r[j] && need < below + nc)
             q[j] = order_stat_interp(cj, nc, r[j] - below, g[j]);
         else
-            q[j] = order_stat_interp(a, n, r[j], g[j]);
+            fallback[j] = 1;
     }
+    for (int j = 0; j < NQ; j++)
+        if (fallback[j])
+            q[j] = order_stat_interp(a, n, r[j], g[j]);
 }
 
 enum aim_status aim_investors_step(struct aim_investors *inv, struct aim_market_assets *m,
