@@ -27,8 +27,6 @@ static struct aim_config *seed_config(int investors, int steps)
     aim_config_set(cfg, set);
     snprintf(set, sizeof set, "run.steps=%d", steps);
     aim_config_set(cfg, set);
-    /* A price impact at which the investors' market is stable with 2,000 investors. */
-    aim_config_set(cfg, "market.lambda=0.02");
     return cfg;
 }
 

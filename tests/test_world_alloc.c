@@ -55,7 +55,6 @@ int main(void)
         return 1;
     }
     aim_config_set(cfg, "investors.count=2000");
-    aim_config_set(cfg, "market.lambda=0.02");
     aim_config_set(cfg, "deals.p_strategic=0.8");
     struct aim_world *w = NULL;
     aim_test(aim_world_create(&w, cfg) == AIM_OK, "create");
