@@ -122,22 +122,53 @@ static int world_contract_cap(const struct aim_config *cfg)
 }
 
 /* Every double array of the world and its length (struct world_dims s). */
-#define WORLD_ARRAYS(X)                                                                                      \
-    X(valuation, s.nf)                                                                                       \
-    X(fundamental, s.nf)                                                                                     \
-    X(revenue, s.nf)                                                                                         \
-    X(organic, s.nf)                                                                                         \
-    X(roundtrip, s.nf)                                                                                       \
-    X(earn, s.nf *RING)                                                                                      \
-    X(orgrev, s.nf *RING2)                                                                                   \
-    X(issued, s.nf *RING) X(debt, s.nf) X(base, s.nf) X(deliveries, s.nf) X(Q, s.nl) X(cap, s.nl)            \
-        X(share, s.nl) X(R, s.nl) X(burn, s.nl) X(m_inf, s.nl) X(units, s.nl) X(units_v, s.nl *s.nv)         \
-            X(units_c, s.nl *s.nc) X(unit_value, s.nl) X(units_inv0, s.nl) X(need, s.nl) X(m_tr, s.nl)       \
-                X(c_avail, s.nl) X(delivered, s.nl) X(Cap, s.nc) X(pc, s.nc) X(spot_trend, s.nc)             \
-                    X(spot_req, s.nc) X(used, s.nc) X(pipeline, s.nc *(s.lag + 1)) X(ebitda, s.nc *RING)     \
-                        X(ai_rev, s.nc) X(P, s.nv) X(pv, s.nv) X(backlog, s.nv *s.nc)                        \
-                            X(backlog_val, s.nv *s.nc) X(w_c, s.nc + 1) X(w_v, s.nv + 1) X(w_l, s.nl + 1)    \
-                                X(reserved, s.nc + 1) X(ratio, s.nc + 1) X(spot, s.nl *s.nc + 1)
+/* clang-format off */
+#define WORLD_ARRAYS(X) \
+    X(valuation, s.nf) \
+    X(fundamental, s.nf) \
+    X(revenue, s.nf) \
+    X(organic, s.nf) \
+    X(roundtrip, s.nf) \
+    X(earn, s.nf * RING) \
+    X(orgrev, s.nf * RING2) \
+    X(issued, s.nf * RING) \
+    X(debt, s.nf) \
+    X(base, s.nf) \
+    X(deliveries, s.nf) \
+    X(Q, s.nl) \
+    X(cap, s.nl) \
+    X(share, s.nl) \
+    X(R, s.nl) \
+    X(burn, s.nl) \
+    X(m_inf, s.nl) \
+    X(units, s.nl) \
+    X(units_v, s.nl * s.nv) \
+    X(units_c, s.nl * s.nc) \
+    X(unit_value, s.nl) \
+    X(units_inv0, s.nl) \
+    X(need, s.nl) \
+    X(m_tr, s.nl) \
+    X(c_avail, s.nl) \
+    X(delivered, s.nl) \
+    X(Cap, s.nc) \
+    X(pc, s.nc) \
+    X(spot_trend, s.nc) \
+    X(spot_req, s.nc) \
+    X(used, s.nc) \
+    X(pipeline, s.nc * (s.lag + 1)) \
+    X(ebitda, s.nc * RING) \
+    X(ai_rev, s.nc) \
+    X(P, s.nv) \
+    X(pv, s.nv) \
+    X(backlog, s.nv * s.nc) \
+    X(backlog_val, s.nv * s.nc) \
+    X(w_c, s.nc + 1) \
+    X(w_v, s.nv + 1) \
+    X(w_l, s.nl + 1) \
+    X(reserved, s.nc + 1) \
+    X(ratio, s.nc + 1) \
+    X(spot, s.nl * s.nc + 1)
+/* clang-format on */
 
 struct world_dims {
     size_t nf, nl, nc, nv, lag, na;
