@@ -68,6 +68,8 @@ struct step_terms {
     const double *price; /* P_k before the trade (0 if inactive) */
     const double *price_new;
     const double *lab_unit_value;
+    int revalue; /* lab unit values changed (or units were bought): private values are recomputed */
+
     double cum[NSTRAT]; /* cumulative logit probabilities of the strategies */
     double inv_nactive; /* 1 / number of active assets (0 if none) */
 };
@@ -94,7 +96,7 @@ struct aim_investors {
     double *reserve;   /* a_i */
     double *ret12;     /* own 12-month return (decayed sum of monthly returns, mean lag 12) */
     double *wealth;    /* W_i: at the start of the month inside a step, at its end between steps */
-    double *scratch;   /* end-of-month wealth, reordered by the quantile selection */
+    double *scratch;   /* copy of the wealth for a quantile selection on the whole array */
     double *cand;      /* candidates of the bracketed quantile selection: 4 x N, by quantile and block */
     ptrdiff_t *qcount; /* per block and quantile: values below the bracket, values inside it */
     uint8_t *strat[2]; /* s_i of the last month (snapshot, met by herders) and of this month */
@@ -126,6 +128,9 @@ struct aim_investors {
     double *ztab;    /* noise traders' normal variates: AIM_ZTAB equiprobable levels (see ztab_fill) */
     double log_keep; /* log(1 - p_review): review gaps are geometric */
 
+    double *luv_last; /* lab unit values of the last revaluation of private holdings */
+    int priv_valid;   /* priv[i] = sum_l units[i][l] * luv_last[l] for every investor */
+
     double util[NSTRAT];     /* EWMA of each strategy's realised monthly return (switching logit) */
     double mm_cash;          /* market maker's cash, $B */
     struct aim_pcg64 market; /* price shocks eps_k */
@@ -148,6 +153,7 @@ static size_t bytes_of(long n, int K, int L, long n_blocks, size_t kpad)
     s += 2u * round_up(un, ALIGN);                                      /* strat[2] */
     s += 3u * round_up(un * (size_t)K * 8u + 8u, ALIGN);                /* h, trend, desire */
     s += round_up(un * (size_t)L * 8u + 8u, ALIGN);                     /* units */
+    s += round_up((size_t)L * 8u + 8u, ALIGN);                          /* luv_last */
     s += 9u * round_up((size_t)K * 8u + 8u, ALIGN);                     /* per asset */
     s += round_up((size_t)n_blocks * sizeof(struct aim_pcg64), ALIGN);
     s += round_up((size_t)n_blocks * sizeof(struct block_sums), ALIGN);
@@ -318,6 +324,7 @@ enum aim_status aim_investors_create(struct aim_investors **out, const struct ai
     inv->trend = alloc_array(nk * 8u, &failed);
     inv->desire = alloc_array(nk * 8u, &failed);
     inv->units = alloc_array(un * (size_t)n_labs * 8u, &failed);
+    inv->luv_last = alloc_array((size_t)n_labs * 8u, &failed);
     inv->sigma2 = alloc_array(K * 8u, &failed);
     inv->last_ret = alloc_array(K * 8u, &failed);
     inv->mm_inv = alloc_array(K * 8u, &failed);
@@ -349,11 +356,11 @@ void aim_investors_free(struct aim_investors *inv)
 {
     if (!inv)
         return;
-    double *arrays[] = {inv->cash,     inv->priv,   inv->inv_gamma, inv->inv_m, inv->reserve,
-                        inv->ret12,    inv->wealth, inv->scratch,   inv->cand,  inv->ztab,
-                        inv->h,        inv->trend,  inv->desire,    inv->units, inv->sigma2,
-                        inv->last_ret, inv->mm_inv, inv->ef,        inv->ivar,  inv->invp,
-                        inv->mask,     inv->pold,   inv->pnew,      inv->zpart, inv->tpart};
+    double *arrays[] = {inv->cash,   inv->priv,    inv->inv_gamma, inv->inv_m,  inv->reserve,  inv->ret12,
+                        inv->wealth, inv->scratch, inv->cand,      inv->ztab,   inv->h,        inv->trend,
+                        inv->desire, inv->units,   inv->luv_last,  inv->sigma2, inv->last_ret, inv->mm_inv,
+                        inv->ef,     inv->ivar,    inv->invp,      inv->mask,   inv->pold,     inv->pnew,
+                        inv->zpart,  inv->tpart};
     for (size_t j = 0; j < sizeof arrays / sizeof arrays[0]; j++)
         free(arrays[j]);
     free(inv->strat[0]);
@@ -386,6 +393,7 @@ enum aim_status aim_investors_reset(struct aim_investors *inv, uint64_t seed, ui
     inv->replica = replica;
     inv->cur = 0;
     inv->mm_cash = 0.0;
+    inv->priv_valid = 0;
     for (int s = 0; s < NSTRAT; s++)
         inv->util[s] = 0.0;
     aim_rng_stream(&inv->market, seed, point, replica, 0, AIM_RNG_MARKET);
@@ -497,14 +505,14 @@ static inline __attribute__((always_inline)) void sweep_demand_k(struct aim_inve
 
         /* W_i = cash_i + sum_k h_ik P_k + private_i, private units valued at this month's values. */
         double w = inv->cash[i];
-        if (L > 0) {
+        if (c->revalue) {
             const double *u = inv->units + (size_t)i * (size_t)L;
             double pv = 0.0;
             for (int l = 0; l < L; l++)
                 pv += u[l] * c->lab_unit_value[l];
             inv->priv[i] = pv;
-            w += pv;
         }
+        w += inv->priv[i];
         double *hr = inv->h + IK(inv, i, 0), *tr = inv->trend + IK(inv, i, 0),
                *dr = inv->desire + IK(inv, i, 0);
 #pragma GCC unroll 12
@@ -646,7 +654,6 @@ static inline __attribute__((always_inline)) void sweep_trade_k(struct aim_inves
         pay_sum += pay;
         const double wend = w1 + flow;
         inv->wealth[i] = wend;
-        inv->scratch[i] = wend;
     }
     if (ta != tp)
 #pragma GCC unroll 12
@@ -756,7 +763,7 @@ static double order_stat_interp(double *a, ptrdiff_t n, ptrdiff_t r, double g)
     return x + g * (y - x);
 }
 
-/* Quantiles of the end-of-month wealth (inv->scratch, reordered) for the probabilities p[0..3],
+/* Quantiles of the end-of-month wealth (inv->wealth, left in place) for the probabilities p[0..3],
  * by the R type 7 (Hyndman and Fan 1996) definition: with h = (n - 1) p, r = floor h and g = h - r,
  * Q(p) = x_(r) + g (x_(r + 1) - x_(r)) over the 0-based order statistics x_(j). Exact, in O(N):
  * a systematic sample of about QUANTILE_SAMPLE values brackets each wanted rank; one pass over the
@@ -767,7 +774,7 @@ static void wealth_quantiles(struct aim_investors *inv, const double *p, double 
 {
     enum { NQ = 4 };
     const ptrdiff_t n = (ptrdiff_t)inv->n;
-    double *a = inv->scratch;
+    const double *a = inv->wealth;
     ptrdiff_t r[NQ];
     double g[NQ];
     for (int j = 0; j < NQ; j++) {
@@ -776,8 +783,9 @@ static void wealth_quantiles(struct aim_investors *inv, const double *p, double 
         g[j] = hh - (double)r[j];
     }
     if (n < 4 * QUANTILE_SAMPLE) {
+        memcpy(inv->scratch, a, (size_t)n * sizeof(double));
         for (int j = 0; j < NQ; j++)
-            q[j] = order_stat_interp(a, n, r[j], g[j]);
+            q[j] = order_stat_interp(inv->scratch, n, r[j], g[j]);
         return;
     }
     /* Sample every stride-th value into cand. */
@@ -871,9 +879,12 @@ static void wealth_quantiles(struct aim_investors *inv, const double *p, double 
         else
             fallback[j] = 1;
     }
-    for (int j = 0; j < NQ; j++)
-        if (fallback[j])
-            q[j] = order_stat_interp(a, n, r[j], g[j]);
+    if (fallback[0] | fallback[1] | fallback[2] | fallback[3]) {
+        memcpy(inv->scratch, a, (size_t)n * sizeof(double));
+        for (int j = 0; j < NQ; j++)
+            if (fallback[j])
+                q[j] = order_stat_interp(inv->scratch, n, r[j], g[j]);
+    }
 }
 
 enum aim_status aim_investors_step(struct aim_investors *inv, struct aim_market_assets *m,
@@ -928,6 +939,14 @@ enum aim_status aim_investors_step(struct aim_investors *inv, struct aim_market_
     c.price = inv->pold;
     c.price_new = inv->pnew;
     c.lab_unit_value = lab_unit_value;
+    /* Private holdings are revalued when a lab's unit value changed (rounds, defaults) or units
+     * were bought since the last revaluation; otherwise every priv[i] already equals
+     * sum_l units[i][l] * lab_unit_value[l], so skipping the N x L pass changes no result. */
+    const size_t lbytes = (size_t)inv->n_labs * sizeof(double);
+    c.revalue = inv->n_labs > 0 && (!inv->priv_valid || memcmp(inv->luv_last, lab_unit_value, lbytes) != 0);
+    if (c.revalue)
+        memcpy(inv->luv_last, lab_unit_value, lbytes);
+    inv->priv_valid = 1;
     c.inv_nactive = nactive > 0 ? 1.0 / (double)nactive : 0.0;
 
     const long nb = inv->n_blocks;
@@ -1038,6 +1057,7 @@ double aim_investors_private_round(struct aim_investors *inv, int lab, double so
     }
     if (!(offers > 0.0))
         return 0.0;
+    inv->priv_valid = 0; /* priv now holds cost, not units x value: revalue next month */
     /* Pro rata: every offer is filled in the proportion min(sought, offers) / offers. */
     const double fill = sought < offers ? sought / offers : 1.0;
     double raised = 0.0;

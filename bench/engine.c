@@ -71,13 +71,15 @@ static double triad_bandwidth(double *a, const double *b, const double *c, long 
  *   per investor and asset: sweep 1 reads h, reads and writes trend, writes d (32); sweep 2 reads
  *     and writes h, reads d (24);
  *   per investor: sweep 1 reads the strategy snapshot, writes the strategy (2), reads cash,
- *     1/m, 1/gamma and L lab units, writes private value and wealth (40 + 8L); sweep 2 reads the
- *     strategy (1), reads and writes cash, wealth and own return (48), reads private value (8),
- *     writes the quantile scratch (8). The quantile selection's passes are not counted. */
-static double bytes_per_update(int n_assets, int n_labs)
+ *     1/m, 1/gamma and the private value, writes wealth (40); sweep 2 reads the strategy (1),
+ *     reads and writes cash, wealth and own return (48), reads the private value (8).
+ *   In a month where a lab's unit value changed, sweep 1 also reads the L lab units of each
+ *     investor and writes the private value (8L more); the benchmark's unit values are constant,
+ *     as they are in the world between funding rounds. The quantile passes are not counted. */
+static double bytes_per_update(int n_assets)
 {
     double per_ik = 32.0 + 24.0;
-    double per_i = 2.0 + 40.0 + 8.0 * n_labs + 1.0 + 48.0 + 8.0 + 8.0;
+    double per_i = 2.0 + 40.0 + 1.0 + 48.0 + 8.0;
     return per_ik + per_i / n_assets;
 }
 
@@ -254,7 +256,7 @@ int main(int argc, char **argv)
     free(b);
     free(c);
 
-    const double bpu = bytes_per_update(n_assets, n_labs);
+    const double bpu = bytes_per_update(n_assets);
     const double frac = rate1 * bpu / bw1;
     const double eff = rate2 / rate1 / 2.0;
     printf(

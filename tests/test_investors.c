@@ -444,7 +444,7 @@ static void check_quantiles(struct aim_investors *inv, const char *what)
     const double probs[4] = {0.10, 0.50, 0.90, 0.99};
     size_t n = (size_t)inv->n;
     double *ref = malloc(n * 8u);
-    memcpy(ref, inv->scratch, n * 8u);
+    memcpy(ref, inv->wealth, n * 8u);
     qsort(ref, n, 8u, cmp_double);
     double q[4];
     wealth_quantiles(inv, probs, q, 2);
@@ -467,16 +467,16 @@ static void test_quantiles(void)
         struct aim_pcg64 rng;
         aim_rng_stream(&rng, 1, 2, 3, 4, AIM_RNG_ANALYSIS);
         for (long i = 0; i < inv->n; i++)
-            inv->scratch[i] = aim_rng_lognormal(&rng, 0.3, 1.7);
+            inv->wealth[i] = aim_rng_lognormal(&rng, 0.3, 1.7);
         char what[64];
         snprintf(what, sizeof what, "lognormal, n = %ld", sizes[c]);
         check_quantiles(inv, what);
         for (long i = 0; i < inv->n; i++) /* heavy ties: 5 distinct values */
-            inv->scratch[i] = (double)aim_rng_bounded(&rng, 5u) * 2.385;
+            inv->wealth[i] = (double)aim_rng_bounded(&rng, 5u) * 2.385;
         snprintf(what, sizeof what, "5 tied values, n = %ld", sizes[c]);
         check_quantiles(inv, what);
         for (long i = 0; i < inv->n; i++) /* sorted descending: adversarial order */
-            inv->scratch[i] = -(double)i * 0.37;
+            inv->wealth[i] = -(double)i * 0.37;
         snprintf(what, sizeof what, "descending, n = %ld", sizes[c]);
         check_quantiles(inv, what);
         aim_investors_free(inv);
@@ -534,6 +534,8 @@ static void test_private_round(void)
     aim_test(offers > 0.0, "investors offer %.4g $B", offers);
     const double upd = 0.0371, sought = 0.4137 * offers;
     double units_before = aim_investors_lab_units(inv, 1);
+    aim_test_rel(units_before, lab_units0[1], 1e-12,
+                 "investors hold all of lab 1's investor units after reset");
     double raised = aim_investors_private_round(inv, 1, sought, upd);
     aim_test_rel(raised, sought, 1e-12, "raises what is sought when offers exceed it");
     aim_test_rel(aim_investors_lab_units(inv, 1) - units_before, upd * raised, 1e-10,
@@ -555,9 +557,22 @@ static void test_private_round(void)
     aim_test_rel(raised2, offers2, 1e-12, "raises all offers when they fall short of what is sought");
     aim_test(aim_investors_private_round(inv, 2, 1.0, upd) == 0.0, "lab index out of range raises nothing");
     aim_test(aim_investors_private_round(inv, 0, -1.0, upd) == 0.0, "a negative amount raises nothing");
+    /* Private values are units x unit value after the round (revalued) and in a later month with
+     * unchanged unit values (not recomputed, must still be exact). */
+    for (int t = 1; t <= 2; t++) {
+        aim_investors_step(inv, &mk.m, lab_value, t, 1, &rep);
+        double worst_pv = 0.0;
+        for (long i = 0; i < n; i++) {
+            double want = 0.0;
+            for (int l = 0; l < 2; l++)
+                want += inv->units[(size_t)i * 2u + (size_t)l] * lab_value[l];
+            worst_pv = fmax(worst_pv, fabs(inv->priv[i] - want));
+        }
+        aim_test(worst_pv == 0.0, "month %d after the round: private value = units x unit value exactly", t);
+    }
     /* A lab default: its units are worth nothing and investors' wealth drops accordingly. */
     const double dead[2] = {0.0, lab_value[1]};
-    aim_investors_step(inv, &mk.m, dead, 1, 1, &rep);
+    aim_investors_step(inv, &mk.m, dead, 3, 1, &rep);
     double pv = 0.0;
     for (long i = 0; i < n; i++)
         pv += inv->priv[i];
