@@ -47,9 +47,10 @@ struct aim_store {
     hid_t file;
     hid_t firm[AIM_FIRM_VAR_COUNT];
     hid_t market[AIM_MARKET_VAR_COUNT];
-    hid_t done_ds, events_ds, event_scale;
+    hid_t done_ds, count_ds, events_ds, event_scale;
     hid_t event_type; /* memory and file type of a row */
     int n_points, n_replicas, n_times, n_firms;
+    int batch;        /* while salvaging: no flush per replica, one at the end */
     uint8_t *done;    /* copy of /replica_done */
     hsize_t n_events; /* rows in /events */
     struct aim_store_event_row *rows;
@@ -101,7 +102,8 @@ static struct aim_store *aim_store_alloc(const char *path, int writable)
         return NULL;
     }
     st->writable = writable;
-    st->file = st->done_ds = st->events_ds = st->event_scale = st->event_type = H5I_INVALID_HID;
+    st->file = st->done_ds = st->count_ds = st->events_ds = st->event_scale = st->event_type =
+        H5I_INVALID_HID;
     for (int v = 0; v < AIM_FIRM_VAR_COUNT; v++) {
         st->firm[v] = H5I_INVALID_HID;
     }
@@ -130,6 +132,7 @@ static enum aim_status aim_store_release(struct aim_store *st)
         aim_store_close_id(&st->market[v], H5Dclose);
     }
     aim_store_close_id(&st->done_ds, H5Dclose);
+    aim_store_close_id(&st->count_ds, H5Dclose);
     aim_store_close_id(&st->events_ds, H5Dclose);
     aim_store_close_id(&st->event_scale, H5Dclose);
     aim_store_close_id(&st->event_type, H5Tclose);
@@ -637,6 +640,15 @@ enum aim_status aim_store_create(struct aim_store **out, const char *path, const
     AIM_H5_CHECK(H5DSattach_scale(st->done_ds, root_sc[1], 1), st, "attaching replica to", "/replica_done");
     AIM_H5_CHECK(aim_store_attr_string(st->done_ds, "long_name", "1 once the replica is completely written"),
                  st, "writing attributes of", "/replica_done");
+    /* event_count: how many rows of /events belong to each replica, written with its data, so
+     * that a resumed run can tell a replica whose events were all kept from one that lost some. */
+    st->count_ds = H5Dcreate2(st->file, "event_count", H5T_STD_I32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    AIM_H5_CHECK(st->count_ds, st, "creating dataset", "/event_count");
+    AIM_H5_CHECK(H5DSattach_scale(st->count_ds, root_sc[0], 0), st, "attaching point to", "/event_count");
+    AIM_H5_CHECK(H5DSattach_scale(st->count_ds, root_sc[1], 1), st, "attaching replica to", "/event_count");
+    AIM_H5_CHECK(
+        aim_store_attr_string(st->count_ds, "long_name", "number of rows of /events the replica recorded"),
+        st, "writing attributes of", "/event_count");
     H5Sclose(space);
     H5Pclose(dcpl);
     space = dcpl = H5I_INVALID_HID;
@@ -722,27 +734,6 @@ static int aim_store_dims(hid_t ds, hsize_t dims[4])
     return rank;
 }
 
-/* Makes /events the complete table after a run killed while finishing (see aim_store_finish). */
-static enum aim_status aim_store_recover_events(struct aim_store *st)
-{
-    enum aim_status status = AIM_OK;
-    htri_t have = H5Lexists(st->file, "events", H5P_DEFAULT);
-    htri_t have_sorted = H5Lexists(st->file, "events_sorted", H5P_DEFAULT);
-    AIM_H5_CHECK(have, st, "looking up", "/events");
-    AIM_H5_CHECK(have_sorted, st, "looking up", "/events_sorted");
-    if (!have && have_sorted) {
-        AIM_H5_CHECK(H5Lmove(st->file, "events_sorted", st->file, "events", H5P_DEFAULT, H5P_DEFAULT), st,
-                     "renaming", "/events_sorted to /events");
-    } else if (have && have_sorted) {
-        AIM_H5_CHECK(H5Ldelete(st->file, "events_sorted", H5P_DEFAULT), st, "deleting", "/events_sorted");
-    } else if (!have) {
-        return aim_error_set(AIM_ERR_FORMAT, "%s: no /events dataset (not an aimsim file or damaged)",
-                             st->path);
-    }
-fail:
-    return status;
-}
-
 static enum aim_status aim_store_open(struct aim_store **out, const char *path, int writable)
 {
     *out = NULL;
@@ -778,12 +769,6 @@ static enum aim_status aim_store_open(struct aim_store **out, const char *path, 
             "%s: not an aimsim trajectory file (root attribute aimsim_format is %s%s%s, want \"%s\")", path,
             format ? "\"" : "", format ? format : "missing", format ? "\"" : "", AIM_STORE_FORMAT);
         goto fail;
-    }
-    if (writable) {
-        status = aim_store_recover_events(st);
-        if (status) {
-            goto fail;
-        }
     }
     for (int v = 0; v < AIM_FIRM_VAR_COUNT; v++) {
         char obj[128];
@@ -828,6 +813,8 @@ static enum aim_status aim_store_open(struct aim_store **out, const char *path, 
     }
     AIM_H5_CHECK(H5Dread(st->done_ds, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, st->done), st,
                  "reading", "/replica_done");
+    st->count_ds = H5Dopen2(st->file, "event_count", H5P_DEFAULT);
+    AIM_H5_CHECK(st->count_ds, st, "opening dataset", "/event_count");
     st->event_type = aim_store_event_type();
     AIM_H5_CHECK(st->event_type, st, "creating the compound type of", "/events");
     st->events_ds = H5Dopen2(
@@ -889,63 +876,6 @@ fail:
         H5Sclose(ms);
     }
     return status;
-}
-
-enum aim_status aim_store_open_resume(struct aim_store **out, const char *path,
-                                      const struct aim_store_layout *lay,
-                                      const struct aim_store_provenance *prov)
-{
-    *out = NULL;
-    struct aim_store *st = NULL;
-    enum aim_status status = aim_store_check_layout(lay, path);
-    if (status) {
-        return status;
-    }
-    status = aim_store_open(&st, path, 1);
-    if (status) {
-        return aim_error_prefix(status, "cannot resume: ");
-    }
-    char *config = aim_store_attr_read_string(st->file, "config");
-    uint64_t seed = 0;
-    int seed_ok = aim_store_attr_read_u64(st->file, "seed", &seed) == 0;
-    if (!seed_ok || seed != prov->seed) {
-        status = aim_error_set(
-            AIM_ERR_USAGE, "%s: cannot resume: the file was written with seed %llu, this run has seed %llu",
-            path, (unsigned long long)seed, (unsigned long long)prov->seed);
-    } else if (!config || strcmp(config, prov->config_yaml) != 0) {
-        status =
-            aim_error_set(AIM_ERR_USAGE,
-                          "%s: cannot resume: the file was written with a different configuration (compare "
-                          "`aimsim info %s` with `aimsim config show`); use --force to start again",
-                          path, path);
-    } else if (st->n_points != lay->n_points || st->n_replicas != lay->n_replicas ||
-               st->n_times != lay->n_times || st->n_firms != lay->n_firms) {
-        status =
-            aim_error_set(AIM_ERR_USAGE,
-                          "%s: cannot resume: the file holds %d points x %d replicas x %d times x %d firms, "
-                          "this run needs %d x %d x %d x %d",
-                          path, st->n_points, st->n_replicas, st->n_times, st->n_firms, lay->n_points,
-                          lay->n_replicas, lay->n_times, lay->n_firms);
-    }
-    free(config);
-    if (!status) {
-        /* A run killed while finishing may have left /events detached from /event. */
-        htri_t att = H5DSis_attached(st->events_ds, st->event_scale, 0);
-        if (att < 0) {
-            status = aim_store_h5fail(path, "checking scales of", "/events");
-        } else if (att == 0 && H5DSattach_scale(st->events_ds, st->event_scale, 0) < 0) {
-            status = aim_store_h5fail(path, "attaching /event to", "/events");
-        }
-    }
-    if (!status) {
-        status = aim_store_sync_event_scale(st, 0);
-    }
-    if (status) {
-        aim_store_release(st);
-        return status;
-    }
-    *out = st;
-    return AIM_OK;
 }
 
 /* ---- replicas ---- */
@@ -1059,8 +989,26 @@ enum aim_status aim_store_write_replica(struct aim_store *st, int point, int rep
             goto fail;
         }
     }
+    {
+        hsize_t start[2] = {(hsize_t)point, (hsize_t)replica}, count[2] = {1, 1}, one = 1;
+        int32_t n = (int32_t)tr->n_events;
+        hid_t cfs = H5Dget_space(st->count_ds), cms = H5Screate_simple(1, &one, NULL);
+        herr_t rc =
+            cfs >= 0 && cms >= 0 && H5Sselect_hyperslab(cfs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0
+                ? H5Dwrite(st->count_ds, H5T_NATIVE_INT32, cms, cfs, H5P_DEFAULT, &n)
+                : -1;
+        if (cfs >= 0) {
+            H5Sclose(cfs);
+        }
+        if (cms >= 0) {
+            H5Sclose(cms);
+        }
+        AIM_H5_CHECK(rc, st, "writing", "/event_count");
+    }
     /* The replica's data reach the file before its done flag does. */
-    AIM_H5_CHECK(H5Fflush(st->file, H5F_SCOPE_GLOBAL), st, "flushing", "the file");
+    if (!st->batch) {
+        AIM_H5_CHECK(H5Fflush(st->file, H5F_SCOPE_GLOBAL), st, "flushing", "the file");
+    }
     {
         hsize_t start[2] = {(hsize_t)point, (hsize_t)replica}, count[2] = {1, 1}, one = 1;
         uint8_t flag = 1;
@@ -1079,7 +1027,9 @@ enum aim_status aim_store_write_replica(struct aim_store *st, int point, int rep
         AIM_H5_CHECK(H5Dwrite(st->done_ds, H5T_NATIVE_UINT8, ms, fs, H5P_DEFAULT, &flag), st, "writing",
                      "/replica_done");
     }
-    AIM_H5_CHECK(H5Fflush(st->file, H5F_SCOPE_GLOBAL), st, "flushing", "the file");
+    if (!st->batch) {
+        AIM_H5_CHECK(H5Fflush(st->file, H5F_SCOPE_GLOBAL), st, "flushing", "the file");
+    }
     st->done[(size_t)point * (size_t)st->n_replicas + (size_t)replica] = 1;
 fail:
     if (fs >= 0) {
@@ -1529,5 +1479,238 @@ enum aim_status aim_store_describe(const char *path, char **text)
         return status;
     }
     *text = t.s;
+    return AIM_OK;
+}
+
+/* ---- resuming ---- */
+
+/* Checks that a partial file was written by the same run (seed, config, shape). */
+static enum aim_status aim_store_check_same_run(const struct aim_store *old, const char *path,
+                                                const struct aim_store_layout *lay,
+                                                const struct aim_store_provenance *prov)
+{
+    enum aim_status status = AIM_OK;
+    char *config = aim_store_attr_read_string(old->file, "config");
+    uint64_t seed = 0;
+    int seed_ok = aim_store_attr_read_u64(old->file, "seed", &seed) == 0;
+    if (!seed_ok || seed != prov->seed) {
+        status = aim_error_set(
+            AIM_ERR_USAGE, "%s: cannot resume: the file was written with seed %llu, this run has seed %llu",
+            path, (unsigned long long)seed, (unsigned long long)prov->seed);
+    } else if (!config || strcmp(config, prov->config_yaml) != 0) {
+        status =
+            aim_error_set(AIM_ERR_USAGE,
+                          "%s: cannot resume: the file was written with a different configuration (compare "
+                          "`aimsim info %s` with `aimsim config show`); use --force to start again",
+                          path, path);
+    } else if (old->n_points != lay->n_points || old->n_replicas != lay->n_replicas ||
+               old->n_times != lay->n_times || old->n_firms != lay->n_firms) {
+        status =
+            aim_error_set(AIM_ERR_USAGE,
+                          "%s: cannot resume: the file holds %d points x %d replicas x %d times x %d firms, "
+                          "this run needs %d x %d x %d x %d",
+                          path, old->n_points, old->n_replicas, old->n_times, old->n_firms, lay->n_points,
+                          lay->n_replicas, lay->n_times, lay->n_firms);
+    }
+    free(config);
+    return status;
+}
+
+/* Reads every event row that can be read, chunk by chunk: a chunk the killed run was rewriting
+ * may not decode, and the rows it held are then missing (their replicas get rerun). */
+static enum aim_status aim_store_read_rows_tolerant(struct aim_store *st, size_t *n)
+{
+    enum aim_status status = aim_store_reserve_rows(st, (size_t)st->n_events);
+    hsize_t total = st->n_events, step = AIM_STORE_EVENT_CHUNK;
+    *n = 0;
+    if (status) {
+        return status;
+    }
+    hid_t fs = H5Dget_space(st->events_ds);
+    if (fs < 0) {
+        return aim_store_h5fail(st->path, "reading the dataspace of", "/events");
+    }
+    for (hsize_t start = 0; start < total; start += step) {
+        hsize_t count = total - start < step ? total - start : step;
+        hid_t ms = H5Screate_simple(1, &count, NULL);
+        if (ms >= 0 && H5Sselect_hyperslab(fs, H5S_SELECT_SET, &start, NULL, &count, NULL) >= 0 &&
+            H5Dread(st->events_ds, st->event_type, ms, fs, H5P_DEFAULT, st->rows + *n) >= 0) {
+            *n += (size_t)count;
+        } else {
+            H5Eclear2(H5E_DEFAULT);
+        }
+        if (ms >= 0) {
+            H5Sclose(ms);
+        }
+    }
+    H5Sclose(fs);
+    return AIM_OK;
+}
+
+/* Copies replica r of point p from old to st if all of it reads back: every series chunk
+ * decodes and all event_count rows (seq 0..n-1) are present. rows[*at..] are old's rows, sorted. */
+static enum aim_status aim_store_salvage_replica(struct aim_store *st, struct aim_store *old, int p, int r,
+                                                 const int32_t *counts,
+                                                 const struct aim_store_event_row *rows, size_t nrows,
+                                                 size_t *at, struct aim_traj *tr, int *kept)
+{
+    *kept = 0;
+    while (*at < nrows && (rows[*at].point < p || (rows[*at].point == p && rows[*at].replica < r))) {
+        (*at)++;
+    }
+    size_t first = *at;
+    while (*at < nrows && rows[*at].point == p && rows[*at].replica == r) {
+        (*at)++;
+    }
+    int32_t want = counts[(size_t)p * (size_t)old->n_replicas + (size_t)r];
+    if (want < 0 || (size_t)want != *at - first) {
+        return AIM_OK;
+    }
+    for (int32_t k = 0; k < want; k++) {
+        if (rows[first + (size_t)k].seq != k) {
+            return AIM_OK;
+        }
+    }
+    for (int v = 0; v < AIM_FIRM_VAR_COUNT; v++) {
+        if (aim_store_series_io(old->firm[v], 4, p, r, old->n_times, old->n_firms, tr->firm[v], 0) < 0) {
+            H5Eclear2(H5E_DEFAULT);
+            return AIM_OK;
+        }
+    }
+    for (int v = 0; v < AIM_MARKET_VAR_COUNT; v++) {
+        if (aim_store_series_io(old->market[v], 3, p, r, old->n_times, 0, tr->market[v], 0) < 0) {
+            H5Eclear2(H5E_DEFAULT);
+            return AIM_OK;
+        }
+    }
+    tr->n_events = 0;
+    for (int32_t k = 0; k < want; k++) {
+        const struct aim_store_event_row *e = &rows[first + (size_t)k];
+        struct aim_event ev = {e->step, e->kind, e->a, e->b, e->c, {e->amount0, e->amount1, e->amount2}};
+        enum aim_status s = aim_traj_add_event(tr, &ev);
+        if (s) {
+            return s;
+        }
+    }
+    *kept = 1;
+    return aim_store_write_replica(st, p, r, tr);
+}
+
+enum aim_status aim_store_open_resume(struct aim_store **out, const char *path,
+                                      const struct aim_store_layout *lay,
+                                      const struct aim_store_provenance *prov)
+{
+    /* A killed run can leave the partial file's chunk index pointing past the end of the space
+     * HDF5 recorded as allocated (the index reached the disk, the superblock did not). Writing
+     * into that file again could then place new chunks over old ones. So the partial file is
+     * only read: every replica marked done that reads back completely is copied into a fresh
+     * file, which then replaces the partial one; the rest are run again. */
+    *out = NULL;
+    struct aim_store *old = NULL, *st = NULL;
+    struct aim_traj *tr = NULL;
+    int32_t *counts = NULL;
+    char *tmp = NULL, *start_time = NULL;
+    enum aim_status status = aim_store_check_layout(lay, path);
+    if (status) {
+        return status;
+    }
+    status = aim_store_open(&old, path, 0);
+    if (status) {
+        return aim_error_prefix(status, "cannot resume: ");
+    }
+    status = aim_store_check_same_run(old, path, lay, prov);
+    if (status) {
+        goto done;
+    }
+    size_t ncell = (size_t)old->n_points * (size_t)old->n_replicas, nrows = 0, at = 0;
+    counts = malloc(ncell * sizeof *counts);
+    tmp = malloc(strlen(path) + sizeof ".salvage");
+    if (!counts || !tmp) {
+        status = aim_error_set(AIM_ERR_NOMEM, "%s: out of memory", path);
+        goto done;
+    }
+    sprintf(tmp, "%s.salvage", path);
+    if (H5Dread(old->count_ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, counts) < 0) {
+        status = aim_store_h5fail(path, "reading", "/event_count");
+        goto done;
+    }
+    status = aim_store_read_rows_tolerant(old, &nrows);
+    if (status) {
+        goto done;
+    }
+    qsort(old->rows, nrows, sizeof *old->rows, aim_store_row_cmp);
+    size_t m = 0;
+    for (size_t i = 0; i < nrows; i++) {
+        if (m == 0 || aim_store_row_cmp(&old->rows[m - 1], &old->rows[i]) != 0) {
+            old->rows[m++] = old->rows[i];
+        }
+    }
+    nrows = m;
+    if (unlink(tmp) != 0 && errno != ENOENT) { /* a copy left by a resume that was itself killed */
+        status = aim_error_set(AIM_ERR_IO, "%s: cannot remove: %s", tmp, strerror(errno));
+        goto done;
+    }
+    status = aim_store_create(&st, tmp, lay, prov);
+    if (status) {
+        goto done;
+    }
+    start_time = aim_store_attr_read_string(old->file, "start_time");
+    if (start_time && aim_store_attr_string(st->file, "start_time", start_time) < 0) {
+        status = aim_store_h5fail(tmp, "writing attribute", "/start_time");
+        goto done;
+    }
+    status = aim_traj_create(&tr, old->n_firms, old->n_times);
+    st->batch = 1;
+    for (int p = 0; !status && p < old->n_points; p++) {
+        for (int r = 0; !status && r < old->n_replicas; r++) {
+            int kept = 0;
+            if (aim_store_replica_done(old, p, r)) {
+                status = aim_store_salvage_replica(st, old, p, r, counts, old->rows, nrows, &at, tr, &kept);
+            }
+        }
+    }
+    st->batch = 0;
+    if (status) {
+        goto done;
+    }
+    if (H5Fflush(st->file, H5F_SCOPE_GLOBAL) < 0) {
+        status = aim_store_h5fail(tmp, "flushing", "the file");
+        goto done;
+    }
+    status = aim_store_release(old);
+    old = NULL;
+    if (!status) {
+        status = aim_store_fsync_path(tmp, 0);
+    }
+    if (!status && rename(tmp, path) != 0) {
+        status = aim_error_set(AIM_ERR_IO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+    }
+    if (!status) {
+        char *dir = strdup(path), *newpath = strdup(path);
+        status = dir && newpath ? aim_store_fsync_path(dirname(dir), 1)
+                                : aim_error_set(AIM_ERR_NOMEM, "out of memory");
+        free(dir);
+        if (newpath) {
+            free(st->path);
+            st->path = newpath;
+        }
+    }
+done:
+    aim_traj_free(tr);
+    free(counts);
+    free(start_time);
+    if (old) {
+        aim_store_release(old);
+    }
+    if (status && st) {
+        aim_store_release(st);
+        st = NULL;
+        unlink(tmp);
+    }
+    free(tmp);
+    if (status) {
+        return status;
+    }
+    *out = st;
     return AIM_OK;
 }

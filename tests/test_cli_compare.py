@@ -32,7 +32,9 @@ def main():
         for name in sorted(set(da) & set(db)):
             if done_only and name in ("replica_done", "events", "event"):
                 continue
-            if done_only and da[name].ndim >= 3:
+            if done_only and name == "event_count":
+                x, y = da[name][...][done], db[name][...][done]
+            elif done_only and da[name].ndim >= 3:
                 # Replica by replica: the chunk of a replica killed mid-write may not decode.
                 idx = list(zip(*done.nonzero()))
                 x = np.array([da[name][p, r] for p, r in idx])

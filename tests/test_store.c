@@ -138,6 +138,7 @@ static void test_store(void)
     struct aim_store_provenance prov = {"run:\n  seed: 2385\n", 2385};
     struct aim_store *st = NULL;
     struct aim_traj *tr = NULL, *back = NULL;
+    struct stat sb;
     aim_traj_create(&tr, NF, NT);
     aim_traj_create(&back, NF, NT);
 
@@ -213,22 +214,61 @@ static void test_store(void)
     aim_test(aim_store_open_resume(&st, partial, &bigger, &prov) == AIM_ERR_USAGE && !st,
              "store: resume with another replica count refused");
 
-    /* Resume: an interrupted replica's events were appended but it was never marked done. */
-    aim_test(aim_store_open_resume(&st, partial, &lay, &prov) == AIM_OK && st, "store: resume");
+    /* Damage two done replicas as a killed run could: the compressed chunk of point 1 replica 2
+     * in /firm/debt no longer decodes, and point 1 replica 4 lacks one of its event rows (its
+     * event_count says one more). Resume must keep every other done replica and drop these two. */
+    {
+        hid_t f = H5Fopen(partial, H5F_ACC_RDWR, H5P_DEFAULT);
+        hid_t d = H5Dopen2(f, "/firm/debt", H5P_DEFAULT);
+        hsize_t off[4] = {1, 2, 0, 0}, size = 0;
+        haddr_t addr = 0;
+        unsigned mask = 0;
+        herr_t rc = H5Dget_chunk_info_by_coord(d, off, &mask, &addr, &size);
+        H5Dclose(d);
+        hid_t c = H5Dopen2(f, "/event_count", H5P_DEFAULT);
+        int32_t counts[NP][NR];
+        rc = rc >= 0 ? H5Dread(c, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, counts) : rc;
+        aim_test(rc >= 0 && counts[1][4] == 4 % 3 + 1 && counts[0][1] == 1 % 3 + 0,
+                 "store: event_count holds each replica's number of events");
+        counts[1][4] += 1;
+        rc = rc >= 0 ? H5Dwrite(c, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, counts) : rc;
+        H5Dclose(c);
+        H5Fclose(f);
+        FILE *raw = fopen(partial, "r+b");
+        int ok = rc >= 0 && raw && size > 8 && fseek(raw, (long)addr + 4, SEEK_SET) == 0;
+        for (hsize_t i = 4; ok && i < size; i++) {
+            fputc(0x5a, raw);
+        }
+        if (raw) {
+            fclose(raw);
+        }
+        aim_test(ok, "store: damaged one chunk (%llu bytes at %llu) and one event count",
+                 (unsigned long long)size, (unsigned long long)addr);
+    }
+
+    /* Resume: copies what reads back intact into a fresh file, which replaces the partial one. */
+    aim_test(aim_store_open_resume(&st, partial, &lay, &prov) == AIM_OK && st, "store: resume (%s)",
+             aim_error_message());
     if (!st) {
         return;
     }
-    aim_test(aim_store_done_count(st, 0) == 2 && aim_store_replica_done(st, 0, 4),
-             "store: resume sees done replicas");
-    for (int r = NR - 1; r >= 0; r--) {
-        if (!aim_store_replica_done(st, 0, r)) {
-            fill(tr, 0, r);
-            aim_test(aim_store_write_replica(st, 0, r, tr) == AIM_OK,
-                     "store: resume writes point 0 replica %d", r);
+    aim_test(aim_store_done_count(st, 0) == 2 && aim_store_replica_done(st, 0, 4) &&
+                 aim_store_replica_done(st, 0, 1),
+             "store: resume keeps the done replicas of point 0");
+    aim_test(aim_store_done_count(st, 1) == 3 && !aim_store_replica_done(st, 1, 2) &&
+                 !aim_store_replica_done(st, 1, 4),
+             "store: resume drops the replica with a broken chunk and the one missing an event");
+    aim_test(stat("store_synthetic.h5.partial.salvage", &sb) != 0, "store: no salvage copy left behind");
+    for (int p = 0; p < NP; p++) {
+        for (int r = NR - 1; r >= 0; r--) {
+            if (!aim_store_replica_done(st, p, r)) {
+                fill(tr, p, r);
+                aim_test(aim_store_write_replica(st, p, r, tr) == AIM_OK,
+                         "store: resume writes point %d replica %d", p, r);
+            }
         }
     }
     aim_test(aim_store_finish(st, final) == AIM_OK, "store: finish renames to %s", final);
-    struct stat sb;
     aim_test(stat(final, &sb) == 0 && stat(partial, &sb) != 0, "store: final exists, partial is gone");
 
     st = NULL;
