@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "analysis/analyze_cli.h"
+#include "analysis/psy_cli.h"
 #include "sim/cli.h"
 
 /* Subcommands. Another tool plugs in with one row: its name, its int fn(int argc, char **argv)
@@ -21,6 +22,7 @@ static const struct aim_command commands[] = {
     {"info", aim_cli_info_main, "print an output file's provenance and dataset shapes"},
     {"config", aim_cli_config_main, "config show: print the fully resolved configuration"},
     {"analyze", aim_analyze_cli_main, "indicators of a run file (circularity, concentration, bubbles)"},
+    {"psy", aim_psy_cli_main, "PSY bubble test (Phillips, Shi and Yu) of a CSV column"},
 };
 
 static void usage(FILE *out)

@@ -157,10 +157,16 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
         report->seconds = omp_get_wtime() - t0;
         return AIM_OK;
     }
+    /* One writer at a time (HDF5 is not thread-safe here), and the first error's message. Locks
+     * rather than named critical sections, which would export a global symbol. */
+    omp_lock_t store_lock, error_lock;
+    omp_init_lock(&store_lock);
+    omp_init_lock(&error_lock);
     /* Nested regions let the last replicas' investor loops use the idle threads. */
     omp_set_max_active_levels(2);
 #pragma omp parallel num_threads(threads) default(none)                                                      \
-    shared(cfg, st, opt, todo, ntodo, threads, next, done, failed, write_s, first_status, first_message, t0)
+    shared(cfg, st, opt, todo, ntodo, threads, next, done, failed, write_s, first_status, first_message, t0, \
+           store_lock, error_lock)
     {
         struct aim_world *w = NULL;
         struct aim_traj *tr = NULL;
@@ -186,34 +192,34 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
             if (s) {
                 break;
             }
-#pragma omp critical(aim_runner_store)
-            {
-                double tw = omp_get_wtime();
-                s = aim_store_write_replica(st, opt->point, todo[i], tr);
-                write_s += omp_get_wtime() - tw;
-                if (!s) {
-                    done++;
-                    if (opt->progress) {
-                        opt->progress(opt->progress_ctx, done, ntodo, omp_get_wtime() - t0);
-                    }
+            omp_set_lock(&store_lock);
+            double tw = omp_get_wtime();
+            s = aim_store_write_replica(st, opt->point, todo[i], tr);
+            write_s += omp_get_wtime() - tw;
+            if (!s) {
+                done++;
+                if (opt->progress) {
+                    opt->progress(opt->progress_ctx, done, ntodo, omp_get_wtime() - t0);
                 }
             }
+            omp_unset_lock(&store_lock);
         }
         if (s) {
             /* Messages are per thread: keep the first failure's for the caller. */
-#pragma omp critical(aim_runner_error)
-            {
-                if (!first_status) {
-                    first_status = s;
-                    snprintf(first_message, sizeof first_message, "%s", aim_error_message());
-                }
+            omp_set_lock(&error_lock);
+            if (!first_status) {
+                first_status = s;
+                snprintf(first_message, sizeof first_message, "%s", aim_error_message());
             }
+            omp_unset_lock(&error_lock);
 #pragma omp atomic write
             failed = 1;
         }
         aim_traj_free(tr);
         aim_world_free(w);
     }
+    omp_destroy_lock(&store_lock);
+    omp_destroy_lock(&error_lock);
     free(todo);
     report->replicas_run = done;
     report->seconds = omp_get_wtime() - t0;
