@@ -45,7 +45,7 @@ static struct aim_config *small_config(void)
 
 static struct aim_store *new_store(const char *path, const struct aim_config *cfg, int points)
 {
-    static struct aim_runner_layout rl; /* names must outlive the call only until create returns */
+    struct aim_runner_layout rl; /* the store copies names and kinds into the file */
     struct aim_store *st = NULL;
     struct aim_store_provenance prov = {"synthetic provenance\n", cfg->run.seed};
     unlink(path);
