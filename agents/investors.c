@@ -461,7 +461,10 @@ static inline __attribute__((always_inline)) void sweep_demand_k(struct aim_inve
 {
     const int L = inv->n_labs;
     const size_t ks = KSTRIDE(inv);
-    struct aim_pcg64 *rng = &inv->rng[b];
+    /* The block's generator is copied to this thread's stack and back: the states of neighbouring
+     * blocks share a cache line, and writing it in place on every draw made threads contend. */
+    struct aim_pcg64 rng_local = inv->rng[b];
+    struct aim_pcg64 *rng = &rng_local;
     struct block_sums *bs = &inv->sums[b];
     double *z = inv->zpart + (size_t)b * inv->kpad;
     const uint8_t *prev = inv->strat[inv->cur ^ 1];
@@ -591,6 +594,7 @@ static inline __attribute__((always_inline)) void sweep_demand_k(struct aim_inve
 #pragma GCC unroll 12
         for (int k = 0; k < K; k++)
             z[k] = za[k];
+    inv->rng[b] = rng_local;
     for (int s = 0; s < NSTRAT; s++)
         bs->count[s] = count[s];
     bs->sent_num = sent_num;
