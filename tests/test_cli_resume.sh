@@ -52,6 +52,15 @@ with h5py.File(sys.argv[1], "r") as h:
     sys.exit(0 if 0 < d.sum() < int(sys.argv[2]) and h.attrs["status"] == "partial" else 1)
 PYEOF
 check $? "h5py opens the killed run's file; some but not all replicas are done"
+"$py" - "$out.partial" <<'PYEOF'
+import sys, xarray as xr
+ds = xr.open_dataset(sys.argv[1], engine="h5netcdf", group="firm")
+root = xr.open_dataset(sys.argv[1], engine="h5netcdf")
+done = root["replica_done"].values[0].astype(bool)
+print(f"xarray opens the killed run's file: cash {dict(ds['cash'].sizes)}, {int(done.sum())} done")
+sys.exit(0 if ds["cash"].isel(point=0, replica=int(done.nonzero()[0][0])).notnull().all() else 1)
+PYEOF
+check $? "xarray opens the killed run's file and reads a done replica"
 "$py" "$here/test_cli_compare.py" "$out.partial" "$dir/ref.h5" --done-only
 check $? "every done replica of the killed run equals the uninterrupted run"
 "$aimsim" info "$out.partial" >"$dir/info" 2>&1
