@@ -423,6 +423,63 @@ static void test_switching(void)
     }
 }
 
+/* The logit: with every investor reviewing (p_review 1), no herding, and realised-return
+ * utilities (0.0437, 0, -0.0213) at intensity beta = 23.85, each strategy is chosen with
+ * probability exp(beta u_s) / sum_j exp(beta u_j). */
+static void test_logit(void)
+{
+    struct aim_config cfg;
+    config_defaults(&cfg);
+    const long n = 50000;
+    cfg.investors.count = n;
+    cfg.investors.p_review = 1.0;
+    cfg.investors.herding = 0.0;
+    cfg.investors.beta = 23.85;
+    struct aim_investors *inv;
+    aim_investors_create(&inv, &cfg, 2, 0);
+    struct market mk;
+    market_init(&mk, 2);
+    aim_investors_reset(inv, 17, 0, 0, &mk.m, NULL);
+    const double u[3] = {0.0437, 0.0, -0.0213};
+    double z = 0.0, want[3];
+    for (int s = 0; s < 3; s++) {
+        inv->util[s] = u[s];
+        want[s] = exp(cfg.investors.beta * u[s]);
+        z += want[s];
+    }
+    struct aim_investors_report rep;
+    aim_investors_step(inv, &mk.m, NULL, 0, 2, &rep);
+    for (int s = 0; s < 3; s++) {
+        double p = want[s] / z, sd = sqrt(p * (1.0 - p) / (double)n);
+        aim_test_abs(rep.frac[s], p, 5.0 * sd, "logit: fraction of strategy %d %.4f vs %.4f (5 sd = %.4f)", s,
+                     rep.frac[s], p, 5.0 * sd);
+    }
+    aim_investors_free(inv);
+}
+
+/* Sentiment: with fundamentalists only, every investor expects a_f log(F_k / P_k) of stock k, so
+ * the wealth-weighted mean over investors of the mean over stocks is that mean. */
+static void test_sentiment(void)
+{
+    struct aim_config cfg;
+    quiet_config(&cfg, 1.0, 0.0);
+    cfg.investors.a_f = 0.7315;
+    const int K = 3;
+    struct aim_investors *inv;
+    aim_investors_create(&inv, &cfg, K, 0);
+    struct market mk;
+    market_init(&mk, K);
+    aim_investors_reset(inv, 2, 0, 0, &mk.m, NULL);
+    double want = 0.0;
+    for (int k = 0; k < K; k++)
+        want += 0.7315 * log(mk.fundamental[k] / mk.shares[k] / mk.price[k]) / K;
+    struct aim_investors_report rep;
+    aim_investors_step(inv, &mk.m, NULL, 0, 1, &rep);
+    aim_test_rel(rep.sentiment, want, 1e-12, "sentiment %.6f = mean of a_f log(F/P) %.6f", rep.sentiment,
+                 want);
+    aim_investors_free(inv);
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -629,6 +686,8 @@ int main(void)
     test_fundamentalists();
     test_chartists();
     test_switching();
+    test_logit();
+    test_sentiment();
     test_quantiles();
     test_private_round();
     return aim_test_summary();
