@@ -18,7 +18,27 @@
  *   sweep 1: strategy review, private value, wealth W_i, trend update, expected returns E_ik,
  *            desired weights and holdings d_ik, partial excess demand Z_k and sentiment;
  *   prices:  log P_k += lambda Z_k / N_k + sigma_p sqrt(dt) eps_k, sigma_k^2 EWMA;
- *   sweep 2: holdings move part way to d_ik, paid at the new price, realised returns, fund flows. */
+ *   sweep 2: holdings move part way to d_ik, paid at the new price, realised returns, fund flows.
+ *
+ * Choices MODEL.md leaves open (docs/model.md should carry them):
+ * - Reset: investor i's share phi_i of the economy is a Pareto(wealth_pareto_alpha) draw over
+ *   their sum; it holds phi_i of every stock, of the investor-held lab units and of the cash
+ *   (cash_ratio times the listed equity). The market maker starts flat with no cash.
+ * - Review and herding: reviews are independent (p_review); a herder copies the strategy that a
+ *   uniformly drawn other investor of the whole population had at the end of last month (a
+ *   snapshot, so the order in which blocks run cannot matter); otherwise the logit with
+ *   intensity beta on each strategy's utility. The utility is the EWMA (memory return_memory) of
+ *   the strategy's realised monthly return: the wealth change of its investors from trading and
+ *   revaluation (before fund flows) over their wealth at the start of the month.
+ * - Own 12-month return for flows: r12 <- (11/12) r12 + r_month, the decayed sum of monthly
+ *   returns (mean lag 12 months). Flows are (inflow_rate + inflow_chase r12) W_i, a redemption
+ *   at most the investor's cash; an investor's wealth is floored at 0 for desired holdings.
+ * - Expectations use the trend before this month's return (the trend is updated with last
+ *   month's log-return at the start of the sweep); sentiment is the wealth-weighted mean over
+ *   investors of their mean E_ik over active stocks.
+ * - Limit move: lambda Z_k / N_k is clipped to +-market.max_move (see the price update).
+ * - Private holdings are valued at lab_unit_value; a private round takes, pro rata, from each
+ *   investor's offer min(cash, max(0, a_i W_i - private_i)). */
 #include "agents/investors.h"
 
 #include <limits.h>
