@@ -26,7 +26,7 @@ static inline uint64_t rotr64(uint64_t v, unsigned rot)
     return (v >> rot) | (v << ((64u - rot) & 63u));
 }
 
-void aim_pcg32_init(struct aim_pcg32 *rng, uint64_t initstate, uint64_t initseq)
+void aim_rng_pcg32_init(struct aim_pcg32 *rng, uint64_t initstate, uint64_t initseq)
 {
     /* pcg32_srandom_r: state 0, select the stream, step, add the seed, step. */
     rng->state = 0u;
@@ -36,7 +36,7 @@ void aim_pcg32_init(struct aim_pcg32 *rng, uint64_t initstate, uint64_t initseq)
     rng->state = rng->state * PCG32_MULT + rng->inc;
 }
 
-uint32_t aim_pcg32_next(struct aim_pcg32 *rng)
+uint32_t aim_rng_pcg32_next(struct aim_pcg32 *rng)
 {
     /* XSH-RR on the state before the step (the reference's output_previous for 64-bit state):
      * xorshift the high bits down by 18, keep bits 27..58, rotate right by the top 5 bits. */
@@ -47,7 +47,7 @@ uint32_t aim_pcg32_next(struct aim_pcg32 *rng)
     return rotr32(xorshifted, rot);
 }
 
-void aim_pcg32_advance(struct aim_pcg32 *rng, int64_t delta)
+void aim_rng_pcg32_advance(struct aim_pcg32 *rng, int64_t delta)
 {
     /* Brown (1994), "Random number generation with arbitrary strides": compose the affine step
      * x -> a x + c with itself by squaring, in O(log delta). A negative delta is the stride
@@ -67,14 +67,14 @@ void aim_pcg32_advance(struct aim_pcg32 *rng, int64_t delta)
     rng->state = acc_mult * rng->state + acc_plus;
 }
 
-void aim_pcg64_init(struct aim_pcg64 *rng, unsigned __int128 initstate, unsigned __int128 initseq)
+void aim_rng_pcg64_init(struct aim_pcg64 *rng, unsigned __int128 initstate, unsigned __int128 initseq)
 {
     /* pcg64(initstate, initseq): inc = 2 initseq + 1, state = bump(initstate + inc). */
     rng->inc = (initseq << 1u) | 1u;
     rng->state = (initstate + rng->inc) * PCG64_MULT + rng->inc;
 }
 
-uint64_t aim_pcg64_next(struct aim_pcg64 *rng)
+uint64_t aim_rng_pcg64_next(struct aim_pcg64 *rng)
 {
     /* The reference outputs the state after the step for 128-bit state (output_previous is false
      * there). XSL-RR: xor the two halves, rotate right by the top 6 bits. */
@@ -84,9 +84,9 @@ uint64_t aim_pcg64_next(struct aim_pcg64 *rng)
     return rotr64(hi ^ lo, (unsigned)(rng->state >> 122u));
 }
 
-void aim_pcg64_advance(struct aim_pcg64 *rng, int64_t delta)
+void aim_rng_pcg64_advance(struct aim_pcg64 *rng, int64_t delta)
 {
-    /* Brown's algorithm as in aim_pcg32_advance; the sign-extended delta is 2^128 - |delta|. */
+    /* Brown's algorithm as in aim_rng_pcg32_advance; the sign-extended delta is 2^128 - |delta|. */
     u128 d = (u128)(__int128)delta;
     u128 cur_mult = PCG64_MULT, cur_plus = rng->inc;
     u128 acc_mult = 1u, acc_plus = 0u;
@@ -136,13 +136,14 @@ void aim_rng_stream(struct aim_pcg64 *rng, uint64_t seed, uint64_t point, uint64
                      stream_lane(2, seed, point, replica, block, purpose);
     u128 initseq = ((u128)stream_lane(3, seed, point, replica, block, purpose) << 64u) |
                    stream_lane(4, seed, point, replica, block, purpose);
-    aim_pcg64_init(rng, initstate, initseq);
+    aim_rng_pcg64_init(rng, initstate, initseq);
 }
 
 double aim_rng_uniform(struct aim_pcg64 *rng)
 {
     /* The top 53 bits scaled by 2^-53: every multiple of 2^-53 in [0, 1) equally likely. */
-    return (double)(int64_t)(aim_pcg64_next(rng) >> 11u) * 0x1.0p-53; /* < 2^53: signed conversion is exact */
+    return (double)(int64_t)(aim_rng_pcg64_next(rng) >> 11u) *
+           0x1.0p-53; /* < 2^53: signed conversion is exact */
 }
 
 uint64_t aim_rng_bounded(struct aim_pcg64 *rng, uint64_t bound)
@@ -155,7 +156,7 @@ uint64_t aim_rng_bounded(struct aim_pcg64 *rng, uint64_t bound)
         return 0u;
     uint64_t threshold = (0u - bound) % bound;
     for (;;) {
-        uint64_t r = aim_pcg64_next(rng);
+        uint64_t r = aim_rng_pcg64_next(rng);
         if (r >= threshold)
             return r % bound;
     }
@@ -247,7 +248,7 @@ __attribute__((constructor)) static void zig_tables_init(void)
 double aim_rng_normal(struct aim_pcg64 *rng)
 {
     for (;;) {
-        uint64_t u = aim_pcg64_next(rng);
+        uint64_t u = aim_rng_pcg64_next(rng);
         unsigned i = (unsigned)(u & 0xffu);
         uint64_t m = u >> 12u;                    /* bits 12..63 */
         double x = (double)(int64_t)m * zig.w[i]; /* m < 2^52: a signed conversion is exact and cheaper */

@@ -18,18 +18,18 @@ struct aim_pcg64 {
 };
 
 /** @brief Seeds like pcg32(initstate, initseq) of the reference header. */
-void aim_pcg32_init(struct aim_pcg32 *rng, uint64_t initstate, uint64_t initseq);
+void aim_rng_pcg32_init(struct aim_pcg32 *rng, uint64_t initstate, uint64_t initseq);
 /** @brief Next 32-bit output. */
-uint32_t aim_pcg32_next(struct aim_pcg32 *rng);
+uint32_t aim_rng_pcg32_next(struct aim_pcg32 *rng);
 /** @brief Jumps ahead (or back, for negative delta) by delta steps in O(log delta). */
-void aim_pcg32_advance(struct aim_pcg32 *rng, int64_t delta);
+void aim_rng_pcg32_advance(struct aim_pcg32 *rng, int64_t delta);
 
 /** @brief Seeds like pcg64(initstate, initseq) of the reference header (128-bit arguments). */
-void aim_pcg64_init(struct aim_pcg64 *rng, unsigned __int128 initstate, unsigned __int128 initseq);
+void aim_rng_pcg64_init(struct aim_pcg64 *rng, unsigned __int128 initstate, unsigned __int128 initseq);
 /** @brief Next 64-bit output. */
-uint64_t aim_pcg64_next(struct aim_pcg64 *rng);
+uint64_t aim_rng_pcg64_next(struct aim_pcg64 *rng);
 /** @brief Jumps ahead (or back, for negative delta) by delta steps in O(log delta). */
-void aim_pcg64_advance(struct aim_pcg64 *rng, int64_t delta);
+void aim_rng_pcg64_advance(struct aim_pcg64 *rng, int64_t delta);
 
 /* The simulation's generator is pcg64; the samplers below draw from it. */
 

@@ -7,12 +7,7 @@ aim_test(NAME test_bands SOURCES tests/test_bands.c MODULES sim/error analysis/c
 add_test(NAME test_bands_numpy COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_bands_numpy.py
          $<TARGET_FILE:test_bands>)
 
-# `aimsim analyze`: the run file is read through sim/store (HDF5 with the high-level dimension
-# scale library, as tests/store.cmake links it).
-find_package(HDF5 REQUIRED COMPONENTS C HL)
-if(TARGET aim_analysis_analyze)
-  target_link_libraries(aim_analysis_analyze PUBLIC ${HDF5_C_HL_LIBRARIES} ${HDF5_HL_LIBRARIES})
-endif()
+# `aimsim analyze`: the run file is read through sim/store.
 aim_test(NAME test_analyze SOURCES tests/test_analyze.c TIMEOUT 60
          MODULES sim/error sim/rng sim/traj sim/store sim/version sim/config generated/seed
                  analysis/concentration analysis/drawdown analysis/bands analysis/psy analysis/critval

@@ -2,9 +2,8 @@
 # Every external symbol a module X/name.c defines must start with aim_<name>_ (STYLE.md: a file's
 # name is its module's prefix). Arguments: the module object files (CMake's $<TARGET_OBJECTS:...>
 # of every module, possibly ';'-separated). The module name is the object's file name without
-# .c.o, so psy_cli.c.o must export aim_psy_cli_*. Exceptions, each an agreed interface:
-#   main.c may define main (the program's entry point, not a module);
-#   rng.c also exports the generators declared in sim/rng.h, aim_pcg32_* and aim_pcg64_*.
+# .c.o, so psy_cli.c.o must export aim_psy_cli_*. The one exception: main.c may define main
+# (the program's entry point, not a module).
 # Prints every offending symbol with its object and exits 1 if there is any, or if an object is
 # missing; AIM_CHECK_BUILT_ONLY=1 in the environment skips missing objects instead (for checking
 # a partial build: AIM_CHECK_BUILT_ONLY=1 ctest -R repo_prefixes).
@@ -38,9 +37,6 @@ for arg in "$@"; do
         name=${name%.obj}
         name=${name%.c}
         prefixes="aim_${name}_"
-        case "$name" in
-        rng) prefixes="$prefixes aim_pcg32_ aim_pcg64_" ;;
-        esac
         syms=$("$NM" -P -g --defined-only "$obj") || {
             echo "ERROR: $NM failed on $obj"
             status=1

@@ -1,11 +1,5 @@
 # HDF5 store, trajectory buffers, runner and command line.
 
-# The store uses HDF5's high-level dimension-scale API (H5DS, in libhdf5_hl) for the netCDF-4
-# dimensions; the top-level find_package(HDF5) asks only for the C library.
-find_package(HDF5 REQUIRED COMPONENTS C HL)
-if(TARGET aim_sim_store)
-  target_link_libraries(aim_sim_store PUBLIC ${HDF5_C_HL_LIBRARIES} ${HDF5_HL_LIBRARIES})
-endif()
 
 aim_test(NAME test_store SOURCES tests/test_store.c
          MODULES sim/error sim/traj sim/store sim/version)

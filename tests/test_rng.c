@@ -70,20 +70,20 @@ static int replay_line(char *line, int *nvalues)
     struct aim_pcg32 r32;
     struct aim_pcg64 r64;
     if (wide)
-        aim_pcg64_init(&r64, initstate, initseq);
+        aim_rng_pcg64_init(&r64, initstate, initseq);
     else
-        aim_pcg32_init(&r32, (uint64_t)initstate, (uint64_t)initseq);
+        aim_rng_pcg32_init(&r32, (uint64_t)initstate, (uint64_t)initseq);
     int bad = 0, pos = 0;
     for (char *op = strtok_r(NULL, " \n", &save); op; op = strtok_r(NULL, " \n", &save), pos++) {
         char b1[40], b2[40];
         if (op[0] == 'a' && op[1] == '=') {
             int64_t d = strtoll(op + 2, NULL, 10);
             if (wide)
-                aim_pcg64_advance(&r64, d);
+                aim_rng_pcg64_advance(&r64, d);
             else
-                aim_pcg32_advance(&r32, d);
+                aim_rng_pcg32_advance(&r32, d);
         } else if (op[0] == 'n' && op[1] == '=') {
-            u128 want, got = wide ? (u128)aim_pcg64_next(&r64) : (u128)aim_pcg32_next(&r32);
+            u128 want, got = wide ? (u128)aim_rng_pcg64_next(&r64) : (u128)aim_rng_pcg32_next(&r32);
             (*nvalues)++;
             if (!parse_hex128(op + 2, &want) || got != want) {
                 if (!bad)
@@ -156,45 +156,45 @@ static void test_advance(void)
     for (int k = 0; k < 3; k++) {
         int64_t n = steps[k];
         struct aim_pcg32 a, b;
-        aim_pcg32_init(&a, 0xdeadbeefcafeULL, 7u);
+        aim_rng_pcg32_init(&a, 0xdeadbeefcafeULL, 7u);
         b = a;
         for (int64_t i = 0; i < n; i++)
-            aim_pcg32_next(&a);
-        aim_pcg32_advance(&b, n);
-        aim_test(a.state == b.state && aim_pcg32_next(&a) == aim_pcg32_next(&b),
+            aim_rng_pcg32_next(&a);
+        aim_rng_pcg32_advance(&b, n);
+        aim_test(a.state == b.state && aim_rng_pcg32_next(&a) == aim_rng_pcg32_next(&b),
                  "pcg32 advance(%" PRId64 ") equals %" PRId64 " steps", n, n);
-        aim_pcg32_advance(&b, -n - 1);
+        aim_rng_pcg32_advance(&b, -n - 1);
         struct aim_pcg32 c;
-        aim_pcg32_init(&c, 0xdeadbeefcafeULL, 7u);
+        aim_rng_pcg32_init(&c, 0xdeadbeefcafeULL, 7u);
         aim_test(b.state == c.state, "pcg32 advance(-%" PRId64 ") returns to the start", n + 1);
 
         struct aim_pcg64 x, y, z;
         u128 st = ((u128)0x0123456789abcdefULL << 64) | 0x2385u;
-        aim_pcg64_init(&x, st, 54u);
+        aim_rng_pcg64_init(&x, st, 54u);
         y = x;
         for (int64_t i = 0; i < n; i++)
-            aim_pcg64_next(&x);
-        aim_pcg64_advance(&y, n);
-        aim_test(x.state == y.state && aim_pcg64_next(&x) == aim_pcg64_next(&y),
+            aim_rng_pcg64_next(&x);
+        aim_rng_pcg64_advance(&y, n);
+        aim_test(x.state == y.state && aim_rng_pcg64_next(&x) == aim_rng_pcg64_next(&y),
                  "pcg64 advance(%" PRId64 ") equals %" PRId64 " steps", n, n);
-        aim_pcg64_advance(&y, -n - 1);
-        aim_pcg64_init(&z, st, 54u);
+        aim_rng_pcg64_advance(&y, -n - 1);
+        aim_rng_pcg64_init(&z, st, 54u);
         aim_test(y.state == z.state, "pcg64 advance(-%" PRId64 ") returns to the start", n + 1);
     }
     /* Backward then forward by the same large amount, and advance(0), are identities. */
     struct aim_pcg64 x, y;
-    aim_pcg64_init(&x, 42u, 54u);
+    aim_rng_pcg64_init(&x, 42u, 54u);
     y = x;
-    aim_pcg64_advance(&y, -INT64_C(987654321987654));
+    aim_rng_pcg64_advance(&y, -INT64_C(987654321987654));
     aim_test(y.state != x.state, "pcg64 advance(-987654321987654) moves the state");
-    aim_pcg64_advance(&y, INT64_C(987654321987654));
+    aim_rng_pcg64_advance(&y, INT64_C(987654321987654));
     aim_test(y.state == x.state && y.inc == x.inc, "pcg64 advance(-n) then advance(n) is the identity");
-    aim_pcg64_advance(&y, 0);
+    aim_rng_pcg64_advance(&y, 0);
     aim_test(y.state == x.state, "pcg64 advance(0) is the identity");
     /* One step back from the first output repeats it. */
-    uint64_t first = aim_pcg64_next(&y);
-    aim_pcg64_advance(&y, -1);
-    aim_test(aim_pcg64_next(&y) == first, "pcg64 advance(-1) repeats the last output");
+    uint64_t first = aim_rng_pcg64_next(&y);
+    aim_rng_pcg64_advance(&y, -1);
+    aim_test(aim_rng_pcg64_next(&y) == first, "pcg64 advance(-1) repeats the last output");
 }
 
 struct moments {
@@ -247,11 +247,11 @@ static void test_uniform(double *buf)
                  "uniform variance (5 SE)");
     /* The 53-bit conversion must use the top bits: the top bit of the output decides u >= 1/2. */
     struct aim_pcg64 a, b;
-    aim_pcg64_init(&a, 0xdeadbeefcafeULL, 7u);
+    aim_rng_pcg64_init(&a, 0xdeadbeefcafeULL, 7u);
     b = a;
     int top = 1;
     for (int i = 0; i < 1000; i++)
-        top &= (aim_rng_uniform(&a) >= 0.5) == ((aim_pcg64_next(&b) >> 63) == 1u);
+        top &= (aim_rng_uniform(&a) >= 0.5) == ((aim_rng_pcg64_next(&b) >> 63) == 1u);
     aim_test(top, "uniform is (output >> 11) * 2^-53");
 }
 
@@ -420,13 +420,13 @@ static void test_streams(double *buf)
     aim_rng_stream(&a, w[0], w[1], w[2], w[3], w[4]);
     u128 initstate = ((u128)doc_lane(1, w) << 64) | doc_lane(2, w);
     u128 initseq = ((u128)doc_lane(3, w) << 64) | doc_lane(4, w);
-    aim_pcg64_init(&b, initstate, initseq);
+    aim_rng_pcg64_init(&b, initstate, initseq);
     aim_test(a.state == b.state && a.inc == b.inc, "aim_rng_stream follows the documented derivation");
 
     aim_rng_stream(&b, w[0], w[1], w[2], w[3], w[4]);
     int same = 1;
     for (int i = 0; i < 10000; i++)
-        same &= aim_pcg64_next(&a) == aim_pcg64_next(&b);
+        same &= aim_rng_pcg64_next(&a) == aim_rng_pcg64_next(&b);
     aim_test(same, "the same tuple gives the same 10000 outputs");
 
     /* Changing any one word changes both the starting state and the increment. */
@@ -438,7 +438,7 @@ static void test_streams(double *buf)
         struct aim_pcg64 c;
         aim_rng_stream(&a, w[0], w[1], w[2], w[3], w[4]);
         aim_rng_stream(&c, v[0], v[1], v[2], v[3], v[4]);
-        aim_test(a.state != c.state && a.inc != c.inc && aim_pcg64_next(&a) != aim_pcg64_next(&c),
+        aim_test(a.state != c.state && a.inc != c.inc && aim_rng_pcg64_next(&a) != aim_rng_pcg64_next(&c),
                  "a different %s gives a different state, increment and first output", names[k]);
     }
     /* Swapping words must not give the same stream (the derivation is not symmetric). */
@@ -458,7 +458,7 @@ static void test_streams(double *buf)
                 for (uint64_t bl = 0; bl < 8; bl++)
                     for (uint64_t q = 1; q <= 4; q++) {
                         aim_rng_stream(&a, s, p, r, bl, q);
-                        first[n++] = aim_pcg64_next(&a);
+                        first[n++] = aim_rng_pcg64_next(&a);
                     }
     qsort(first, (size_t)n, sizeof *first, cmp_u64);
     long dup = 0;
