@@ -580,7 +580,7 @@ static inline __attribute__((always_inline)) void sweep_demand_k(struct aim_inve
             /* One pcg64 output gives five 12-bit table indices; each noise trader uses
              * ceil(K / 5) outputs, so the draw pattern is fixed and branch-free for a given K. */
             for (int k0 = 0; k0 < K; k0 += 5) {
-                uint64_t bits = aim_pcg64_next(rng);
+                uint64_t bits = aim_rng_pcg64_next(rng);
                 const int kend = k0 + 5 < K ? k0 + 5 : K;
 #pragma GCC unroll 5
                 for (int k = k0; k < kend; k++) {
