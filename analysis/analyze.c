@@ -86,52 +86,6 @@ static const int aim_analyze_share_kind[3] = {AIM_KIND_CLOUD, AIM_KIND_VENDOR, A
 
 /* ---- reading what the store API does not expose: root attributes and firm kinds ---- */
 
-static void aim_analyze_h5_quiet(void)
-{
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-}
-
-/* A string attribute of obj (variable or fixed length), malloc'd; NULL if absent or unreadable. */
-static char *aim_analyze_attr_string(hid_t obj, const char *name)
-{
-    char *out = NULL;
-    if (H5Aexists(obj, name) <= 0) {
-        return NULL;
-    }
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    hid_t ft = a >= 0 ? H5Aget_type(a) : H5I_INVALID_HID;
-    hid_t mt = H5Tcopy(H5T_C_S1);
-    if (a < 0 || ft < 0 || mt < 0 || H5Tget_class(ft) != H5T_STRING) {
-        goto done;
-    }
-    if (H5Tis_variable_str(ft) > 0) {
-        char *s = NULL;
-        if (H5Tset_size(mt, H5T_VARIABLE) >= 0 && H5Tset_cset(mt, H5Tget_cset(ft)) >= 0 &&
-            H5Aread(a, mt, &s) >= 0 && s) {
-            out = strdup(s);
-            H5free_memory(s);
-        }
-    } else {
-        size_t n = H5Tget_size(ft);
-        out = calloc(n + 1, 1);
-        if (out && (H5Tset_size(mt, n + 1) < 0 || H5Aread(a, mt, out) < 0)) {
-            free(out);
-            out = NULL;
-        }
-    }
-done:
-    if (mt >= 0) {
-        H5Tclose(mt);
-    }
-    if (ft >= 0) {
-        H5Tclose(ft);
-    }
-    if (a >= 0) {
-        H5Aclose(a);
-    }
-    return out;
-}
-
 /* Kinds of the n_firms firms from /firm/firm_kind ("vendor", "cloud", "lab"). */
 static enum aim_status aim_analyze_read_kinds(hid_t file, const char *path, int n_firms, int *kind)
 {
@@ -192,7 +146,7 @@ static enum aim_status aim_analyze_read_meta(struct aim_analysis *a, const char 
         H5Eclear2(H5E_DEFAULT);
         return aim_error_set(AIM_ERR_FORMAT, "%s: cannot reopen the run file to read its attributes", path);
     }
-    start = aim_analyze_attr_string(file, "start_date");
+    start = aim_store_read_string_attr(file, "start_date");
     snprintf(a->start_date, sizeof a->start_date, "%s", start && strlen(start) == 7 ? start : "0000-01");
     status = aim_analyze_read_kinds(file, path, a->n_firms, kind);
     if (status) {
@@ -201,7 +155,7 @@ static enum aim_status aim_analyze_read_meta(struct aim_analysis *a, const char 
     a->crash_drawdown = opt->crash_drawdown;
     a->crash_window = opt->crash_window;
     if (a->crash_drawdown <= 0.0 || a->crash_window <= 0) {
-        yaml = aim_analyze_attr_string(file, "config");
+        yaml = aim_store_read_string_attr(file, "config");
         if (!yaml) {
             status = aim_error_set(AIM_ERR_FORMAT,
                                    "%s: no root attribute \"config\" (the run's configuration); give "
@@ -468,7 +422,7 @@ enum aim_status aim_analyze_run(struct aim_analysis **out, const char *path,
                                 const struct aim_analyze_options *opt)
 {
     *out = NULL;
-    aim_analyze_h5_quiet();
+    aim_store_hdf5_quiet();
     if (opt->cascade_link < 1) {
         return aim_error_set(AIM_ERR_USAGE, "cascade link of %d months: must be at least 1",
                              opt->cascade_link);
@@ -697,51 +651,12 @@ struct aim_analyze_writer {
 
 enum { AIM_DIM_POINT = 0, AIM_DIM_REPLICA, AIM_DIM_TIME, AIM_DIM_LAYER, AIM_DIM_QUANTILE };
 
+/* A failed HDF5 call on the object /analysis/<object>, with HDF5's reason. */
 static enum aim_status aim_analyze_h5fail(const char *path, const char *what, const char *object)
 {
-    H5Eclear2(H5E_DEFAULT);
-    return aim_error_set(AIM_ERR_IO, "%s: %s /analysis/%s failed", path, what, object);
-}
-
-static herr_t aim_analyze_attr_text(hid_t obj, const char *name, const char *value)
-{
-    hid_t type = H5Tcopy(H5T_C_S1);
-    hid_t space = H5Screate(H5S_SCALAR);
-    herr_t rc = -1;
-    if (type >= 0 && space >= 0 && H5Tset_size(type, H5T_VARIABLE) >= 0 &&
-        H5Tset_cset(type, H5T_CSET_UTF8) >= 0) {
-        hid_t a = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-        if (a >= 0) {
-            rc = H5Awrite(a, type, &value);
-            if (H5Aclose(a) < 0) {
-                rc = -1;
-            }
-        }
-    }
-    if (type >= 0) {
-        H5Tclose(type);
-    }
-    if (space >= 0) {
-        H5Sclose(space);
-    }
-    return rc;
-}
-
-static herr_t aim_analyze_attr_num(hid_t obj, const char *name, hid_t ftype, hid_t mtype, const void *value)
-{
-    hid_t space = H5Screate(H5S_SCALAR);
-    herr_t rc = -1;
-    if (space >= 0) {
-        hid_t a = H5Acreate2(obj, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT);
-        if (a >= 0) {
-            rc = H5Awrite(a, mtype, value);
-            if (H5Aclose(a) < 0) {
-                rc = -1;
-            }
-        }
-        H5Sclose(space);
-    }
-    return rc;
+    char where[160];
+    snprintf(where, sizeof where, "/analysis/%s", object);
+    return aim_store_hdf5_fail(path, what, where);
 }
 
 /* A dataset over the given dimensions, its scales attached, with long_name (and units). */
@@ -758,9 +673,9 @@ static enum aim_status aim_analyze_var(struct aim_analyze_writer *wr, const char
     for (int i = 0; ok && i < rank; i++) {
         ok = H5DSattach_scale(ds, wr->scale[dim[i]], (unsigned)i) >= 0;
     }
-    ok = ok && aim_analyze_attr_text(ds, "long_name", long_name) >= 0;
+    ok = ok && aim_store_write_string_attr(ds, "long_name", long_name) >= 0;
     if (ok && units) {
-        ok = aim_analyze_attr_text(ds, "units", units) >= 0;
+        ok = aim_store_write_string_attr(ds, "units", units) >= 0;
     }
     if (ds >= 0 && H5Dclose(ds) < 0) {
         ok = 0;
@@ -771,59 +686,15 @@ static enum aim_status aim_analyze_var(struct aim_analyze_writer *wr, const char
     return ok ? AIM_OK : aim_analyze_h5fail(wr->path, "writing", name);
 }
 
-/* A dimension scale: int32 indices 0..n-1, or the given doubles. */
+/* A dimension scale of the group: int32 indices 0..n-1, or the given doubles. */
 static enum aim_status aim_analyze_scale(struct aim_analyze_writer *wr, int dim, const char *name, hsize_t n,
                                          const double *values, const char *long_name)
 {
-    hid_t space = H5Screate_simple(1, &n, NULL);
-    hid_t ds = space >= 0 ? H5Dcreate2(wr->group, name, values ? H5T_IEEE_F64LE : H5T_STD_I32LE, space,
-                                       H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)
-                          : H5I_INVALID_HID;
-    int ok = ds >= 0;
-    if (ok && n > 0) {
-        if (values) {
-            ok = H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) >= 0;
-        } else {
-            int *idx = malloc(n * sizeof *idx);
-            for (hsize_t i = 0; idx && i < n; i++) {
-                idx[i] = (int)i;
-            }
-            ok = idx && H5Dwrite(ds, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, idx) >= 0;
-            free(idx);
-        }
+    wr->scale[dim] = aim_store_create_scale(wr->group, name, n, values, 0);
+    if (wr->scale[dim] < 0 || aim_store_write_string_attr(wr->scale[dim], "long_name", long_name) < 0) {
+        return aim_analyze_h5fail(wr->path, "writing dimension", name);
     }
-    ok = ok && H5DSset_scale(ds, name) >= 0 && aim_analyze_attr_text(ds, "long_name", long_name) >= 0;
-    wr->scale[dim] = ds;
-    if (space >= 0) {
-        H5Sclose(space);
-    }
-    return ok ? AIM_OK : aim_analyze_h5fail(wr->path, "writing dimension", name);
-}
-
-/* layer_name [layer]: variable-length strings. */
-static enum aim_status aim_analyze_layer_names(struct aim_analyze_writer *wr)
-{
-    hsize_t n = AIM_ANALYZE_N_LAYERS;
-    hid_t type = H5Tcopy(H5T_C_S1);
-    hid_t space = H5Screate_simple(1, &n, NULL);
-    int ok = type >= 0 && space >= 0 && H5Tset_size(type, H5T_VARIABLE) >= 0 &&
-             H5Tset_cset(type, H5T_CSET_UTF8) >= 0;
-    hid_t ds = ok ? H5Dcreate2(wr->group, "layer_name", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)
-                  : H5I_INVALID_HID;
-    ok = ds >= 0 && H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, aim_analyze_layers) >= 0 &&
-         H5DSattach_scale(ds, wr->scale[AIM_DIM_LAYER], 0) >= 0 &&
-         aim_analyze_attr_text(ds, "long_name", "concentration layer: all AI firms, vendors, clouds, labs") >=
-             0;
-    if (ds >= 0 && H5Dclose(ds) < 0) {
-        ok = 0;
-    }
-    if (type >= 0) {
-        H5Tclose(type);
-    }
-    if (space >= 0) {
-        H5Sclose(space);
-    }
-    return ok ? AIM_OK : aim_analyze_h5fail(wr->path, "writing", "layer_name");
+    return AIM_OK;
 }
 
 static enum aim_status aim_analyze_write_group(const struct aim_analysis *a, struct aim_analyze_writer *wr,
@@ -836,22 +707,26 @@ static enum aim_status aim_analyze_write_group(const struct aim_analysis *a, str
     hid_t g = wr->group;
     /* What this is and how it was computed. */
     int ok =
-        aim_analyze_attr_text(g, "aimsim_format", AIM_ANALYZE_FORMAT) >= 0 &&
-        aim_analyze_attr_text(g, "source_file", source) >= 0 &&
-        aim_analyze_attr_num(g, "crash_drawdown", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &a->crash_drawdown) >=
+        aim_store_write_string_attr(g, "aimsim_format", AIM_ANALYZE_FORMAT) >= 0 &&
+        aim_store_write_string_attr(g, "source_file", source) >= 0 &&
+        aim_store_write_scalar_attr(g, "crash_drawdown", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                                    &a->crash_drawdown) >= 0 &&
+        aim_store_write_scalar_attr(g, "crash_window", H5T_STD_I32LE, H5T_NATIVE_INT, &a->crash_window) >=
             0 &&
-        aim_analyze_attr_num(g, "crash_window", H5T_STD_I32LE, H5T_NATIVE_INT, &a->crash_window) >= 0 &&
-        aim_analyze_attr_num(g, "cascade_link", H5T_STD_I32LE, H5T_NATIVE_INT, &a->cascade_link) >= 0 &&
-        aim_analyze_attr_text(g, "crash_definition",
-                              "crash = some month t with V(t) <= (1 - crash_drawdown) * max V over "
-                              "[t - crash_window, t], V = AI market value") >= 0 &&
-        aim_analyze_attr_text(g, "quantile_type", "R type 7 (numpy linear)") >= 0 &&
-        aim_analyze_attr_text(g, "interval",
-                              "Wilson score 95%, z = 1.959963984540054, no continuity correction") >= 0 &&
-        aim_analyze_attr_num(g, "gsadf_cv95", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &a->gsadf_cv95) >= 0 &&
-        aim_analyze_attr_num(g, "cv_replications", H5T_STD_I32LE, H5T_NATIVE_INT, &a->cv_replications) >= 0 &&
-        aim_analyze_attr_num(g, "cv_seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &a->cv_seed) >= 0 &&
-        aim_analyze_attr_text(g, "bubble_note", a->bubble_note) >= 0;
+        aim_store_write_scalar_attr(g, "cascade_link", H5T_STD_I32LE, H5T_NATIVE_INT, &a->cascade_link) >=
+            0 &&
+        aim_store_write_string_attr(g, "crash_definition",
+                                    "crash = some month t with V(t) <= (1 - crash_drawdown) * max V over "
+                                    "[t - crash_window, t], V = AI market value") >= 0 &&
+        aim_store_write_string_attr(g, "quantile_type", "R type 7 (numpy linear)") >= 0 &&
+        aim_store_write_string_attr(
+            g, "interval", "Wilson score 95%, z = 1.959963984540054, no continuity correction") >= 0 &&
+        aim_store_write_scalar_attr(g, "gsadf_cv95", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &a->gsadf_cv95) >=
+            0 &&
+        aim_store_write_scalar_attr(g, "cv_replications", H5T_STD_I32LE, H5T_NATIVE_INT,
+                                    &a->cv_replications) >= 0 &&
+        aim_store_write_scalar_attr(g, "cv_seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &a->cv_seed) >= 0 &&
+        aim_store_write_string_attr(g, "bubble_note", a->bubble_note) >= 0;
     if (!ok) {
         return aim_analyze_h5fail(wr->path, "writing attributes of", "");
     }
@@ -866,12 +741,14 @@ static enum aim_status aim_analyze_write_group(const struct aim_analysis *a, str
                                "probability of the band (R type 7 quantile across replicas)"))) {
         return s;
     }
-    if (aim_analyze_attr_text(wr->scale[AIM_DIM_TIME], "units", units) < 0 ||
-        aim_analyze_attr_text(wr->scale[AIM_DIM_TIME], "calendar", "360_day") < 0) {
+    if (aim_store_write_string_attr(wr->scale[AIM_DIM_TIME], "units", units) < 0 ||
+        aim_store_write_string_attr(wr->scale[AIM_DIM_TIME], "calendar", "360_day") < 0) {
         return aim_analyze_h5fail(wr->path, "writing attributes of", "time");
     }
-    if ((s = aim_analyze_layer_names(wr))) {
-        return s;
+    if (aim_store_write_string_var(g, "layer_name", AIM_ANALYZE_N_LAYERS, aim_analyze_layers,
+                                   wr->scale[AIM_DIM_LAYER],
+                                   "concentration layer: all AI firms, vendors, clouds, labs") < 0) {
+        return aim_analyze_h5fail(wr->path, "writing", "layer_name");
     }
     const int d_pr[2] = {AIM_DIM_POINT, AIM_DIM_REPLICA};
     const int d_prt[3] = {AIM_DIM_POINT, AIM_DIM_REPLICA, AIM_DIM_TIME};
@@ -1013,7 +890,7 @@ done:
 
 enum aim_status aim_analyze_write(const struct aim_analysis *a, const char *run_path, const char *out_path)
 {
-    aim_analyze_h5_quiet();
+    aim_store_hdf5_quiet();
     const char *path = out_path ? out_path : run_path;
     hid_t file;
     if (out_path) {
@@ -1028,8 +905,8 @@ enum aim_status aim_analyze_write(const struct aim_analysis *a, const char *run_
             H5Eclear2(H5E_DEFAULT);
             return aim_error_set(AIM_ERR_IO, "%s: cannot create the analysis file", out_path);
         }
-        if (aim_analyze_attr_text(file, "aimsim_format", AIM_ANALYZE_FORMAT) < 0 ||
-            aim_analyze_attr_text(file, "source_file", run_path) < 0) {
+        if (aim_store_write_string_attr(file, "aimsim_format", AIM_ANALYZE_FORMAT) < 0 ||
+            aim_store_write_string_attr(file, "source_file", run_path) < 0) {
             H5Fclose(file);
             return aim_analyze_h5fail(path, "writing root attributes of", "");
         }

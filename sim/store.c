@@ -67,8 +67,7 @@ static herr_t aim_store_walk(unsigned n, const H5E_error2_t *err, void *data)
     return 0;
 }
 
-/* Records an HDF5 failure: what was being done, to which object of which file, and why. */
-static enum aim_status aim_store_h5fail(const char *path, const char *what, const char *object)
+enum aim_status aim_store_hdf5_fail(const char *path, const char *what, const char *object)
 {
     char why[256] = "no detail from HDF5";
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, aim_store_walk, why);
@@ -79,12 +78,12 @@ static enum aim_status aim_store_h5fail(const char *path, const char *what, cons
 #define AIM_H5_CHECK(expr, st, what, object)                                                                 \
     do {                                                                                                     \
         if ((expr) < 0) {                                                                                    \
-            status = aim_store_h5fail((st)->path, what, object);                                             \
+            status = aim_store_hdf5_fail((st)->path, what, object);                                          \
             goto fail;                                                                                       \
         }                                                                                                    \
     } while (0)
 
-static void aim_store_quiet_hdf5(void)
+void aim_store_hdf5_quiet(void)
 {
     /* Errors are reported through aim_error_set with the dataset path, not printed by HDF5. */
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
@@ -138,7 +137,7 @@ static enum aim_status aim_store_release(struct aim_store *st)
     aim_store_close_id(&st->event_type, H5Tclose);
     if (st->file >= 0) {
         if (H5Fclose(st->file) < 0) {
-            status = aim_store_h5fail(st->path, "closing", "the file");
+            status = aim_store_hdf5_fail(st->path, "closing", "the file");
         }
         st->file = H5I_INVALID_HID;
     }
@@ -186,8 +185,7 @@ static herr_t aim_store_attr_delete_if(hid_t obj, const char *name)
     return e > 0 ? H5Adelete(obj, name) : 0;
 }
 
-/* Scalar variable-length UTF-8 string attribute (h5py and xarray read it as str). */
-static herr_t aim_store_attr_string(hid_t obj, const char *name, const char *value)
+herr_t aim_store_write_string_attr(hid_t obj, const char *name, const char *value)
 {
     if (aim_store_attr_delete_if(obj, name) < 0) {
         return -1;
@@ -214,7 +212,7 @@ static herr_t aim_store_attr_string(hid_t obj, const char *name, const char *val
     return rc;
 }
 
-static herr_t aim_store_attr_scalar(hid_t obj, const char *name, hid_t ftype, hid_t mtype, const void *value)
+herr_t aim_store_write_scalar_attr(hid_t obj, const char *name, hid_t ftype, hid_t mtype, const void *value)
 {
     if (aim_store_attr_delete_if(obj, name) < 0) {
         return -1;
@@ -235,46 +233,44 @@ static herr_t aim_store_attr_scalar(hid_t obj, const char *name, hid_t ftype, hi
     return rc;
 }
 
-/* Reads a string attribute (fixed or variable length) into a malloc'd string; NULL if absent. */
-static char *aim_store_attr_read_string(hid_t obj, const char *name)
+char *aim_store_read_string_attr(hid_t obj, const char *name)
 {
+    char *out = NULL;
     if (H5Aexists(obj, name) <= 0) {
         H5Eclear2(H5E_DEFAULT);
         return NULL;
     }
     hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    if (a < 0) {
-        return NULL;
+    hid_t ft = a >= 0 ? H5Aget_type(a) : H5I_INVALID_HID;
+    hid_t mt = H5Tcopy(H5T_C_S1);
+    if (a < 0 || ft < 0 || mt < 0 || H5Tget_class(ft) != H5T_STRING) {
+        goto done;
     }
-    char *out = NULL;
-    hid_t ft = H5Aget_type(a);
-    if (ft >= 0 && H5Tget_class(ft) == H5T_STRING) {
-        if (H5Tis_variable_str(ft) > 0) {
-            hid_t mt = H5Tcopy(H5T_C_S1);
-            H5Tset_size(mt, H5T_VARIABLE);
-            H5Tset_cset(mt, H5Tget_cset(ft));
-            char *v = NULL;
-            if (H5Aread(a, mt, &v) >= 0 && v) {
-                out = strdup(v);
-                H5free_memory(v);
-            }
-            H5Tclose(mt);
-        } else {
-            size_t n = H5Tget_size(ft);
-            out = calloc(n + 1, 1);
-            hid_t mt = H5Tcopy(H5T_C_S1);
-            H5Tset_size(mt, n + 1);
-            if (out && H5Aread(a, mt, out) < 0) {
-                free(out);
-                out = NULL;
-            }
-            H5Tclose(mt);
+    if (H5Tis_variable_str(ft) > 0) {
+        char *v = NULL;
+        if (H5Tset_size(mt, H5T_VARIABLE) >= 0 && H5Tset_cset(mt, H5Tget_cset(ft)) >= 0 &&
+            H5Aread(a, mt, &v) >= 0 && v) {
+            out = strdup(v);
+            H5free_memory(v);
         }
+    } else {
+        size_t n = H5Tget_size(ft);
+        out = calloc(n + 1, 1);
+        if (out && (H5Tset_size(mt, n + 1) < 0 || H5Aread(a, mt, out) < 0)) {
+            free(out);
+            out = NULL;
+        }
+    }
+done:
+    if (mt >= 0) {
+        H5Tclose(mt);
     }
     if (ft >= 0) {
         H5Tclose(ft);
     }
-    H5Aclose(a);
+    if (a >= 0) {
+        H5Aclose(a);
+    }
     return out;
 }
 
@@ -307,8 +303,7 @@ static void aim_store_utc_now(char *buf, size_t size)
 
 /* ---- creation ---- */
 
-/* An int32 dimension scale name[0..n) in loc; extensible when unlimited (the event index). */
-static hid_t aim_store_make_index_scale(hid_t loc, const char *name, hsize_t n, int unlimited)
+hid_t aim_store_create_scale(hid_t loc, const char *name, hsize_t n, const double *values, int unlimited)
 {
     hsize_t dims[1] = {n}, maxdims[1] = {unlimited ? H5S_UNLIMITED : n}, chunk[1] = {AIM_STORE_EVENT_CHUNK};
     hid_t space = H5Screate_simple(1, dims, maxdims);
@@ -320,22 +315,23 @@ static hid_t aim_store_make_index_scale(hid_t loc, const char *name, hsize_t n, 
     if (unlimited && H5Pset_chunk(dcpl, 1, chunk) < 0) {
         goto done;
     }
-    ds = H5Dcreate2(loc, name, H5T_STD_I32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    ds =
+        H5Dcreate2(loc, name, values ? H5T_IEEE_F64LE : H5T_STD_I32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     if (ds < 0) {
         goto done;
     }
     if (n > 0) {
-        int32_t *v = malloc(n * sizeof *v);
-        if (!v) {
-            H5Dclose(ds);
-            ds = H5I_INVALID_HID;
-            goto done;
+        herr_t rc = -1;
+        if (values) {
+            rc = H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values);
+        } else {
+            int32_t *v = malloc(n * sizeof *v);
+            for (hsize_t i = 0; v && i < n; i++) {
+                v[i] = (int32_t)i;
+            }
+            rc = v ? H5Dwrite(ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) : -1;
+            free(v);
         }
-        for (hsize_t i = 0; i < n; i++) {
-            v[i] = (int32_t)i;
-        }
-        herr_t rc = H5Dwrite(ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, v);
-        free(v);
         if (rc < 0) {
             H5Dclose(ds);
             ds = H5I_INVALID_HID;
@@ -356,9 +352,8 @@ done:
     return ds;
 }
 
-/* A 1-D variable-length string dataset on the firm dimension (firm_name, firm_kind). */
-static herr_t aim_store_string_var(hid_t loc, const char *name, int n, const char *const *values, hid_t scale,
-                                   const char *long_name)
+herr_t aim_store_write_string_var(hid_t loc, const char *name, int n, const char *const *values, hid_t scale,
+                                  const char *long_name)
 {
     hsize_t dims[1] = {(hsize_t)n};
     hid_t type = H5Tcopy(H5T_C_S1);
@@ -370,7 +365,7 @@ static herr_t aim_store_string_var(hid_t loc, const char *name, int n, const cha
         if (ds >= 0) {
             rc = (n == 0 || H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) >= 0) &&
                          H5DSattach_scale(ds, scale, 0) >= 0 &&
-                         aim_store_attr_string(ds, "long_name", long_name) >= 0
+                         aim_store_write_string_attr(ds, "long_name", long_name) >= 0
                      ? 0
                      : -1;
             if (H5Dclose(ds) < 0) {
@@ -396,30 +391,30 @@ static enum aim_status aim_store_make_scales(struct aim_store *st, hid_t loc, co
     char units[64];
     const char *kind_names[3] = {"vendor", "cloud", "lab"};
     const char **kinds = NULL;
-    scales[0] = aim_store_make_index_scale(loc, "point", (hsize_t)lay->n_points, 0);
+    scales[0] = aim_store_create_scale(loc, "point", (hsize_t)lay->n_points, NULL, 0);
     AIM_H5_CHECK(scales[0], st, "creating dimension scale", "point");
-    AIM_H5_CHECK(aim_store_attr_string(scales[0], "long_name", "sweep point index"), st,
+    AIM_H5_CHECK(aim_store_write_string_attr(scales[0], "long_name", "sweep point index"), st,
                  "writing attributes of", "point");
-    scales[1] = aim_store_make_index_scale(loc, "replica", (hsize_t)lay->n_replicas, 0);
+    scales[1] = aim_store_create_scale(loc, "replica", (hsize_t)lay->n_replicas, NULL, 0);
     AIM_H5_CHECK(scales[1], st, "creating dimension scale", "replica");
-    AIM_H5_CHECK(aim_store_attr_string(scales[1], "long_name", "Monte Carlo replica index"), st,
+    AIM_H5_CHECK(aim_store_write_string_attr(scales[1], "long_name", "Monte Carlo replica index"), st,
                  "writing attributes of", "replica");
-    scales[2] = aim_store_make_index_scale(loc, "time", (hsize_t)lay->n_times, 0);
+    scales[2] = aim_store_create_scale(loc, "time", (hsize_t)lay->n_times, NULL, 0);
     AIM_H5_CHECK(scales[2], st, "creating dimension scale", "time");
     /* Months since the first day of the start month; the 360-day calendar (twelve 30-day
      * months) is the CF calendar in which "months since" is exact, so xarray decodes it. */
     snprintf(units, sizeof units, "months since %s-01", lay->start_date);
-    AIM_H5_CHECK(aim_store_attr_string(scales[2], "units", units), st, "writing attributes of", "time");
-    AIM_H5_CHECK(aim_store_attr_string(scales[2], "calendar", "360_day"), st, "writing attributes of",
+    AIM_H5_CHECK(aim_store_write_string_attr(scales[2], "units", units), st, "writing attributes of", "time");
+    AIM_H5_CHECK(aim_store_write_string_attr(scales[2], "calendar", "360_day"), st, "writing attributes of",
                  "time");
-    AIM_H5_CHECK(aim_store_attr_string(scales[2], "long_name", "month (0: state at the start)"), st,
+    AIM_H5_CHECK(aim_store_write_string_attr(scales[2], "long_name", "month (0: state at the start)"), st,
                  "writing attributes of", "time");
     scales[3] = H5I_INVALID_HID;
     if (with_firm) {
-        scales[3] = aim_store_make_index_scale(loc, "firm", (hsize_t)lay->n_firms, 0);
+        scales[3] = aim_store_create_scale(loc, "firm", (hsize_t)lay->n_firms, NULL, 0);
         AIM_H5_CHECK(scales[3], st, "creating dimension scale", "firm");
-        AIM_H5_CHECK(aim_store_attr_string(scales[3], "long_name",
-                                           "firm index: vendors, clouds, labs in config order"),
+        AIM_H5_CHECK(aim_store_write_string_attr(scales[3], "long_name",
+                                                 "firm index: vendors, clouds, labs in config order"),
                      st, "writing attributes of", "firm");
         kinds = malloc(((size_t)lay->n_firms + 1) * sizeof *kinds);
         if (!kinds) {
@@ -429,11 +424,11 @@ static enum aim_status aim_store_make_scales(struct aim_store *st, hid_t loc, co
             int k = lay->firm_kinds[f];
             kinds[f] = k >= 0 && k <= 2 ? kind_names[k] : "unknown";
         }
-        AIM_H5_CHECK(
-            aim_store_string_var(loc, "firm_name", lay->n_firms, lay->firm_names, scales[3], "firm name"), st,
-            "writing", "firm_name");
-        AIM_H5_CHECK(aim_store_string_var(loc, "firm_kind", lay->n_firms, kinds, scales[3],
-                                          "firm kind: vendor, cloud or lab"),
+        AIM_H5_CHECK(aim_store_write_string_var(loc, "firm_name", lay->n_firms, lay->firm_names, scales[3],
+                                                "firm name"),
+                     st, "writing", "firm_name");
+        AIM_H5_CHECK(aim_store_write_string_var(loc, "firm_kind", lay->n_firms, kinds, scales[3],
+                                                "firm kind: vendor, cloud or lab"),
                      st, "writing", "firm_kind");
     }
     (void)where;
@@ -467,10 +462,10 @@ static hid_t aim_store_series(hid_t loc, const char *name, int rank, const hsize
         for (int i = 0; i < rank && ok; i++) {
             ok = H5DSattach_scale(ds, scales[i], (unsigned)i) >= 0;
         }
-        ok = ok && aim_store_attr_string(ds, "units", unit[0] ? unit : "1") >= 0 &&
-             aim_store_attr_string(ds, "long_name", doc) >= 0;
+        ok = ok && aim_store_write_string_attr(ds, "units", unit[0] ? unit : "1") >= 0 &&
+             aim_store_write_string_attr(ds, "long_name", doc) >= 0;
         if (ok && with_coords) {
-            ok = aim_store_attr_string(ds, "coordinates", "firm_name firm_kind") >= 0;
+            ok = aim_store_write_string_attr(ds, "coordinates", "firm_name firm_kind") >= 0;
         }
         if (!ok) {
             H5Dclose(ds);
@@ -510,37 +505,39 @@ static enum aim_status aim_store_provenance_attrs(struct aim_store *st,
     int dirty = aim_version_git_dirty();
     hid_t root = st->file;
     aim_store_utc_now(now, sizeof now);
-    AIM_H5_CHECK(aim_store_attr_string(root, "aimsim_format", AIM_STORE_FORMAT), st, "writing attribute",
-                 "/aimsim_format");
-    AIM_H5_CHECK(aim_store_attr_string(root, "title", "aimsim Monte Carlo trajectories of the AI economy"),
-                 st, "writing attribute", "/title");
-    AIM_H5_CHECK(aim_store_attr_string(root, "status", "partial"), st, "writing attribute", "/status");
-    AIM_H5_CHECK(aim_store_attr_string(root, "aimsim_version", aim_version_string()), st, "writing attribute",
-                 "/aimsim_version");
-    AIM_H5_CHECK(aim_store_attr_string(root, "git_revision", aim_version_git_revision()), st,
+    AIM_H5_CHECK(aim_store_write_string_attr(root, "aimsim_format", AIM_STORE_FORMAT), st,
+                 "writing attribute", "/aimsim_format");
+    AIM_H5_CHECK(
+        aim_store_write_string_attr(root, "title", "aimsim Monte Carlo trajectories of the AI economy"), st,
+        "writing attribute", "/title");
+    AIM_H5_CHECK(aim_store_write_string_attr(root, "status", "partial"), st, "writing attribute", "/status");
+    AIM_H5_CHECK(aim_store_write_string_attr(root, "aimsim_version", aim_version_string()), st,
+                 "writing attribute", "/aimsim_version");
+    AIM_H5_CHECK(aim_store_write_string_attr(root, "git_revision", aim_version_git_revision()), st,
                  "writing attribute", "/git_revision");
-    AIM_H5_CHECK(aim_store_attr_string(root, "git_dirty",
-                                       dirty == 1   ? "yes"
-                                       : dirty == 0 ? "no"
-                                                    : "unknown"),
+    AIM_H5_CHECK(aim_store_write_string_attr(root, "git_dirty",
+                                             dirty == 1   ? "yes"
+                                             : dirty == 0 ? "no"
+                                                          : "unknown"),
                  st, "writing attribute", "/git_dirty");
-    AIM_H5_CHECK(aim_store_attr_string(root, "compiler", aim_version_compiler()), st, "writing attribute",
-                 "/compiler");
-    AIM_H5_CHECK(aim_store_attr_string(root, "compile_flags", aim_version_flags()), st, "writing attribute",
-                 "/compile_flags");
-    AIM_H5_CHECK(aim_store_attr_string(root, "build_type", aim_version_build_type()), st, "writing attribute",
-                 "/build_type");
-    AIM_H5_CHECK(aim_store_attr_string(root, "hdf5_version", aim_version_hdf5(hdf5v, sizeof hdf5v)), st,
+    AIM_H5_CHECK(aim_store_write_string_attr(root, "compiler", aim_version_compiler()), st,
+                 "writing attribute", "/compiler");
+    AIM_H5_CHECK(aim_store_write_string_attr(root, "compile_flags", aim_version_flags()), st,
+                 "writing attribute", "/compile_flags");
+    AIM_H5_CHECK(aim_store_write_string_attr(root, "build_type", aim_version_build_type()), st,
+                 "writing attribute", "/build_type");
+    AIM_H5_CHECK(aim_store_write_string_attr(root, "hdf5_version", aim_version_hdf5(hdf5v, sizeof hdf5v)), st,
                  "writing attribute", "/hdf5_version");
-    AIM_H5_CHECK(aim_store_attr_string(root, "libfyaml_version", aim_version_libfyaml()), st,
+    AIM_H5_CHECK(aim_store_write_string_attr(root, "libfyaml_version", aim_version_libfyaml()), st,
                  "writing attribute", "/libfyaml_version");
-    AIM_H5_CHECK(aim_store_attr_string(root, "start_date", lay->start_date), st, "writing attribute",
+    AIM_H5_CHECK(aim_store_write_string_attr(root, "start_date", lay->start_date), st, "writing attribute",
                  "/start_date");
-    AIM_H5_CHECK(aim_store_attr_scalar(root, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &prov->seed), st,
+    AIM_H5_CHECK(aim_store_write_scalar_attr(root, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &prov->seed), st,
                  "writing attribute", "/seed");
-    AIM_H5_CHECK(aim_store_attr_string(root, "config", prov->config_yaml), st, "writing attribute",
+    AIM_H5_CHECK(aim_store_write_string_attr(root, "config", prov->config_yaml), st, "writing attribute",
                  "/config");
-    AIM_H5_CHECK(aim_store_attr_string(root, "start_time", now), st, "writing attribute", "/start_time");
+    AIM_H5_CHECK(aim_store_write_string_attr(root, "start_time", now), st, "writing attribute",
+                 "/start_time");
 fail:
     return status;
 }
@@ -553,7 +550,7 @@ enum aim_status aim_store_create(struct aim_store **out, const char *path, const
     if (status) {
         return status;
     }
-    aim_store_quiet_hdf5();
+    aim_store_hdf5_quiet();
     struct aim_store *st = aim_store_alloc(path, 1);
     hid_t firm_g = H5I_INVALID_HID, market_g = H5I_INVALID_HID;
     hid_t root_sc[4] = {-1, -1, -1, -1}, firm_sc[4] = {-1, -1, -1, -1}, market_sc[4] = {-1, -1, -1, -1};
@@ -638,24 +635,25 @@ enum aim_status aim_store_create(struct aim_store **out, const char *path, const
     AIM_H5_CHECK(st->done_ds, st, "creating dataset", "/replica_done");
     AIM_H5_CHECK(H5DSattach_scale(st->done_ds, root_sc[0], 0), st, "attaching point to", "/replica_done");
     AIM_H5_CHECK(H5DSattach_scale(st->done_ds, root_sc[1], 1), st, "attaching replica to", "/replica_done");
-    AIM_H5_CHECK(aim_store_attr_string(st->done_ds, "long_name", "1 once the replica is completely written"),
-                 st, "writing attributes of", "/replica_done");
+    AIM_H5_CHECK(
+        aim_store_write_string_attr(st->done_ds, "long_name", "1 once the replica is completely written"), st,
+        "writing attributes of", "/replica_done");
     /* event_count: how many rows of /events belong to each replica, written with its data, so
      * that a resumed run can tell a replica whose events were all kept from one that lost some. */
     st->count_ds = H5Dcreate2(st->file, "event_count", H5T_STD_I32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     AIM_H5_CHECK(st->count_ds, st, "creating dataset", "/event_count");
     AIM_H5_CHECK(H5DSattach_scale(st->count_ds, root_sc[0], 0), st, "attaching point to", "/event_count");
     AIM_H5_CHECK(H5DSattach_scale(st->count_ds, root_sc[1], 1), st, "attaching replica to", "/event_count");
-    AIM_H5_CHECK(
-        aim_store_attr_string(st->count_ds, "long_name", "number of rows of /events the replica recorded"),
-        st, "writing attributes of", "/event_count");
+    AIM_H5_CHECK(aim_store_write_string_attr(st->count_ds, "long_name",
+                                             "number of rows of /events the replica recorded"),
+                 st, "writing attributes of", "/event_count");
     H5Sclose(space);
     H5Pclose(dcpl);
     space = dcpl = H5I_INVALID_HID;
     /* The event log: rows appended per replica on an unlimited dimension "event". */
     st->event_type = aim_store_event_type();
     AIM_H5_CHECK(st->event_type, st, "creating the compound type of", "/events");
-    st->event_scale = aim_store_make_index_scale(st->file, "event", 0, 1);
+    st->event_scale = aim_store_create_scale(st->file, "event", 0, NULL, 1);
     AIM_H5_CHECK(st->event_scale, st, "creating dimension scale", "/event");
     {
         hsize_t dims[1] = {0}, maxdims[1] = {H5S_UNLIMITED}, chunk[1] = {AIM_STORE_EVENT_CHUNK};
@@ -670,14 +668,14 @@ enum aim_status aim_store_create(struct aim_store **out, const char *path, const
         AIM_H5_CHECK(st->events_ds, st, "creating dataset", "/events");
         AIM_H5_CHECK(H5DSattach_scale(st->events_ds, st->event_scale, 0), st, "attaching event to",
                      "/events");
-        AIM_H5_CHECK(
-            aim_store_attr_string(st->events_ds, "long_name",
-                                  "event log: kind 1 deal (a lab, b vendor, c cloud; amounts vendor "
-                                  "investment, cloud investment, commitment), 2 round (a lab; sought, "
-                                  "raised, post-money), 3 default (a firm; destroyed value, voided "
-                                  "commitments, 0), 4 share issue (a firm; shares bn, proceeds, price); "
-                                  "seq orders the events of one replica"),
-            st, "writing attributes of", "/events");
+        AIM_H5_CHECK(aim_store_write_string_attr(
+                         st->events_ds, "long_name",
+                         "event log: kind 1 deal (a lab, b vendor, c cloud; amounts vendor "
+                         "investment, cloud investment, commitment), 2 round (a lab; sought, "
+                         "raised, post-money), 3 default (a firm; destroyed value, voided "
+                         "commitments, 0), 4 share issue (a firm; shares bn, proceeds, price); "
+                         "seq orders the events of one replica"),
+                     st, "writing attributes of", "/events");
     }
     AIM_H5_CHECK(H5Fflush(st->file, H5F_SCOPE_GLOBAL), st, "flushing", "the new file");
     status = AIM_OK;
@@ -737,7 +735,7 @@ static int aim_store_dims(hid_t ds, hsize_t dims[4])
 static enum aim_status aim_store_open(struct aim_store **out, const char *path, int writable)
 {
     *out = NULL;
-    aim_store_quiet_hdf5();
+    aim_store_hdf5_quiet();
     enum aim_status status = AIM_OK;
     struct aim_store *st = aim_store_alloc(path, writable);
     hsize_t dims[4];
@@ -758,11 +756,11 @@ static enum aim_status aim_store_open(struct aim_store **out, const char *path, 
     st->file = H5Fopen(path, writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT);
     if (st->file < 0) {
         /* The signature was found but the file does not open: truncated or damaged. */
-        aim_store_h5fail(path, "opening", "the file");
+        aim_store_hdf5_fail(path, "opening", "the file");
         status = aim_error_prefix(AIM_ERR_FORMAT, "not a readable HDF5 file (truncated or damaged): ");
         goto fail;
     }
-    format = aim_store_attr_read_string(st->file, "aimsim_format");
+    format = aim_store_read_string_attr(st->file, "aimsim_format");
     if (!format || strcmp(format, AIM_STORE_FORMAT) != 0) {
         status = aim_error_set(
             AIM_ERR_FORMAT,
@@ -1190,8 +1188,8 @@ static enum aim_status aim_store_sort_events(struct aim_store *st)
                      "/events_sorted");
     }
     {
-        char *ln = aim_store_attr_read_string(st->events_ds, "long_name");
-        herr_t rc = ln ? aim_store_attr_string(sorted, "long_name", ln) : 0;
+        char *ln = aim_store_read_string_attr(st->events_ds, "long_name");
+        herr_t rc = ln ? aim_store_write_string_attr(sorted, "long_name", ln) : 0;
         free(ln);
         AIM_H5_CHECK(rc, st, "writing attributes of", "/events_sorted");
     }
@@ -1258,13 +1256,14 @@ enum aim_status aim_store_finish(struct aim_store *st, const char *final_path)
         goto fail;
     }
     aim_store_utc_now(now, sizeof now);
-    AIM_H5_CHECK(aim_store_attr_string(st->file, "end_time", now), st, "writing attribute", "/end_time");
+    AIM_H5_CHECK(aim_store_write_string_attr(st->file, "end_time", now), st, "writing attribute",
+                 "/end_time");
     {
         int all = 1;
         for (int p = 0; p < st->n_points && all; p++) {
             all = aim_store_done_count(st, p) == st->n_replicas;
         }
-        AIM_H5_CHECK(aim_store_attr_string(st->file, "status", all ? "complete" : "partial"), st,
+        AIM_H5_CHECK(aim_store_write_string_attr(st->file, "status", all ? "complete" : "partial"), st,
                      "writing attribute", "/status");
     }
     status = aim_store_release(st);
@@ -1435,7 +1434,7 @@ enum aim_status aim_store_describe(const char *path, char **text)
     aim_store_printf(&t, "file: %s\n", path);
     aim_store_printf(&t, "format: %s\n", AIM_STORE_FORMAT);
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-        char *v = aim_store_attr_read_string(st->file, keys[i]);
+        char *v = aim_store_read_string_attr(st->file, keys[i]);
         aim_store_printf(&t, "%s: %s\n", keys[i], v ? v : "(not set)");
         free(v);
     }
@@ -1452,9 +1451,9 @@ enum aim_status aim_store_describe(const char *path, char **text)
     aim_store_printf(&t, "events: %llu rows\n", (unsigned long long)st->n_events);
     aim_store_printf(&t, "datasets:\n");
     if (H5Lvisit(st->file, H5_INDEX_NAME, H5_ITER_INC, aim_store_describe_link, &t) < 0) {
-        status = aim_store_h5fail(path, "listing", "datasets");
+        status = aim_store_hdf5_fail(path, "listing", "datasets");
     }
-    char *config = aim_store_attr_read_string(st->file, "config");
+    char *config = aim_store_read_string_attr(st->file, "config");
     aim_store_printf(&t, "config:\n");
     if (config) {
         /* Indented so the block reads as YAML nested under "config:". */
@@ -1490,7 +1489,7 @@ static enum aim_status aim_store_check_same_run(const struct aim_store *old, con
                                                 const struct aim_store_provenance *prov)
 {
     enum aim_status status = AIM_OK;
-    char *config = aim_store_attr_read_string(old->file, "config");
+    char *config = aim_store_read_string_attr(old->file, "config");
     uint64_t seed = 0;
     int seed_ok = aim_store_attr_read_u64(old->file, "seed", &seed) == 0;
     if (!seed_ok || seed != prov->seed) {
@@ -1528,7 +1527,7 @@ static enum aim_status aim_store_read_rows_tolerant(struct aim_store *st, size_t
     }
     hid_t fs = H5Dget_space(st->events_ds);
     if (fs < 0) {
-        return aim_store_h5fail(st->path, "reading the dataspace of", "/events");
+        return aim_store_hdf5_fail(st->path, "reading the dataspace of", "/events");
     }
     for (hsize_t start = 0; start < total; start += step) {
         hsize_t count = total - start < step ? total - start : step;
@@ -1631,7 +1630,7 @@ enum aim_status aim_store_open_resume(struct aim_store **out, const char *path,
     }
     sprintf(tmp, "%s.salvage", path);
     if (H5Dread(old->count_ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, counts) < 0) {
-        status = aim_store_h5fail(path, "reading", "/event_count");
+        status = aim_store_hdf5_fail(path, "reading", "/event_count");
         goto done;
     }
     status = aim_store_read_rows_tolerant(old, &nrows);
@@ -1654,9 +1653,9 @@ enum aim_status aim_store_open_resume(struct aim_store **out, const char *path,
     if (status) {
         goto done;
     }
-    start_time = aim_store_attr_read_string(old->file, "start_time");
-    if (start_time && aim_store_attr_string(st->file, "start_time", start_time) < 0) {
-        status = aim_store_h5fail(tmp, "writing attribute", "/start_time");
+    start_time = aim_store_read_string_attr(old->file, "start_time");
+    if (start_time && aim_store_write_string_attr(st->file, "start_time", start_time) < 0) {
+        status = aim_store_hdf5_fail(tmp, "writing attribute", "/start_time");
         goto done;
     }
     status = aim_traj_create(&tr, old->n_firms, old->n_times);
@@ -1674,7 +1673,7 @@ enum aim_status aim_store_open_resume(struct aim_store **out, const char *path,
         goto done;
     }
     if (H5Fflush(st->file, H5F_SCOPE_GLOBAL) < 0) {
-        status = aim_store_h5fail(tmp, "flushing", "the file");
+        status = aim_store_hdf5_fail(tmp, "flushing", "the file");
         goto done;
     }
     status = aim_store_release(old);
