@@ -19,28 +19,10 @@
 #include "analysis/csv.h"
 #include "analysis/psy.h"
 #include "tests/aim_test.h"
+#include "tests/aim_test_csv.h"
 
 #define REPS 2000
 #define ZTOL 4.0
-
-static struct aim_csv *open_ref(const char *name)
-{
-    char path[4096];
-    struct aim_csv *c = NULL;
-    enum aim_status s = aim_csv_read(&c, aim_test_reference_path(path, sizeof path, name));
-    aim_test(s == AIM_OK, "reference %s is readable (%s)", name, s == AIM_OK ? path : aim_error_message());
-    return c;
-}
-
-static double num(const struct aim_csv *c, size_t row, const char *col)
-{
-    size_t j;
-    double v = NAN;
-    if (aim_csv_column(c, col, &j) != AIM_OK || aim_csv_number(c, row, j, &v) != AIM_OK) {
-        return NAN;
-    }
-    return v;
-}
 
 /* Quantile at p of x (sorted in place) and the standard error of that quantile estimate. */
 static double quantile_se(double *x, size_t n, double p, double *se)
@@ -74,11 +56,12 @@ static void test_table(const struct aim_csv *scal, const struct aim_csv *seqs, s
     enum aim_status rc = aim_critval_replications(n, &o, st[0], st[1], st[2], cummax);
     aim_test(rc == AIM_OK, "n = %zu: %d replications run (%s)", n, REPS, aim_error_message());
     size_t row = 0;
-    while (row < aim_csv_rows(scal) && num(scal, row, "n") != (double)n) {
+    while (row < aim_csv_rows(scal) && aim_test_csv_number(scal, row, "n") != (double)n) {
         row++;
     }
-    aim_test(row < aim_csv_rows(scal) && num(scal, row, "minw") == (double)(levels_n - 1),
-             "n = %zu: exuber minw %g = our window of %zu levels - 1", n, num(scal, row, "minw"), levels_n);
+    aim_test(row < aim_csv_rows(scal) && aim_test_csv_number(scal, row, "minw") == (double)(levels_n - 1),
+             "n = %zu: exuber minw %g = our window of %zu levels - 1", n,
+             aim_test_csv_number(scal, row, "minw"), levels_n);
     static const char *const names[3] = {"adf", "sadf", "gsadf"};
     double q_here[3][3];
     for (int s = 0; s < 3 && rc == AIM_OK; s++) {
@@ -86,7 +69,7 @@ static void test_table(const struct aim_csv *scal, const struct aim_csv *seqs, s
             char col[32];
             snprintf(col, sizeof col, "%s_%s", names[s], lvl_name[l]);
             double se, q = quantile_se(st[s], REPS, levels[l], &se);
-            double want = num(scal, row, col);
+            double want = aim_test_csv_number(scal, row, col);
             double tol = ZTOL * sqrt(2.0) * se;
             q_here[s][l] = q;
             *worst_z = fmax(*worst_z, fabs(q - want) / (sqrt(2.0) * se));
@@ -99,16 +82,16 @@ static void test_table(const struct aim_csv *scal, const struct aim_csv *seqs, s
         size_t checked = 0, bad = 0;
         double worst = 0.0;
         for (size_t q = 0; q < aim_csv_rows(seqs); q++) {
-            if (num(seqs, q, "n") != (double)n) {
+            if (aim_test_csv_number(seqs, q, "n") != (double)n) {
                 continue;
             }
-            size_t t = (size_t)num(seqs, q, "t");
+            size_t t = (size_t)aim_test_csv_number(seqs, q, "t");
             if (t < levels_n || t > n) {
                 bad++;
                 continue;
             }
             double se, got = quantile_se(cummax + (t - levels_n) * REPS, REPS, 0.95, &se);
-            double want = num(seqs, q, "bsadf_cv_95");
+            double want = aim_test_csv_number(seqs, q, "bsadf_cv_95");
             double z = fabs(got - want) / (sqrt(2.0) * se);
             worst = fmax(worst, z);
             bad += !(z <= ZTOL);
@@ -297,7 +280,7 @@ static void test_errors(void)
  * difference quotient), and check thread independence. */
 static void test_wild(void)
 {
-    struct aim_csv *data = open_ref("psymonitor_snp.csv");
+    struct aim_csv *data = aim_test_csv_open("psymonitor_snp.csv");
     if (!data) {
         return;
     }
@@ -339,8 +322,8 @@ static void test_wild(void)
 
 int main(void)
 {
-    struct aim_csv *scal = open_ref("exuber_radf_crit_scalar.csv");
-    struct aim_csv *seqs = open_ref("exuber_radf_crit_sequences.csv");
+    struct aim_csv *scal = aim_test_csv_open("exuber_radf_crit_scalar.csv");
+    struct aim_csv *seqs = aim_test_csv_open("exuber_radf_crit_sequences.csv");
     double worst = 0.0;
     if (scal) {
         test_table(scal, seqs, 100, &worst);

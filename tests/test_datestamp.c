@@ -10,25 +10,7 @@
 #include "analysis/datestamp.h"
 #include "analysis/psy.h"
 #include "tests/aim_test.h"
-
-static struct aim_csv *open_ref(const char *name)
-{
-    char path[4096];
-    struct aim_csv *c = NULL;
-    enum aim_status s = aim_csv_read(&c, aim_test_reference_path(path, sizeof path, name));
-    aim_test(s == AIM_OK, "reference %s is readable (%s)", name, s == AIM_OK ? path : aim_error_message());
-    return c;
-}
-
-static double num(const struct aim_csv *c, size_t row, const char *col)
-{
-    size_t j;
-    double v = NAN;
-    if (aim_csv_column(c, col, &j) != AIM_OK || aim_csv_number(c, row, j, &v) != AIM_OK) {
-        return NAN;
-    }
-    return v;
-}
+#include "tests/aim_test_csv.h"
 
 /* exuber README (summary and datestamp of radf(sim_data)), as quoted in reference/README.md §2.2. */
 struct published {
@@ -46,9 +28,9 @@ static const struct published readme[] = {
 
 static void test_sim_data(void)
 {
-    struct aim_csv *data = open_ref("exuber_sim_data.csv");
-    struct aim_csv *seq = open_ref("exuber_radf_crit_sequences.csv");
-    struct aim_csv *scal = open_ref("exuber_radf_crit_scalar.csv");
+    struct aim_csv *data = aim_test_csv_open("exuber_sim_data.csv");
+    struct aim_csv *seq = aim_test_csv_open("exuber_radf_crit_sequences.csv");
+    struct aim_csv *scal = aim_test_csv_open("exuber_radf_crit_scalar.csv");
     if (!data || !seq || !scal) {
         aim_csv_free(data), aim_csv_free(seq), aim_csv_free(scal);
         return;
@@ -57,17 +39,17 @@ static void test_sim_data(void)
     double cv[100];
     size_t ncv = 0, first_cv = 0;
     for (size_t q = 0; q < aim_csv_rows(seq); q++) {
-        if (num(seq, q, "n") == 100.0) {
+        if (aim_test_csv_number(seq, q, "n") == 100.0) {
             if (ncv == 0) {
-                first_cv = (size_t)num(seq, q, "t");
+                first_cv = (size_t)aim_test_csv_number(seq, q, "t");
             }
-            cv[ncv++] = num(seq, q, "bsadf_cv_95");
+            cv[ncv++] = aim_test_csv_number(seq, q, "bsadf_cv_95");
         }
     }
     double gsadf_cv = NAN;
     for (size_t q = 0; q < aim_csv_rows(scal); q++) {
-        if (num(scal, q, "n") == 100.0) {
-            gsadf_cv = num(scal, q, "gsadf_95");
+        if (aim_test_csv_number(scal, q, "n") == 100.0) {
+            gsadf_cv = aim_test_csv_number(scal, q, "gsadf_95");
         }
     }
     aim_test(ncv == 81 && first_cv == 20, "radf_crit n = 100: 81 bsadf cvs from t = 20");
@@ -118,8 +100,8 @@ static void test_sim_data(void)
 
 static void test_snp(void)
 {
-    struct aim_csv *data = open_ref("psymonitor_snp.csv");
-    struct aim_csv *ref = open_ref("expected_snp_bsadf.csv");
+    struct aim_csv *data = aim_test_csv_open("psymonitor_snp.csv");
+    struct aim_csv *ref = aim_test_csv_open("expected_snp_bsadf.csv");
     if (!data || !ref) {
         aim_csv_free(data), aim_csv_free(ref);
         return;
@@ -129,7 +111,7 @@ static void test_snp(void)
     aim_csv_column(ref, "flag95_vignette", &fcol);
     double *pd = malloc(n * sizeof *pd);
     for (size_t i = 0; i < n; i++) {
-        pd[i] = 1.0 / num(data, i, "dividend_yield");
+        pd[i] = 1.0 / aim_test_csv_number(data, i, "dividend_yield");
     }
     struct aim_psy_options o;
     aim_psy_options_init(&o);
@@ -146,7 +128,7 @@ static void test_snp(void)
     size_t mismatch = 0;
     for (size_t i = 0; i < r->count; i++) {
         int flag = r->bsadf[i] > cv;
-        if (flag != (int)num(ref, i, "flag95_vignette")) {
+        if (flag != (int)aim_test_csv_number(ref, i, "flag95_vignette")) {
             mismatch++;
         }
     }

@@ -9,37 +9,9 @@
 #include "analysis/csv.h"
 #include "analysis/psy.h"
 #include "tests/aim_test.h"
+#include "tests/aim_test_csv.h"
 
 #define TOL 1e-9
-
-static struct aim_csv *open_ref(const char *name)
-{
-    char path[4096];
-    struct aim_csv *c = NULL;
-    enum aim_status s = aim_csv_read(&c, aim_test_reference_path(path, sizeof path, name));
-    aim_test(s == AIM_OK, "reference %s is readable (%s)", name, s == AIM_OK ? path : aim_error_message());
-    return c;
-}
-
-static double num(const struct aim_csv *c, size_t row, const char *col)
-{
-    size_t j;
-    double v = NAN;
-    if (aim_csv_column(c, col, &j) != AIM_OK || aim_csv_number(c, row, j, &v) != AIM_OK) {
-        fprintf(stderr, "reference: %s\n", aim_error_message());
-        return NAN;
-    }
-    return v;
-}
-
-static const char *text(const struct aim_csv *c, size_t row, const char *col)
-{
-    size_t j;
-    if (aim_csv_column(c, col, &j) != AIM_OK) {
-        return "";
-    }
-    return aim_csv_cell(c, row, j);
-}
 
 static double rel_err(double got, double want)
 {
@@ -56,9 +28,9 @@ struct worst {
 
 static void test_sim_data(struct worst *w)
 {
-    struct aim_csv *data = open_ref("exuber_sim_data.csv");
-    struct aim_csv *stats = open_ref("expected_sim_data_stats.csv");
-    struct aim_csv *seq = open_ref("expected_sim_data_sequences.csv");
+    struct aim_csv *data = aim_test_csv_open("exuber_sim_data.csv");
+    struct aim_csv *stats = aim_test_csv_open("expected_sim_data_stats.csv");
+    struct aim_csv *seq = aim_test_csv_open("expected_sim_data_sequences.csv");
     if (!data || !stats || !seq) {
         aim_csv_free(data), aim_csv_free(stats), aim_csv_free(seq);
         return;
@@ -66,10 +38,10 @@ static void test_sim_data(struct worst *w)
     size_t n = aim_csv_rows(data);
     double *y = malloc(n * sizeof *y);
     for (size_t row = 0; row < aim_csv_rows(stats); row++) {
-        const char *series = text(stats, row, "series");
-        int lag = (int)num(stats, row, "lag");
-        long minw = (long)num(stats, row, "exuber_minw");
-        long sw0 = (long)num(stats, row, "psymonitor_swindow0");
+        const char *series = aim_test_csv_text(stats, row, "series");
+        int lag = (int)aim_test_csv_number(stats, row, "lag");
+        long minw = (long)aim_test_csv_number(stats, row, "exuber_minw");
+        long sw0 = (long)aim_test_csv_number(stats, row, "psymonitor_swindow0");
         size_t col;
         aim_csv_column(data, series, &col);
         aim_csv_column_numbers(data, col, y);
@@ -87,9 +59,9 @@ static void test_sim_data(struct worst *w)
         }
         aim_test(r->first_t == (size_t)(minw + lag + 1) && r->count == n - r->first_t + 1,
                  "sim_data %s lag %d: first t %zu = minw+lag+1", series, lag, r->first_t);
-        double e =
-            fmax(fmax(rel_err(r->adf, num(stats, row, "adf")), rel_err(r->sadf, num(stats, row, "sadf"))),
-                 rel_err(r->gsadf, num(stats, row, "gsadf")));
+        double e = fmax(fmax(rel_err(r->adf, aim_test_csv_number(stats, row, "adf")),
+                             rel_err(r->sadf, aim_test_csv_number(stats, row, "sadf"))),
+                        rel_err(r->gsadf, aim_test_csv_number(stats, row, "gsadf")));
         w->sim_stats = fmax(w->sim_stats, e);
         aim_test(e <= TOL, "sim_data %s lag %d: adf %.10f sadf %.10f gsadf %.10f (max rel err %.2e)", series,
                  lag, r->adf, r->sadf, r->gsadf, e);
@@ -98,16 +70,17 @@ static void test_sim_data(struct worst *w)
         double eb = 0.0, es = 0.0;
         size_t matched = 0;
         for (size_t q = 0; q < aim_csv_rows(seq); q++) {
-            if (strcmp(text(seq, q, "series"), series) != 0 || (int)num(seq, q, "lag") != lag) {
+            if (strcmp(aim_test_csv_text(seq, q, "series"), series) != 0 ||
+                (int)aim_test_csv_number(seq, q, "lag") != lag) {
                 continue;
             }
-            size_t t = (size_t)num(seq, q, "t");
+            size_t t = (size_t)aim_test_csv_number(seq, q, "t");
             if (t < r->first_t || t > n) {
                 eb = INFINITY;
                 continue;
             }
-            eb = fmax(eb, rel_err(r->badf[t - r->first_t], num(seq, q, "badf")));
-            es = fmax(es, rel_err(r->bsadf[t - r->first_t], num(seq, q, "bsadf")));
+            eb = fmax(eb, rel_err(r->badf[t - r->first_t], aim_test_csv_number(seq, q, "badf")));
+            es = fmax(es, rel_err(r->bsadf[t - r->first_t], aim_test_csv_number(seq, q, "bsadf")));
             matched++;
         }
         w->sim_seq = fmax(w->sim_seq, fmax(eb, es));
@@ -146,8 +119,8 @@ static void test_sim_data(struct worst *w)
 
 static void test_snp(struct worst *w)
 {
-    struct aim_csv *data = open_ref("psymonitor_snp.csv");
-    struct aim_csv *ref = open_ref("expected_snp_bsadf.csv");
+    struct aim_csv *data = aim_test_csv_open("psymonitor_snp.csv");
+    struct aim_csv *ref = aim_test_csv_open("expected_snp_bsadf.csv");
     if (!data || !ref) {
         aim_csv_free(data), aim_csv_free(ref);
         return;
@@ -155,13 +128,14 @@ static void test_snp(struct worst *w)
     size_t n = aim_csv_rows(data);
     double *pd = malloc(n * sizeof *pd);
     for (size_t i = 0; i < n; i++) {
-        pd[i] = 1.0 / num(data, i, "dividend_yield");
+        pd[i] = 1.0 / aim_test_csv_number(data, i, "dividend_yield");
     }
     aim_test(n == 547, "S&P 500 series has 547 months");
     /* Reference pd is 1/dividend_yield as R computed it: check we read the same numbers. */
     double epd = 0.0;
     for (size_t q = 0; q < aim_csv_rows(ref); q++) {
-        epd = fmax(epd, rel_err(pd[(size_t)num(ref, q, "t") - 1], num(ref, q, "pd")));
+        epd = fmax(epd, rel_err(pd[(size_t)aim_test_csv_number(ref, q, "t") - 1],
+                                aim_test_csv_number(ref, q, "pd")));
     }
     aim_test(epd == 0.0, "pd = 1/dividend_yield equals the reference column exactly (max rel err %.2e)", epd);
 
@@ -177,8 +151,8 @@ static void test_snp(struct worst *w)
         aim_test(r->first_t == 47 && r->count == aim_csv_rows(ref), "S&P lag 0: t = 47..547 (%zu values)",
                  r->count);
         for (size_t q = 0; q < aim_csv_rows(ref) && q < r->count; q++) {
-            es = fmax(es, rel_err(r->bsadf[q], num(ref, q, "bsadf_ic0_lag0")));
-            eb = fmax(eb, rel_err(r->badf[q], num(ref, q, "badf_ic0_lag0")));
+            es = fmax(es, rel_err(r->bsadf[q], aim_test_csv_number(ref, q, "bsadf_ic0_lag0")));
+            eb = fmax(eb, rel_err(r->badf[q], aim_test_csv_number(ref, q, "badf_ic0_lag0")));
         }
         w->snp_lag0 = fmax(eb, es);
         aim_test(es <= TOL, "S&P lag 0 BSADF sequence (max rel err %.2e)", es);
@@ -207,7 +181,7 @@ static void test_snp(struct worst *w)
         double es = 0.0;
         size_t arg = 0;
         for (size_t q = 0; q < aim_csv_rows(ref) && q < r->count; q++) {
-            es = fmax(es, rel_err(r->bsadf[q], num(ref, q, "bsadf_bic_maxlag6")));
+            es = fmax(es, rel_err(r->bsadf[q], aim_test_csv_number(ref, q, "bsadf_bic_maxlag6")));
             if (r->bsadf[q] > r->bsadf[arg]) {
                 arg = q;
             }
@@ -215,8 +189,8 @@ static void test_snp(struct worst *w)
         w->snp_bic = es;
         aim_test(es <= TOL, "S&P BIC max lag 6 BSADF sequence (max rel err %.2e)", es);
         aim_test_rel(r->gsadf, 2.8604341677, 1e-10, "S&P BIC GSADF (README, 10 decimals)");
-        aim_test(strcmp(text(ref, arg, "date"), "1998-03-31") == 0,
-                 "S&P BIC GSADF is reached at %s (1998-03-31)", text(ref, arg, "date"));
+        aim_test(strcmp(aim_test_csv_text(ref, arg, "date"), "1998-03-31") == 0,
+                 "S&P BIC GSADF is reached at %s (1998-03-31)", aim_test_csv_text(ref, arg, "date"));
     }
     aim_psy_result_free(r);
 
