@@ -33,3 +33,5 @@ endif()
 
 # The ziggurat's tables against Marsaglia and Tsang's published constants (includes sim/rng.c).
 aim_test(NAME test_rng_tables SOURCES tests/test_rng_tables.c)
+# It includes sim/rng.c, so it needs the generated tables header first (cmake/ziggurat.cmake).
+add_dependencies(test_rng_tables aim_ziggurat_tables)
