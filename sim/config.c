@@ -424,6 +424,21 @@ static void aim_config_describe(struct fy_node *n, char *buf, size_t size)
     }
 }
 
+/* The end of an optionally signed run of decimal digits at p; NULL if there is no digit. */
+static const char *aim_config_skip_int(const char *p)
+{
+    if (*p == '+' || *p == '-') {
+        p++;
+    }
+    if (!isdigit((unsigned char)*p)) {
+        return NULL;
+    }
+    while (isdigit((unsigned char)*p)) {
+        p++;
+    }
+    return p;
+}
+
 static int aim_config_match_real(const char *s)
 {
     const char *p = s;
@@ -446,33 +461,15 @@ static int aim_config_match_real(const char *s)
         return 0;
     }
     if (*p == 'e' || *p == 'E') {
-        p++;
-        if (*p == '+' || *p == '-') {
-            p++;
-        }
-        if (!isdigit((unsigned char)*p)) {
-            return 0;
-        }
-        while (isdigit((unsigned char)*p)) {
-            p++;
-        }
+        p = aim_config_skip_int(p + 1);
     }
-    return *p == '\0';
+    return p && *p == '\0';
 }
 
 static int aim_config_match_int(const char *s)
 {
-    const char *p = s;
-    if (*p == '+' || *p == '-') {
-        p++;
-    }
-    if (!isdigit((unsigned char)*p)) {
-        return 0;
-    }
-    while (isdigit((unsigned char)*p)) {
-        p++;
-    }
-    return *p == '\0';
+    const char *p = aim_config_skip_int(s);
+    return p && *p == '\0';
 }
 
 /* YAML's .nan and .inf spellings, and the bare C ones, all rejected as non-finite. */
@@ -509,6 +506,21 @@ static const char *aim_config_type_name(enum aim_config_type t)
 }
 
 /* "expected ..." for a row: type, range and unit, or the choices. */
+/* An enum's choices "a|b|c" as the list "a, b, c" for messages and docs (size >= 1). */
+static void aim_config_choice_list(const char *choices, char *buf, size_t size)
+{
+    size_t k = 0;
+    for (const char *c = choices; *c && k + 3 < size; c++) {
+        if (*c == '|') {
+            buf[k++] = ',';
+            buf[k++] = ' ';
+        } else {
+            buf[k++] = *c;
+        }
+    }
+    buf[k] = '\0';
+}
+
 static void aim_config_expected(const struct aim_config_row *r, char *buf, size_t size)
 {
     char lo[40], hi[40];
@@ -532,16 +544,7 @@ static void aim_config_expected(const struct aim_config_row *r, char *buf, size_
         break;
     case TYPE_ENUM: {
         char list[256];
-        size_t k = 0;
-        for (const char *c = r->choices; *c && k + 3 < sizeof list; c++) {
-            if (*c == '|') {
-                list[k++] = ',';
-                list[k++] = ' ';
-            } else {
-                list[k++] = *c;
-            }
-        }
-        list[k] = '\0';
+        aim_config_choice_list(r->choices, list, sizeof list);
         snprintf(buf, size, "one of: %s", list);
         break;
     }
@@ -842,18 +845,26 @@ static enum aim_status aim_config_key_text(struct aim_config_ctx *ctx, struct fy
     return AIM_OK;
 }
 
-static enum aim_status aim_config_apply_item(struct aim_config_ctx *ctx, const struct aim_config_row *list,
-                                             char *item, struct fy_node *n, const char *item_path,
-                                             struct aim_config_pos keypos)
+static enum aim_status aim_config_apply_list(struct aim_config_ctx *ctx, struct aim_config *cfg,
+                                             const struct aim_config_row *list, struct fy_node *n,
+                                             struct aim_config_pos keypos);
+
+/* Applies a mapping node key by key: a section's keys onto cfg (list NULL, scope the section name)
+ * or one list item's keys onto item (list the list's row, scope the item's path "clouds.firms[2]"). */
+static enum aim_status aim_config_apply_mapping(struct aim_config_ctx *ctx, struct aim_config *cfg,
+                                                const struct aim_config_row *list, char *base,
+                                                const char *scope, struct fy_node *n,
+                                                struct aim_config_pos keypos)
 {
+    const char *section = list ? list->section : scope;
     struct aim_config_pos pos = aim_config_node_is_null(n) ? keypos : aim_config_node_pos(n, keypos);
     if (!n || fy_node_get_type(n) != FYNT_MAPPING || fy_node_is_alias(n)) {
         char got[160];
         aim_config_describe(n, got, sizeof got);
-        return aim_config_fail(ctx, pos, "%s: expected a mapping of the item's keys (name: ..., ...), got %s",
-                               item_path, got);
+        return aim_config_fail(ctx, pos, "%s: expected a mapping of the %s, got %s", scope,
+                               list ? "item's keys (name: ..., ...)" : "section's keys", got);
     }
-    enum aim_status st = aim_config_mark_add(ctx, item_path, pos);
+    enum aim_status st = aim_config_mark_add(ctx, scope, list ? pos : keypos);
     if (st) {
         return st;
     }
@@ -862,21 +873,29 @@ static enum aim_status aim_config_apply_item(struct aim_config_ctx *ctx, const s
     while ((pair = fy_node_mapping_iterate(n, &it))) {
         char key[AIM_CONFIG_PATH_MAX], path[AIM_CONFIG_PATH_MAX + 64];
         struct aim_config_pos kp;
-        st = aim_config_key_text(ctx, fy_node_pair_key(pair), item_path, pos, key, sizeof key, &kp);
+        st = aim_config_key_text(ctx, fy_node_pair_key(pair), scope, pos, key, sizeof key, &kp);
         if (st) {
             return st;
         }
-        snprintf(path, sizeof path, "%s.%s", item_path, key);
-        const struct aim_config_row *r = aim_config_find_key(list->section, list->list, key);
+        snprintf(path, sizeof path, "%s.%s", scope, key);
+        const struct aim_config_row *r = aim_config_find_key(section, list ? list->list : NULL, key);
         if (!r) {
             char hint[512];
-            aim_config_suggest_key(list->section, list->list, key, hint, sizeof hint);
-            return aim_config_fail(ctx, kp, "unknown key '%s' in an item of %s.%s (%s)%s", key, list->section,
-                                   list->list, path, hint);
+            aim_config_suggest_key(section, list ? list->list : NULL, key, hint, sizeof hint);
+            if (list) {
+                return aim_config_fail(ctx, kp, "unknown key '%s' in an item of %s.%s (%s)%s", key, section,
+                                       list->list, path, hint);
+            }
+            return aim_config_fail(ctx, kp, "unknown key '%s' in section '%s' (%s)%s", key, section, path,
+                                   hint);
         }
-        st = aim_config_apply_scalar(ctx, r, item + r->offset, fy_node_pair_value(pair), path, kp);
-        if (!st) {
-            st = aim_config_mark_add(ctx, path, kp);
+        if (r->kind == ROW_LIST) {
+            st = aim_config_apply_list(ctx, cfg, r, fy_node_pair_value(pair), kp);
+        } else {
+            st = aim_config_apply_scalar(ctx, r, base + r->offset, fy_node_pair_value(pair), path, kp);
+            if (!st) {
+                st = aim_config_mark_add(ctx, path, kp);
+            }
         }
         if (st) {
             return st;
@@ -921,59 +940,12 @@ static enum aim_status aim_config_apply_list(struct aim_config_ctx *ctx, struct 
         snprintf(item_path, sizeof item_path, "%s[%d]", path, i);
         char *dst = items + (size_t)i * list->item_size;
         aim_config_item_defaults(list, dst);
-        st = aim_config_apply_item(ctx, list, dst, item, item_path, keypos);
+        st = aim_config_apply_mapping(ctx, cfg, list, dst, item_path, item, keypos);
         if (st) {
             return st;
         }
         i++;
         memcpy((char *)cfg + list->n_offset, &i, sizeof i);
-    }
-    return AIM_OK;
-}
-
-static enum aim_status aim_config_apply_section(struct aim_config_ctx *ctx, struct aim_config *cfg,
-                                                const char *section, struct fy_node *n,
-                                                struct aim_config_pos keypos)
-{
-    struct aim_config_pos pos = aim_config_node_is_null(n) ? keypos : aim_config_node_pos(n, keypos);
-    if (!n || fy_node_get_type(n) != FYNT_MAPPING || fy_node_is_alias(n)) {
-        char got[160];
-        aim_config_describe(n, got, sizeof got);
-        return aim_config_fail(ctx, pos, "%s: expected a mapping of the section's keys, got %s", section,
-                               got);
-    }
-    enum aim_status st = aim_config_mark_add(ctx, section, keypos);
-    if (st) {
-        return st;
-    }
-    void *it = NULL;
-    struct fy_node_pair *pair;
-    while ((pair = fy_node_mapping_iterate(n, &it))) {
-        char key[AIM_CONFIG_PATH_MAX], path[AIM_CONFIG_PATH_MAX + 64];
-        struct aim_config_pos kp;
-        st = aim_config_key_text(ctx, fy_node_pair_key(pair), section, pos, key, sizeof key, &kp);
-        if (st) {
-            return st;
-        }
-        snprintf(path, sizeof path, "%s.%s", section, key);
-        const struct aim_config_row *r = aim_config_find_key(section, NULL, key);
-        if (!r) {
-            char hint[512];
-            aim_config_suggest_key(section, NULL, key, hint, sizeof hint);
-            return aim_config_fail(ctx, kp, "unknown key '%s' in section '%s' (%s)%s", key, section, path,
-                                   hint);
-        }
-        if (r->kind == ROW_LIST) {
-            st = aim_config_apply_list(ctx, cfg, r, fy_node_pair_value(pair), kp);
-        } else {
-            st = aim_config_apply_scalar(ctx, r, (char *)cfg + r->offset, fy_node_pair_value(pair), path, kp);
-            if (!st) {
-                st = aim_config_mark_add(ctx, path, kp);
-            }
-        }
-        if (st) {
-            return st;
-        }
     }
     return AIM_OK;
 }
@@ -1012,7 +984,7 @@ static enum aim_status aim_config_apply_root(struct aim_config_ctx *ctx, struct 
             aim_config_suggest_key(NULL, NULL, key, hint, sizeof hint);
             return aim_config_fail(ctx, kp, "unknown section '%s'%s", key, hint);
         }
-        st = aim_config_apply_section(ctx, cfg, key, fy_node_pair_value(pair), kp);
+        st = aim_config_apply_mapping(ctx, cfg, NULL, (char *)cfg, key, fy_node_pair_value(pair), kp);
         if (st) {
             return st;
         }
@@ -1289,7 +1261,7 @@ static enum aim_status aim_config_set_node(struct aim_config_ctx *ctx, struct ai
     }
     struct aim_config_pos at = {0, 0};
     if (!name[0]) {
-        return aim_config_apply_section(ctx, cfg, sec, value, at);
+        return aim_config_apply_mapping(ctx, cfg, NULL, (char *)cfg, sec, value, at);
     }
     const struct aim_config_row *r = aim_config_find_key(sec, NULL, name);
     if (!r || (index >= 0 && r->kind != ROW_LIST)) {
@@ -1330,7 +1302,7 @@ static enum aim_status aim_config_set_node(struct aim_config_ctx *ctx, struct ai
     char item_path[2 * AIM_CONFIG_PATH_MAX + 32];
     snprintf(item_path, sizeof item_path, "%s.%s[%ld]", sec, name, index);
     if (!item_row) {
-        return aim_config_apply_item(ctx, r, item, value, item_path, at);
+        return aim_config_apply_mapping(ctx, cfg, r, item, item_path, value, at);
     }
     snprintf(full, sizeof full, "%s.%s", item_path, key);
     return aim_config_apply_scalar(ctx, item_row, item + item_row->offset, value, full, at);
@@ -1484,6 +1456,26 @@ static enum aim_status aim_config_check_party(const struct aim_config *cfg, cons
                                  path, what, value, kind, names[0] ? names : "(none defined)", hint);
 }
 
+/* A firm's starting price must lie in its sector's clamp [p_min, p_max] (the price equations of
+ * MODEL.md clamp every later price there too). */
+static enum aim_status aim_config_check_price(const struct aim_config_ctx *ctx, const char *sector, int firm,
+                                              double price, double p_min, double p_max, const char *unit)
+{
+    char path[AIM_CONFIG_PATH_MAX], lo_key[64], hi_key[64], a[48], b[48], p[48];
+    snprintf(path, sizeof path, "%s.firms[%d].price", sector, firm);
+    snprintf(lo_key, sizeof lo_key, "%s.p_min", sector);
+    snprintf(hi_key, sizeof hi_key, "%s.p_max", sector);
+    const char *keys[] = {path, lo_key, hi_key, NULL};
+    if (!(price < p_min || price > p_max)) {
+        return AIM_OK;
+    }
+    aim_config_format_real(a, sizeof a, p_min);
+    aim_config_format_real(b, sizeof b, p_max);
+    aim_config_format_real(p, sizeof p, price);
+    return aim_config_check_fail(ctx, keys, "%s = %s lies outside [%s, %s] = [%s, %s] %s", path, p, lo_key,
+                                 hi_key, a, b, unit);
+}
+
 static enum aim_status aim_config_check(const struct aim_config *cfg, const struct aim_config_ctx *ctx)
 {
     enum aim_status st;
@@ -1590,37 +1582,17 @@ static enum aim_status aim_config_check(const struct aim_config *cfg, const stru
     }
     /* Starting prices inside their clamps. */
     for (int i = 0; i < cfg->clouds.n_firms; i++) {
-        char path[AIM_CONFIG_PATH_MAX];
-        snprintf(path, sizeof path, "clouds.firms[%d].price", i);
-        const char *keys[] = {path, "clouds.p_min", "clouds.p_max", NULL};
-        double p = cfg->clouds.firms[i].price;
-        if (p < cfg->clouds.p_min || p > cfg->clouds.p_max) {
-            aim_config_format_real(a, sizeof a, cfg->clouds.p_min);
-            aim_config_format_real(b, sizeof b, cfg->clouds.p_max);
-            aim_config_format_real(s, sizeof s, p);
-            st = aim_config_check_fail(
-                ctx, keys, "%s = %s lies outside [clouds.p_min, clouds.p_max] = [%s, %s] $B/MW-month", path,
-                s, a, b);
-            if (st) {
-                return st;
-            }
+        st = aim_config_check_price(ctx, "clouds", i, cfg->clouds.firms[i].price, cfg->clouds.p_min,
+                                    cfg->clouds.p_max, "$B/MW-month");
+        if (st) {
+            return st;
         }
     }
     for (int i = 0; i < cfg->vendors.n_firms; i++) {
-        char path[AIM_CONFIG_PATH_MAX];
-        snprintf(path, sizeof path, "vendors.firms[%d].price", i);
-        const char *keys[] = {path, "vendors.p_min", "vendors.p_max", NULL};
-        double p = cfg->vendors.firms[i].price;
-        if (p < cfg->vendors.p_min || p > cfg->vendors.p_max) {
-            aim_config_format_real(a, sizeof a, cfg->vendors.p_min);
-            aim_config_format_real(b, sizeof b, cfg->vendors.p_max);
-            aim_config_format_real(s, sizeof s, p);
-            st = aim_config_check_fail(ctx, keys,
-                                       "%s = %s lies outside [vendors.p_min, vendors.p_max] = [%s, %s] $B/MW",
-                                       path, s, a, b);
-            if (st) {
-                return st;
-            }
+        st = aim_config_check_price(ctx, "vendors", i, cfg->vendors.firms[i].price, cfg->vendors.p_min,
+                                    cfg->vendors.p_max, "$B/MW");
+        if (st) {
+            return st;
         }
     }
     /* Calendar month of step 0. */
@@ -1904,16 +1876,7 @@ static void aim_config_doc_row(struct aim_config_text *t, const struct aim_confi
         char c[64];
         aim_config_choice(r->choices, (int)r->def_int, c, sizeof c);
         snprintf(def, sizeof def, "%s", c);
-        size_t k = 0;
-        for (const char *p = r->choices; *p && k + 3 < sizeof range; p++) {
-            if (*p == '|') {
-                range[k++] = ',';
-                range[k++] = ' ';
-            } else {
-                range[k++] = *p;
-            }
-        }
-        range[k] = '\0';
+        aim_config_choice_list(r->choices, range, sizeof range);
         break;
     }
     case TYPE_STR:
