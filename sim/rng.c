@@ -49,24 +49,30 @@ uint32_t aim_rng_pcg32_next(struct aim_pcg32 *rng)
     return rotr32(xorshifted, rot);
 }
 
+/* Brown (1994), "Random number generation with arbitrary strides": the state after delta steps
+ * of x -> mult x + plus, composing the affine step with itself by squaring, in O(log delta). Done
+ * in 128 bits for both generators: reduction mod 2^64 commutes with + and *, so the low 64 bits
+ * are pcg32's result. */
+static u128 lcg_advance(u128 state, u128 mult, u128 plus, u128 delta)
+{
+    u128 acc_mult = 1u, acc_plus = 0u;
+    while (delta > 0u) {
+        if (delta & 1u) {
+            acc_mult *= mult;
+            acc_plus = acc_plus * mult + plus;
+        }
+        plus = (mult + 1u) * plus;
+        mult *= mult;
+        delta >>= 1u;
+    }
+    return acc_mult * state + acc_plus;
+}
+
 void aim_rng_pcg32_advance(struct aim_pcg32 *rng, int64_t delta)
 {
-    /* Brown (1994), "Random number generation with arbitrary strides": compose the affine step
-     * x -> a x + c with itself by squaring, in O(log delta). A negative delta is the stride
-     * 2^64 - |delta|, i.e. the two's complement of delta, which goes back |delta| steps. */
-    uint64_t d = (uint64_t)delta;
-    uint64_t cur_mult = PCG32_MULT, cur_plus = rng->inc;
-    uint64_t acc_mult = 1u, acc_plus = 0u;
-    while (d > 0u) {
-        if (d & 1u) {
-            acc_mult *= cur_mult;
-            acc_plus = acc_plus * cur_mult + cur_plus;
-        }
-        cur_plus = (cur_mult + 1u) * cur_plus;
-        cur_mult *= cur_mult;
-        d >>= 1u;
-    }
-    rng->state = acc_mult * rng->state + acc_plus;
+    /* A negative delta is the stride 2^64 - |delta|, i.e. the two's complement of delta, which
+     * goes back |delta| steps on the period-2^64 cycle. */
+    rng->state = (uint64_t)lcg_advance(rng->state, PCG32_MULT, rng->inc, (uint64_t)delta);
 }
 
 void aim_rng_pcg64_init(struct aim_pcg64 *rng, unsigned __int128 initstate, unsigned __int128 initseq)
@@ -88,20 +94,8 @@ uint64_t aim_rng_pcg64_next(struct aim_pcg64 *rng)
 
 void aim_rng_pcg64_advance(struct aim_pcg64 *rng, int64_t delta)
 {
-    /* Brown's algorithm as in aim_rng_pcg32_advance; the sign-extended delta is 2^128 - |delta|. */
-    u128 d = (u128)(__int128)delta;
-    u128 cur_mult = PCG64_MULT, cur_plus = rng->inc;
-    u128 acc_mult = 1u, acc_plus = 0u;
-    while (d > 0u) {
-        if (d & 1u) {
-            acc_mult *= cur_mult;
-            acc_plus = acc_plus * cur_mult + cur_plus;
-        }
-        cur_plus = (cur_mult + 1u) * cur_plus;
-        cur_mult *= cur_mult;
-        d >>= 1u;
-    }
-    rng->state = acc_mult * rng->state + acc_plus;
+    /* The sign-extended delta is 2^128 - |delta|: back |delta| steps. */
+    rng->state = lcg_advance(rng->state, PCG64_MULT, rng->inc, (u128)(__int128)delta);
 }
 
 /* SplitMix64's output function (Steele, Lea and Flood 2014; constants of Stafford's "Mix13"):
