@@ -50,7 +50,9 @@ double aim_critval_quantile(double *x, size_t n, double p)
     return (1.0 - f) * x[lo] + f * x[hi];
 }
 
-static enum aim_status cv_psy_options(const struct aim_critval_options *opt, struct aim_psy_options *p)
+/* The PSY options of the critical values and the smallest window they give for length n. */
+static enum aim_status cv_psy_options(const struct aim_critval_options *opt, size_t n,
+                                      struct aim_psy_options *p, size_t *levels)
 {
     aim_psy_options_init(p);
     p->lag = opt->lag;
@@ -60,7 +62,7 @@ static enum aim_status cv_psy_options(const struct aim_critval_options *opt, str
         return aim_error_set(AIM_ERR_USAGE, "critval: %d replications are too few (at least 10)",
                              opt->replications);
     }
-    return AIM_OK;
+    return aim_psy_min_levels(p, n, levels);
 }
 
 static enum aim_status cv_cache_dir(char *buf, size_t size, const struct aim_critval_options *opt)
@@ -88,10 +90,7 @@ enum aim_status aim_critval_cache_path(char *buf, size_t size, size_t n,
 {
     struct aim_psy_options p;
     size_t levels;
-    enum aim_status st = cv_psy_options(opt, &p);
-    if (st == AIM_OK) {
-        st = aim_psy_min_levels(&p, n, &levels);
-    }
+    enum aim_status st = cv_psy_options(opt, n, &p, &levels);
     char dir[4096];
     if (st == AIM_OK) {
         st = cv_cache_dir(dir, sizeof dir, opt);
@@ -256,10 +255,7 @@ enum aim_status aim_critval_replications(size_t n, const struct aim_critval_opti
 {
     struct aim_psy_options p;
     size_t levels;
-    enum aim_status st = cv_psy_options(opt, &p);
-    if (st == AIM_OK) {
-        st = aim_psy_min_levels(&p, n, &levels);
-    }
+    enum aim_status st = cv_psy_options(opt, n, &p, &levels);
     if (st != AIM_OK) {
         return aim_error_prefix(st, "critval for T = %zu: ", n);
     }
@@ -345,10 +341,7 @@ enum aim_status aim_critval_create(struct aim_critval **out, size_t n, const str
     *out = NULL;
     struct aim_psy_options p;
     size_t levels;
-    enum aim_status st = cv_psy_options(opt, &p);
-    if (st == AIM_OK) {
-        st = aim_psy_min_levels(&p, n, &levels);
-    }
+    enum aim_status st = cv_psy_options(opt, n, &p, &levels);
     if (st != AIM_OK) {
         return aim_error_prefix(st, "critval for T = %zu: ", n);
     }
