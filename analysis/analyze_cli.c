@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "analysis/analyze.h"
+#include "sim/cli.h"
 #include "sim/error.h"
 
 static void aim_analyze_cli_usage(FILE *out)
@@ -43,59 +44,24 @@ static int aim_analyze_cli_fail(int code, const char *fmt, const char *arg)
     return code;
 }
 
+/* A whole-number option in [lo, hi]; on error the message is printed and 0 returned. */
 static int aim_analyze_cli_long(const char *text, const char *name, long lo, long hi, long *out)
 {
-    char *end;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (errno || end == text || *end || v < lo || v > hi) {
-        fprintf(stderr, "aimsim analyze: %s must be an integer in [%ld, %ld], got \"%s\"\n", name, lo, hi,
-                text);
+    if (aim_cli_parse_long(text, lo, hi, name, out) != AIM_OK) {
+        aim_analyze_cli_fail(2, "%s", aim_error_message());
         return 0;
     }
-    *out = v;
     return 1;
-}
-
-/* A JSON number, or null for NaN and infinities (JSON has neither). */
-static void aim_analyze_cli_num(FILE *out, double v)
-{
-    if (isfinite(v)) {
-        /* The shortest of 15 or 17 significant digits that reads back as the same double. */
-        char buf[32];
-        snprintf(buf, sizeof buf, "%.15g", v);
-        if (strtod(buf, NULL) != v) {
-            snprintf(buf, sizeof buf, "%.17g", v);
-        }
-        fputs(buf, out);
-    } else {
-        fputs("null", out);
-    }
-}
-
-static void aim_analyze_cli_str(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') {
-            fprintf(out, "\\%c", *p);
-        } else if (*p < 0x20) {
-            fprintf(out, "\\u%04x", *p);
-        } else {
-            fputc(*p, out);
-        }
-    }
-    fputc('"', out);
 }
 
 static void aim_analyze_cli_prop(FILE *out, const struct aim_bands_proportion *p)
 {
     fprintf(out, "{\"successes\": %d, \"n\": %d, \"estimate\": ", p->successes, p->n);
-    aim_analyze_cli_num(out, p->estimate);
+    aim_cli_json_number(out, p->estimate);
     fputs(", \"lower\": ", out);
-    aim_analyze_cli_num(out, p->lower);
+    aim_cli_json_number(out, p->lower);
     fputs(", \"upper\": ", out);
-    aim_analyze_cli_num(out, p->upper);
+    aim_cli_json_number(out, p->upper);
     fputs("}", out);
 }
 
@@ -206,23 +172,23 @@ static void aim_analyze_cli_json(FILE *out, const struct aim_analysis *a, const 
                                  const char *written)
 {
     fputs("{\"file\": ", out);
-    aim_analyze_cli_str(out, path);
+    aim_cli_json_string(out, path);
     fputs(", \"written\": ", out);
     if (written) {
-        aim_analyze_cli_str(out, written);
+        aim_cli_json_string(out, written);
     } else {
         fputs("null", out);
     }
     fprintf(out, ", \"points\": %d, \"replicas\": %d, \"times\": %d, \"start_date\": ", a->n_points,
             a->n_replicas, a->n_times);
-    aim_analyze_cli_str(out, a->start_date);
+    aim_cli_json_string(out, a->start_date);
     fputs(", \"crash_drawdown\": ", out);
-    aim_analyze_cli_num(out, a->crash_drawdown);
+    aim_cli_json_number(out, a->crash_drawdown);
     fprintf(out, ", \"crash_window\": %d, \"cascade_link\": %d, \"quantile_type\": 7, \"gsadf_cv95\": ",
             a->crash_window, a->cascade_link);
-    aim_analyze_cli_num(out, a->bubble ? a->gsadf_cv95 : NAN);
+    aim_cli_json_number(out, a->bubble ? a->gsadf_cv95 : NAN);
     fputs(", \"bubble_note\": ", out);
-    aim_analyze_cli_str(out, a->bubble_note);
+    aim_cli_json_string(out, a->bubble_note);
     fputs(", \"results\": [", out);
     for (int p = 0; p < a->n_points; p++) {
         struct aim_analyze_cli_point f;
@@ -230,9 +196,9 @@ static void aim_analyze_cli_json(FILE *out, const struct aim_analysis *a, const 
         fprintf(out, "%s{\"point\": %d, \"analysed\": %d, \"hhi\": {", p ? ", " : "", p, a->n_analysed[p]);
         for (int l = 0; l < AIM_ANALYZE_N_LAYERS + 3; l++) {
             fprintf(out, "%s\"%s\": {\"start\": ", l ? ", " : "", aim_analyze_cli_hhi_keys[l]);
-            aim_analyze_cli_num(out, f.hhi_start[l]);
+            aim_cli_json_number(out, f.hhi_start[l]);
             fputs(", \"end\": ", out);
-            aim_analyze_cli_num(out, f.hhi_end[l]);
+            aim_cli_json_number(out, f.hhi_end[l]);
             fputs("}", out);
         }
         const char *names[4] = {"value_fundamental", "circularity", "commitment_coverage", "max_drawdown"};
@@ -241,9 +207,9 @@ static void aim_analyze_cli_json(FILE *out, const struct aim_analysis *a, const 
         fputs("}", out);
         for (int i = 0; i < 4; i++) {
             fprintf(out, ", \"%s\": {\"median\": ", names[i]);
-            aim_analyze_cli_num(out, med[i]);
+            aim_cli_json_number(out, med[i]);
             fputs(", \"p95\": ", out);
-            aim_analyze_cli_num(out, p95[i]);
+            aim_cli_json_number(out, p95[i]);
             fputs("}", out);
         }
         fputs(", \"crash_probability\": ", out);
@@ -255,7 +221,7 @@ static void aim_analyze_cli_json(FILE *out, const struct aim_analysis *a, const 
             fputs("null", out);
         }
         fprintf(out, ", \"untestable\": %d, \"defaults\": {\"mean\": ", a->bubble ? a->n_untestable[p] : 0);
-        aim_analyze_cli_num(out, f.mean_defaults);
+        aim_cli_json_number(out, f.mean_defaults);
         fprintf(out, ", \"max_cascade\": %d}}", f.max_cascade);
     }
     fputs("]}\n", out);
@@ -343,11 +309,8 @@ int aim_analyze_cli_main(int argc, char **argv)
             opt.cv_replications = (int)v;
             break;
         case OPT_CV_SEED:
-            errno = 0;
-            opt.cv_seed = strtoull(optarg, &end, 10);
-            if (errno || end == optarg || *end || optarg[0] == '-') {
-                return aim_analyze_cli_fail(2, "--cv-seed must be a non-negative integer, got \"%s\"",
-                                            optarg);
+            if (aim_cli_parse_u64(optarg, "--cv-seed", &opt.cv_seed) != AIM_OK) {
+                return aim_analyze_cli_fail(2, "%s", aim_error_message());
             }
             break;
         case OPT_THREADS:

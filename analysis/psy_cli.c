@@ -13,6 +13,7 @@
 #include "analysis/csv.h"
 #include "analysis/datestamp.h"
 #include "analysis/psy.h"
+#include "sim/cli.h"
 
 static const char psy_cli_usage[] =
     "Usage: aimsim psy FILE.csv [--column NAME] [--lag K | --ic aic|bic --max-lag K] [--window-min N]\n"
@@ -61,18 +62,12 @@ static int psy_cli_usage_error(const char *fmt, const char *a, const char *b)
     return 2;
 }
 
+/* A whole-number option in [lo, hi]; on error the usage message is printed and 2 returned. */
 static int psy_cli_long(const char *text, long lo, long hi, const char *opt, long *out)
 {
-    char *end;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (errno || end == text || *end || v < lo || v > hi) {
-        char range[64];
-        snprintf(range, sizeof range, "a whole number in %ld..%ld", lo, hi);
-        fprintf(stderr, "aimsim psy: %s wants %s, not '%s'\nTry 'aimsim psy --help'.\n", opt, range, text);
-        return 2;
+    if (aim_cli_parse_long(text, lo, hi, opt, out) != AIM_OK) {
+        return psy_cli_usage_error("%s%s", aim_error_message(), "");
     }
-    *out = v;
     return 0;
 }
 
@@ -178,13 +173,9 @@ static int psy_cli_parse(int argc, char **argv, struct psy_cli_args *a)
             }
             a->reps_given = 1;
         } else if (strcmp(name, "--seed") == 0) {
-            char *end;
-            errno = 0;
-            unsigned long long s = strtoull(val, &end, 10);
-            if (errno || end == val || *end || val[0] == '-') {
-                return psy_cli_usage_error("--seed wants a whole number in 0..2^64-1, not '%s'%s", val, "");
+            if (aim_cli_parse_u64(val, "--seed", &a->seed) != AIM_OK) {
+                return psy_cli_usage_error("%s%s", aim_error_message(), "");
             }
-            a->seed = (uint64_t)s;
             a->seed_given = 1;
         } else if (strcmp(name, "--cv-method") == 0) {
             if (strcmp(val, "montecarlo") == 0) {
@@ -258,31 +249,6 @@ static int psy_cli_column(const struct aim_csv *csv, const char *want, size_t *c
     return 0;
 }
 
-static void psy_cli_json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
-            fprintf(out, "\\%c", c);
-        } else if (c < 0x20) {
-            fprintf(out, "\\u%04x", c);
-        } else {
-            fputc(c, out);
-        }
-    }
-    fputc('"', out);
-}
-
-static void psy_cli_json_number(FILE *out, double v)
-{
-    if (isfinite(v)) {
-        fprintf(out, "%.17g", v);
-    } else {
-        fputs("null", out);
-    }
-}
-
 struct psy_cli_cv {
     enum psy_cv_method method;
     double adf[3], sadf[3], gsadf[3]; /* NaN where not computed */
@@ -303,19 +269,19 @@ static void psy_cli_print_json(FILE *out, const struct psy_cli_args *a, const st
     static const char *const ic_name[] = {"none", "aic", "bic"};
     static const char *const method_name[] = {"montecarlo", "wild-bootstrap", "given"};
     fputs("{\"file\": ", out);
-    psy_cli_json_string(out, a->file);
+    aim_cli_json_string(out, a->file);
     fputs(", \"column\": ", out);
-    psy_cli_json_string(out, aim_csv_name(csv, col));
+    aim_cli_json_string(out, aim_csv_name(csv, col));
     fprintf(out,
             ", \"n\": %zu, \"lag\": %d, \"ic\": \"%s\", \"window_convention\": \"%s\", \"min_levels\": %zu",
             r->n, a->psy.lag, ic_name[a->psy.ic],
             a->psy.convention == AIM_PSY_EXUBER ? "exuber" : "psymonitor", r->min_levels);
     fputs(",\n \"adf\": ", out);
-    psy_cli_json_number(out, r->adf);
+    aim_cli_json_number(out, r->adf);
     fputs(", \"sadf\": ", out);
-    psy_cli_json_number(out, r->sadf);
+    aim_cli_json_number(out, r->sadf);
     fputs(", \"gsadf\": ", out);
-    psy_cli_json_number(out, r->gsadf);
+    aim_cli_json_number(out, r->gsadf);
     fputs(",\n \"t\": [", out);
     for (size_t i = 0; i < r->count; i++) {
         fprintf(out, "%s%zu", i ? ", " : "", r->first_t + i);
@@ -323,12 +289,12 @@ static void psy_cli_print_json(FILE *out, const struct psy_cli_args *a, const st
     fputs("],\n \"bsadf\": [", out);
     for (size_t i = 0; i < r->count; i++) {
         fputs(i ? ", " : "", out);
-        psy_cli_json_number(out, r->bsadf[i]);
+        aim_cli_json_number(out, r->bsadf[i]);
     }
     fputs("],\n \"badf\": [", out);
     for (size_t i = 0; i < r->count; i++) {
         fputs(i ? ", " : "", out);
-        psy_cli_json_number(out, r->badf[i]);
+        aim_cli_json_number(out, r->badf[i]);
     }
     fprintf(out, "],\n \"cv95\": {\"method\": \"%s\"", method_name[cv->method]);
     if (cv->method == PSY_CV_MONTECARLO) {
@@ -339,15 +305,15 @@ static void psy_cli_print_json(FILE *out, const struct psy_cli_args *a, const st
                 (unsigned long long)a->seed, a->tb);
     }
     fputs(", \"adf\": ", out);
-    psy_cli_json_number(out, cv->adf[1]);
+    aim_cli_json_number(out, cv->adf[1]);
     fputs(", \"sadf\": ", out);
-    psy_cli_json_number(out, cv->sadf[1]);
+    aim_cli_json_number(out, cv->sadf[1]);
     fputs(", \"gsadf\": ", out);
-    psy_cli_json_number(out, cv->gsadf[1]);
+    aim_cli_json_number(out, cv->gsadf[1]);
     fputs(", \"bsadf\": [", out);
     for (size_t i = 0; i < r->count; i++) {
         fputs(i ? ", " : "", out);
-        psy_cli_json_number(out, cv->bsadf95[i]);
+        aim_cli_json_number(out, cv->bsadf95[i]);
     }
     fputs("]},\n \"episodes\": [", out);
     for (size_t e = 0; e < ne; e++) {
@@ -368,7 +334,7 @@ static void psy_cli_print_json(FILE *out, const struct psy_cli_args *a, const st
                 const char *d = psy_cli_date(csv, dates, t[k]);
                 fprintf(out, "%s\"%s\": ", k ? ", " : "", key[k]);
                 if (d && !(k == 2 && ep[e].ongoing)) {
-                    psy_cli_json_string(out, d);
+                    aim_cli_json_string(out, d);
                 } else {
                     fputs("null", out);
                 }

@@ -32,19 +32,6 @@ static int aim_cli_usage_error(const char *cmd, const char *fmt, const char *arg
     return 2;
 }
 
-enum aim_status aim_cli_parse_long(const char *text, long lo, long hi, const char *name, long *value)
-{
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (errno || end == text || *end != '\0' || v < lo || v > hi) {
-        return aim_error_set(AIM_ERR_USAGE, "%s must be a whole number in [%ld, %ld] (got \"%s\")", name, lo,
-                             hi, text);
-    }
-    *value = v;
-    return AIM_OK;
-}
-
 enum aim_status aim_cli_parse_size(const char *text, size_t *bytes)
 {
     char *end = NULL;

@@ -4,8 +4,12 @@
 #ifndef AIM_CLI_H
 #define AIM_CLI_H
 
+#include <errno.h>
+#include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "sim/error.h"
 
@@ -19,7 +23,71 @@ int aim_cli_config_main(int argc, char **argv);
 void aim_cli_print_version(FILE *out);
 /** @brief Parses a size such as 512M, 2G, 1.5GiB or 1000000 (bytes) for --max-memory. */
 enum aim_status aim_cli_parse_size(const char *text, size_t *bytes);
+
+/* Option values and JSON output shared by every subcommand (run, info, config here; analyze and psy
+ * in analysis/). They are static inline so that a subcommand and its test driver use them without
+ * linking this module, which brings the whole simulation (runner, store, config) with it. */
+
 /** @brief Parses a whole decimal number in [lo, hi] for an option (name used in the message). */
-enum aim_status aim_cli_parse_long(const char *text, long lo, long hi, const char *name, long *value);
+static inline enum aim_status aim_cli_parse_long(const char *text, long lo, long hi, const char *name,
+                                                 long *value)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (errno || end == text || *end != '\0' || v < lo || v > hi) {
+        return aim_error_set(AIM_ERR_USAGE, "%s must be a whole number in [%ld, %ld] (got \"%s\")", name, lo,
+                             hi, text);
+    }
+    *value = v;
+    return AIM_OK;
+}
+
+/** @brief Parses a whole decimal number in [0, 2^64 - 1] (a seed) for an option. */
+static inline enum aim_status aim_cli_parse_u64(const char *text, const char *name, uint64_t *value)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    /* strtoull would take " -1" as 2^64 - 1: the text must start with a digit. */
+    if (errno || end == text || *end != '\0' || text[0] < '0' || text[0] > '9') {
+        return aim_error_set(AIM_ERR_USAGE, "%s must be a whole number in [0, %llu] (got \"%s\")", name,
+                             (unsigned long long)UINT64_MAX, text);
+    }
+    *value = (uint64_t)v;
+    return AIM_OK;
+}
+
+/** @brief Writes v as a JSON number: the shorter of 15 or 17 significant digits that reads back as
+ * the same double; null for NaN and infinities, which JSON lacks. */
+static inline void aim_cli_json_number(FILE *out, double v)
+{
+    if (isfinite(v)) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%.15g", v);
+        if (strtod(buf, NULL) != v) {
+            snprintf(buf, sizeof buf, "%.17g", v);
+        }
+        fputs(buf, out);
+    } else {
+        fputs("null", out);
+    }
+}
+
+/** @brief Writes s as a JSON string: quotes, backslash escapes, control characters as \\u00XX. */
+static inline void aim_cli_json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\') {
+            fprintf(out, "\\%c", *p);
+        } else if (*p < 0x20) {
+            fprintf(out, "\\u%04x", *p);
+        } else {
+            fputc(*p, out);
+        }
+    }
+    fputc('"', out);
+}
 
 #endif
