@@ -185,16 +185,26 @@ static herr_t aim_store_attr_delete_if(hid_t obj, const char *name)
     return e > 0 ? H5Adelete(obj, name) : 0;
 }
 
+/* The variable-length UTF-8 string type (h5py and xarray read it as str); negative on failure. */
+static hid_t aim_store_utf8_type(void)
+{
+    hid_t type = H5Tcopy(H5T_C_S1);
+    if (type >= 0 && (H5Tset_size(type, H5T_VARIABLE) < 0 || H5Tset_cset(type, H5T_CSET_UTF8) < 0)) {
+        H5Tclose(type);
+        return H5I_INVALID_HID;
+    }
+    return type;
+}
+
 herr_t aim_store_write_string_attr(hid_t obj, const char *name, const char *value)
 {
     if (aim_store_attr_delete_if(obj, name) < 0) {
         return -1;
     }
-    hid_t type = H5Tcopy(H5T_C_S1);
+    hid_t type = aim_store_utf8_type();
     hid_t space = H5Screate(H5S_SCALAR);
     herr_t rc = -1;
-    if (type >= 0 && space >= 0 && H5Tset_size(type, H5T_VARIABLE) >= 0 &&
-        H5Tset_cset(type, H5T_CSET_UTF8) >= 0) {
+    if (type >= 0 && space >= 0) {
         hid_t a = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
         if (a >= 0) {
             rc = H5Awrite(a, type, &value);
@@ -356,11 +366,10 @@ herr_t aim_store_write_string_var(hid_t loc, const char *name, int n, const char
                                   const char *long_name)
 {
     hsize_t dims[1] = {(hsize_t)n};
-    hid_t type = H5Tcopy(H5T_C_S1);
+    hid_t type = aim_store_utf8_type();
     hid_t space = H5Screate_simple(1, dims, NULL);
     herr_t rc = -1;
-    if (type >= 0 && space >= 0 && H5Tset_size(type, H5T_VARIABLE) >= 0 &&
-        H5Tset_cset(type, H5T_CSET_UTF8) >= 0) {
+    if (type >= 0 && space >= 0) {
         hid_t ds = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
         if (ds >= 0) {
             rc = (n == 0 || H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) >= 0) &&
@@ -937,6 +946,27 @@ static enum aim_status aim_store_reserve_rows(struct aim_store *st, size_t n)
     return AIM_OK;
 }
 
+/* Writes (write = 1) or reads every firm and market series of replica (point, replica). */
+static enum aim_status aim_store_series_all(struct aim_store *st, int point, int replica, double *const *firm,
+                                            double *const *market, int write)
+{
+    enum aim_status status = AIM_OK;
+    char obj[128];
+    for (int v = 0; v < AIM_FIRM_VAR_COUNT; v++) {
+        snprintf(obj, sizeof obj, "/firm/%s", aim_traj_firm_var_name(v));
+        AIM_H5_CHECK(
+            aim_store_series_io(st->firm[v], 4, point, replica, st->n_times, st->n_firms, firm[v], write), st,
+            write ? "writing" : "reading", obj);
+    }
+    for (int v = 0; v < AIM_MARKET_VAR_COUNT; v++) {
+        snprintf(obj, sizeof obj, "/market/%s", aim_traj_market_var_name(v));
+        AIM_H5_CHECK(aim_store_series_io(st->market[v], 3, point, replica, st->n_times, 0, market[v], write),
+                     st, write ? "writing" : "reading", obj);
+    }
+fail:
+    return status;
+}
+
 enum aim_status aim_store_write_replica(struct aim_store *st, int point, int replica,
                                         const struct aim_traj *tr)
 {
@@ -948,17 +978,9 @@ enum aim_status aim_store_write_replica(struct aim_store *st, int point, int rep
     if (!st->writable) {
         return aim_error_set(AIM_ERR_USAGE, "%s: opened read-only", st->path);
     }
-    char obj[128];
-    for (int v = 0; v < AIM_FIRM_VAR_COUNT; v++) {
-        snprintf(obj, sizeof obj, "/firm/%s", aim_traj_firm_var_name(v));
-        AIM_H5_CHECK(
-            aim_store_series_io(st->firm[v], 4, point, replica, st->n_times, st->n_firms, tr->firm[v], 1), st,
-            "writing", obj);
-    }
-    for (int v = 0; v < AIM_MARKET_VAR_COUNT; v++) {
-        snprintf(obj, sizeof obj, "/market/%s", aim_traj_market_var_name(v));
-        AIM_H5_CHECK(aim_store_series_io(st->market[v], 3, point, replica, st->n_times, 0, tr->market[v], 1),
-                     st, "writing", obj);
+    status = aim_store_series_all(st, point, replica, tr->firm, tr->market, 1);
+    if (status) {
+        goto fail;
     }
     if (tr->n_events > 0) {
         status = aim_store_reserve_rows(st, tr->n_events);
@@ -1095,17 +1117,9 @@ enum aim_status aim_store_read_replica(struct aim_store *st, int point, int repl
     if (status) {
         return status;
     }
-    char obj[128];
-    for (int v = 0; v < AIM_FIRM_VAR_COUNT; v++) {
-        snprintf(obj, sizeof obj, "/firm/%s", aim_traj_firm_var_name(v));
-        AIM_H5_CHECK(
-            aim_store_series_io(st->firm[v], 4, point, replica, st->n_times, st->n_firms, tr->firm[v], 0), st,
-            "reading", obj);
-    }
-    for (int v = 0; v < AIM_MARKET_VAR_COUNT; v++) {
-        snprintf(obj, sizeof obj, "/market/%s", aim_traj_market_var_name(v));
-        AIM_H5_CHECK(aim_store_series_io(st->market[v], 3, point, replica, st->n_times, 0, tr->market[v], 0),
-                     st, "reading", obj);
+    status = aim_store_series_all(st, point, replica, tr->firm, tr->market, 0);
+    if (status) {
+        goto fail;
     }
     size_t n = 0;
     status = aim_store_read_rows(st, &n);
