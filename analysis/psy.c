@@ -168,50 +168,56 @@ static enum aim_status psy_window_error(enum aim_status st, size_t r1, size_t r2
                          r1, r2);
 }
 
+/* Running sums of one lag-0 window: rows (x, d) = (y_{t-1} - c, Δy_t). */
+struct psy_sums {
+    double n, sx, sd, sxx, sxd, sdd;
+};
+
+/* Adds row t (1-based) of the regression Δy_t on y_{t-1} - c. */
+static inline void psy_sums_add(struct psy_sums *s, const double *y, const double *dy, double c, size_t t)
+{
+    double x = y[t - 2] - c, d = dy[t - 1];
+    s->n += 1.0;
+    s->sx += x;
+    s->sd += d;
+    s->sxx += x * x;
+    s->sxd += x * d;
+    s->sdd += d * d;
+}
+
 /* Lag-0 windows ending at r2: the five running sums are the whole cross-product matrix. */
 static enum aim_status psy_end_lag0(const double *y, const double *dy, size_t r2, size_t min_levels,
                                     double *badf, double *bsadf)
 {
     double c = y[r2 - 1];
-    double n = 0.0, sx = 0.0, sd = 0.0, sxx = 0.0, sxd = 0.0, sdd = 0.0;
+    struct psy_sums s = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
     size_t r1 = r2 - min_levels + 1;
     /* Rows t = r1+1..r2 (1-based) of the shortest window, added from the end. */
     for (size_t t = r2; t > r1; t--) {
-        double x = y[t - 2] - c, d = dy[t - 1];
-        n += 1.0;
-        sx += x;
-        sd += d;
-        sxx += x * x;
-        sxd += x * d;
-        sdd += d * d;
+        psy_sums_add(&s, y, dy, c, t);
     }
     double best = -HUGE_VAL, stat = 0.0;
     for (;;) {
         /* Centred sums: a = Σ(x-x̄)², b = Σ(x-x̄)(d-d̄), cc = Σ(d-d̄)²; then
          * t = b / sqrt(a * RSS / dof) with a * RSS = a cc - b². Two divisions and a root. */
-        double inv_n = 1.0 / n;
-        double a = sxx - sx * sx * inv_n;
-        double b = sxd - sx * sd * inv_n;
-        double cc = sdd - sd * sd * inv_n;
+        double inv_n = 1.0 / s.n;
+        double a = s.sxx - s.sx * s.sx * inv_n;
+        double b = s.sxd - s.sx * s.sd * inv_n;
+        double cc = s.sdd - s.sd * s.sd * inv_n;
         double ar = a * cc - b * b;
-        if (!(a > PSY_SINGULAR * sxx) || !(ar > PSY_PERFECT * a * cc)) {
+        if (!(a > PSY_SINGULAR * s.sxx) || !(ar > PSY_PERFECT * a * cc)) {
             return psy_window_error(AIM_ERR_NUMERIC, r1, r2);
         }
-        stat = b * sqrt((n - 2.0) / ar);
+        stat = b * sqrt((s.n - 2.0) / ar);
         if (stat > best) {
             best = stat;
         }
         if (r1 == 1) {
             break;
         }
+        /* The next window starts one observation earlier: its first row is t = r1 + 1. */
         r1--;
-        double x = y[r1 - 1] - c, d = dy[r1];
-        n += 1.0;
-        sx += x;
-        sd += d;
-        sxx += x * x;
-        sxd += x * d;
-        sdd += d * d;
+        psy_sums_add(&s, y, dy, c, r1 + 1);
     }
     if (badf) {
         *badf = stat;
