@@ -107,6 +107,11 @@ struct aim_investors {
     double inflow_rate, inflow_chase, lambda, sigma_p, max_move, risk_memory, sigma_init, dt;
     double frac_f, frac_c, gamma_median, gamma_sigma, memory_min, memory_max, reserve_min, reserve_max;
     double pareto_alpha, cash_ratio;
+    int demand_rule;         /* AIM_DEMAND_BENCHMARK or AIM_DEMAND_ABSOLUTE (market.demand_rule) */
+    double inventory_weight; /* mu: weight of the market maker's inventory in the price rule */
+    double var_min;          /* market.sigma_min^2: floor of sigma_k^2 in desired weights */
+    double equity_share;     /* e = 1 / (1 + cash_ratio): the benchmark's share of liquid wealth in stocks */
+    long limit_moves;        /* months x assets in which max_move clipped the impact, since the reset */
 
     /* Per investor. */
     double *cash;      /* cash_i, $B */
@@ -133,7 +138,8 @@ struct aim_investors {
     double *last_ret; /* log-return of the last month (0 at reset and for inactive assets) */
     double *mm_inv;   /* market maker's inventory, bn shares */
     double *ef;       /* a_f log(F_k / P_k) of the month */
-    double *ivar;     /* 1 / sigma_k^2 (0 for inactive assets: zero weight) */
+    double *ivar;     /* slope of the weight in E: b_k / sigma_k^2 (benchmark) or 1 / sigma_k^2 (absolute) */
+    double *wbase;    /* weight at E = 0: b_k (benchmark) or 0 (absolute); 0 for inactive assets */
     double *invp;     /* 1 / P_k (0 for inactive assets) */
     double *mask;     /* 1 for active assets, 0 for inactive */
     double *pold;     /* P_k at the start of the month (0 for inactive) */
@@ -174,7 +180,7 @@ static size_t bytes_of(long n, int K, int L, long n_blocks, size_t kpad)
     s += 3u * round_up(un * (size_t)K * 8u + 8u, ALIGN);                /* h, trend, desire */
     s += round_up(un * (size_t)L * 8u + 8u, ALIGN);                     /* units */
     s += round_up((size_t)L * 8u + 8u, ALIGN);                          /* luv_last */
-    s += 9u * round_up((size_t)K * 8u + 8u, ALIGN);                     /* per asset */
+    s += 10u * round_up((size_t)K * 8u + 8u, ALIGN);                    /* per asset */
     s += round_up((size_t)n_blocks * sizeof(struct aim_pcg64), ALIGN);
     s += round_up((size_t)n_blocks * sizeof(struct block_sums), ALIGN);
     s += 2u * round_up((size_t)n_blocks * kpad * 8u, ALIGN);
@@ -318,6 +324,10 @@ enum aim_status aim_investors_create(struct aim_investors **out, const struct ai
     inv->reserve_max = c->investors.reserve_max;
     inv->pareto_alpha = c->investors.wealth_pareto_alpha;
     inv->cash_ratio = c->investors.cash_ratio;
+    inv->demand_rule = c->market.demand_rule;
+    inv->inventory_weight = c->market.inventory_weight;
+    inv->var_min = c->market.sigma_min * c->market.sigma_min;
+    inv->equity_share = 1.0 / (1.0 + c->investors.cash_ratio);
     inv->lambda = c->market.lambda;
     inv->sigma_p = c->market.sigma_p;
     inv->max_move = c->market.max_move;
@@ -350,6 +360,7 @@ enum aim_status aim_investors_create(struct aim_investors **out, const struct ai
     inv->mm_inv = alloc_array(K * 8u, &failed);
     inv->ef = alloc_array(K * 8u, &failed);
     inv->ivar = alloc_array(K * 8u, &failed);
+    inv->wbase = alloc_array(K * 8u, &failed);
     inv->invp = alloc_array(K * 8u, &failed);
     inv->mask = alloc_array(K * 8u, &failed);
     inv->pold = alloc_array(K * 8u, &failed);
@@ -379,8 +390,8 @@ void aim_investors_free(struct aim_investors *inv)
     double *arrays[] = {inv->cash,   inv->priv,    inv->inv_gamma, inv->inv_m,  inv->reserve,  inv->ret12,
                         inv->wealth, inv->scratch, inv->cand,      inv->ztab,   inv->h,        inv->trend,
                         inv->desire, inv->units,   inv->luv_last,  inv->sigma2, inv->last_ret, inv->mm_inv,
-                        inv->ef,     inv->ivar,    inv->invp,      inv->mask,   inv->pold,     inv->pnew,
-                        inv->zpart,  inv->tpart};
+                        inv->ef,     inv->ivar,    inv->wbase,     inv->invp,   inv->mask,     inv->pold,
+                        inv->pnew,   inv->zpart,   inv->tpart};
     for (size_t j = 0; j < sizeof arrays / sizeof arrays[0]; j++)
         free(arrays[j]);
     free(inv->strat[0]);
@@ -413,6 +424,7 @@ enum aim_status aim_investors_reset(struct aim_investors *inv, uint64_t seed, ui
     inv->replica = replica;
     inv->cur = 0;
     inv->mm_cash = 0.0;
+    inv->limit_moves = 0;
     inv->priv_valid = 0;
     for (int s = 0; s < NSTRAT; s++)
         inv->util[s] = 0.0;
@@ -490,6 +502,7 @@ static inline __attribute__((always_inline)) void sweep_demand_k(struct aim_inve
     const uint8_t *prev = inv->strat[inv->cur ^ 1];
     uint8_t *strat = inv->strat[inv->cur];
     const double *p = c->price, *lr = inv->last_ret, *ef = inv->ef, *ivar = inv->ivar, *invp = inv->invp;
+    const double *wb = inv->wbase;
     const double *mask = inv->mask;
     const double a_c = inv->a_c, sigma_n = inv->sigma_n, w_max = inv->w_max, lev = inv->leverage_max;
     const double lev_floor = lev > 0.0 ? lev : 1.0;
@@ -556,7 +569,7 @@ static inline __attribute__((always_inline)) void sweep_demand_k(struct aim_inve
                 tr[k * ks] = t + im * (lr[k] - t);
                 double e = ef[k];
                 esum += e * mask[k];
-                double x = e * ig * ivar[k];
+                double x = wb[k] + e * ig * ivar[k];
                 x = clip_weight(x, w_max);
                 dr[k * ks] = x;
                 wsum += x;
@@ -570,7 +583,7 @@ static inline __attribute__((always_inline)) void sweep_demand_k(struct aim_inve
                 tr[k * ks] = t;
                 double e = a_c * t;
                 esum += e * mask[k];
-                double x = e * ig * ivar[k];
+                double x = wb[k] + e * ig * ivar[k];
                 x = clip_weight(x, w_max);
                 dr[k * ks] = x;
                 wsum += x;
@@ -589,7 +602,7 @@ static inline __attribute__((always_inline)) void sweep_demand_k(struct aim_inve
                     double e = sigma_n * ztab[bits & (AIM_ZTAB - 1u)];
                     bits >>= AIM_ZTAB_BITS;
                     esum += e * mask[k];
-                    double x = e * ig * ivar[k];
+                    double x = wb[k] + e * ig * ivar[k];
                     x = clip_weight(x, w_max);
                     dr[k * ks] = x;
                     wsum += x;
@@ -598,9 +611,12 @@ static inline __attribute__((always_inline)) void sweep_demand_k(struct aim_inve
             break;
         }
         /* Scale the weights so that they sum to at most leverage_max_investor; desired holdings
-         * d_ik = w_ik W_i / P_k (wealth floored at 0: an insolvent investor wants nothing). */
+         * d_ik = w_ik (W_i - private_i) / P_k: the weights apply to liquid wealth, since private
+         * lab units cannot be sold in this market (floored at 0: an insolvent investor wants
+         * nothing). docs/model.md, "Liquid wealth". */
         const double wpos = max_sd(w, 0.0);
-        const double f = lev / max_sd(wsum, lev_floor) * wpos; /* lev / wsum, or 1 if wsum <= lev */
+        const double wliq = max_sd(w - inv->priv[i], 0.0);
+        const double f = lev / max_sd(wsum, lev_floor) * wliq; /* lev / wsum, or 1 if wsum <= lev */
 #pragma GCC unroll 12
         for (int k = 0; k < K; k++) {
             double d = dr[k * ks] * f * invp[k];
@@ -945,15 +961,26 @@ enum aim_status aim_investors_step(struct aim_investors *inv, struct aim_market_
 
     /* Per-asset terms: fundamentalists' a_f log(F_k / P_k) with F_k per share = F / N_k, the
      * risk term 1 / sigma_k^2, and 1 / P_k. Inactive assets have price 0 and zero weight. */
+    /* Benchmark weights b_k = e * P_k N_k / (sum of active market values) at the pre-trade
+     * prices (docs/model.md, "Benchmark-relative demand"); the literal rule has b_k = 0 and a
+     * slope of 1 / sigma_k^2. */
+    double mv_total = 0.0;
+    for (int k = 0; k < K; k++)
+        if (m->active[k] && m->price[k] > 0.0 && m->shares[k] > 0.0)
+            mv_total += m->price[k] * m->shares[k];
+    const int bench = inv->demand_rule == AIM_DEMAND_BENCHMARK;
     int nactive = 0;
     for (int k = 0; k < K; k++) {
         int act = m->active[k] && m->price[k] > 0.0 && m->shares[k] > 0.0;
         if (!m->active[k])
             m->price[k] = 0.0;
+        const double bk = act && bench ? inv->equity_share * m->price[k] * m->shares[k] / mv_total : 0.0;
         inv->mask[k] = act ? 1.0 : 0.0;
         inv->pold[k] = act ? m->price[k] : 0.0;
         inv->invp[k] = act ? 1.0 / m->price[k] : 0.0;
-        inv->ivar[k] = act ? 1.0 / inv->sigma2[k] : 0.0;
+        inv->wbase[k] = bk;
+        const double var = inv->sigma2[k] > inv->var_min ? inv->sigma2[k] : inv->var_min;
+        inv->ivar[k] = act ? (bench ? bk : 1.0) / var : 0.0;
         double fps = act ? m->fundamental[k] / m->shares[k] : 0.0;
         inv->ef[k] = act && fps > 0.0 ? inv->a_f * log(fps / m->price[k]) : (act ? -1.0 : 0.0);
         if (!act)
@@ -980,11 +1007,12 @@ enum aim_status aim_investors_step(struct aim_investors *inv, struct aim_market_
 
     /* Price: log P_k += lambda Z_k / N_k + sigma_p sqrt(dt) eps_k; one shock per asset, drawn
      * for every asset so that the stream does not depend on which firms have defaulted. The
-     * impact term is a limit move, clipped to +-market.max_move: desired holdings d = w W / P are
-     * not bounded by the shares outstanding (a 40% weight in a stock worth 1% of investors' wealth
-     * is 40 times its float), and at the seed's lambda the unclipped impact sends prices to
-     * infinity within a few years of simulated time. */
+     * impact term is clipped to +-market.max_move, a circuit breaker: under the literal demand rule
+     * (market.demand_rule = absolute) desired holdings are not bounded by the shares outstanding
+     * (a 40% weight in a stock worth 1% of investors' wealth is 40 times its float); under the
+     * benchmark rule it should rarely bind (docs/model.md). Binding months are counted. */
     const double sq = sqrt(inv->dt), mem = 1.0 / inv->risk_memory;
+    int limit_moves = 0;
     for (int k = 0; k < K; k++) {
         double zk = 0.0;
         for (long b = 0; b < nb; b++)
@@ -994,7 +1022,11 @@ enum aim_status aim_investors_step(struct aim_investors *inv, struct aim_market_
             inv->pnew[k] = 0.0;
             continue;
         }
-        double impact = min_sd(max_sd(inv->lambda * zk / m->shares[k], -inv->max_move), inv->max_move);
+        /* With mu = 1 the market maker prices against its own inventory: Z_k - inv_k is the sum
+         * of desired holdings less the shares outstanding (docs/model.md, "Price rule"). */
+        const double raw = inv->lambda * (zk - inv->inventory_weight * inv->mm_inv[k]) / m->shares[k];
+        const double impact = min_sd(max_sd(raw, -inv->max_move), inv->max_move);
+        limit_moves += impact != raw;
         double r = impact + inv->sigma_p * sq * eps;
         double pnew = exp(log(m->price[k]) + r);
         if (!isfinite(pnew) || !isfinite(r))
@@ -1058,7 +1090,9 @@ enum aim_status aim_investors_step(struct aim_investors *inv, struct aim_market_
         out->inflow = inflow;
         out->redemption = redemption;
         out->cash = cash + inv->mm_cash;
+        out->limit_moves = limit_moves;
     }
+    inv->limit_moves += limit_moves;
     return AIM_OK;
 }
 

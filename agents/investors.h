@@ -13,6 +13,9 @@ struct aim_investors; /* opaque */
 
 enum aim_strategy { AIM_FUNDAMENTALIST = 0, AIM_CHARTIST = 1, AIM_NOISE = 2 };
 
+/* market.demand_rule (the order of its choices in sim/params.def; docs/model.md). */
+enum aim_demand_rule { AIM_DEMAND_BENCHMARK = 0, AIM_DEMAND_ABSOLUTE = 1 };
+
 /** @brief The listed assets, owned by the world and updated by the market step. */
 struct aim_market_assets {
     int n;               /* number of listed assets k (clouds and vendors, labs after an IPO) */
@@ -31,6 +34,7 @@ struct aim_investors_report {
     double inflow;       /* money entering the investor sector (fund inflows) */
     double redemption;   /* money leaving the investor sector (redemptions) */
     double cash;         /* investors' cash plus the market maker's cash */
+    int limit_moves;     /* assets whose impact term market.max_move clipped this month */
 };
 
 /** @brief Bytes aim_investors_create allocates (for the memory estimate). */

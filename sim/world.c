@@ -44,6 +44,7 @@ struct aim_world {
     int inv_offset_known;
     double dc_frontier, frontier;
     double destroyed, voided;
+    long limit_moves; /* months x listed firms in which market.max_move clipped the price impact */
     /* per firm */
     int *active, *asset; /* asset index of listed firms, -1 otherwise */
     double *valuation, *fundamental, *revenue, *organic, *roundtrip;
@@ -51,6 +52,7 @@ struct aim_world {
     double *orgrev;      /* [f * RING2]: monthly organic revenue */
     double *issued;      /* [f * RING]: shares issued per month (trailing-year cap issue_max) */
     double *debt, *base; /* base: base-business revenue, $B/yr */
+    double *ghat;        /* smoothed growth estimate of the fundamentals, 1/yr */
     double *deliveries;
     /* labs */
     double *Q, *cap, *share, *R, *burn, *m_inf, *units, *units_v, *units_c, *unit_value, *units_inv0;
@@ -133,6 +135,7 @@ static int world_contract_cap(const struct aim_config *cfg)
     X(orgrev, s.nf * RING2) \
     X(issued, s.nf * RING) \
     X(debt, s.nf) \
+    X(ghat, s.nf) \
     X(base, s.nf) \
     X(deliveries, s.nf) \
     X(Q, s.nl) \
@@ -438,7 +441,7 @@ static enum aim_status world_presigned(struct aim_world *w, struct aim_traj *tr)
 
 /* ---- fundamentals (MODEL.md 8) ---- */
 
-static void world_fundamentals(struct aim_world *w)
+static void world_fundamentals(struct aim_world *w, int update)
 {
     const struct aim_config *cfg = &w->cfg;
     double pv_mean = world_mean_active(w->pv, w->active, w->nv);
@@ -455,13 +458,18 @@ static void world_fundamentals(struct aim_world *w)
             or_prior += w->orgrev[(size_t)f * RING2 + (size_t)(((w->t - 12 - i) % RING2 + RING2) % RING2)];
         }
         double e_org = e12; /* the ring holds organic earnings (see world_book_earnings) */
+        /* The month's year-on-year growth, clipped to [g_floor, g_long], enters an EWMA with
+         * memory g_memory (docs/model.md, Fundamentals): one year's growth is a noisy estimate of
+         * the perpetual growth the Gordon formula needs. */
         double g = or_prior > 0.0 ? or_recent / or_prior - 1.0 : cfg->macro.g_long;
-        if (g > cfg->macro.g_long) {
-            g = cfg->macro.g_long;
+        g = g > cfg->macro.g_long ? cfg->macro.g_long : g;
+        g = g < cfg->macro.g_floor ? cfg->macro.g_floor : g;
+        if (update) {
+            w->ghat[f] += (g - w->ghat[f]) / cfg->macro.g_memory;
         }
-        if (g < -0.5) {
-            g = -0.5;
-        }
+        g = w->ghat[f];
+        g = g > cfg->macro.g_long ? cfg->macro.g_long : g;
+        g = g < cfg->macro.g_floor ? cfg->macro.g_floor : g;
         double den = w->mac.r + cfg->macro.erp - g;
         if (den < 0.005) {
             den = 0.005;
@@ -603,6 +611,7 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
     w->inv_offset = 0.0;
     w->inv_offset_known = 0;
     w->destroyed = w->voided = 0.0;
+    w->limit_moves = 0;
     memset(&w->rep, 0, sizeof w->rep);
     w->rep.frac[AIM_FUNDAMENTALIST] = cfg->investors.frac_fundamentalist;
     w->rep.frac[AIM_CHARTIST] = cfg->investors.frac_chartist;
@@ -703,16 +712,21 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
         for (int i = 0; i < RING; i++) {
             w->earn[(size_t)f * RING + i] = e;
         }
+        /* The pro-forma organic revenue history grows at g_long up to the opening month, so the
+         * opening growth estimate is g_long, the cap (every listed firm of the seed grew faster
+         * than any defensible g_long in 2024-25; a flat history would read as zero growth). */
         for (int i = 0; i < RING2; i++) {
-            w->orgrev[(size_t)f * RING2 + i] = r;
+            int months_ago = (RING2 - i) % RING2; /* slot i holds month t = i - RING2 at t = 0 */
+            w->orgrev[(size_t)f * RING2 + i] = r * pow(1.0 + cfg->macro.g_long, -(double)months_ago / 12.0);
         }
+        w->ghat[f] = cfg->macro.g_long;
         if (kind == AIM_KIND_CLOUD) {
             for (int i = 0; i < RING; i++) {
                 w->ebitda[(size_t)(f - w->nv) * RING + i] = eb;
             }
         }
     }
-    world_fundamentals(w);
+    world_fundamentals(w, 0);
     for (int f = 0; f < w->nf; f++) {
         int a = w->asset[f];
         if (a < 0) {
@@ -1255,7 +1269,7 @@ enum aim_status aim_world_step(struct aim_world *w, int nthreads, struct aim_tra
             world_book_earnings(w, f, e, w->revenue[f], w->organic[f]);
         }
     }
-    world_fundamentals(w);
+    world_fundamentals(w, 1);
     /* 9. The investors' market: prices of listed firms, fund flows. */
     st = aim_investors_step(w->inv, &w->mkt, w->unit_value, w->t, nthreads, &w->rep);
     if (st != AIM_OK) {
@@ -1268,6 +1282,7 @@ enum aim_status aim_world_step(struct aim_world *w, int nthreads, struct aim_tra
         w->inv_offset_known = 1;
     }
     w->sentiment = w->rep.sentiment;
+    w->limit_moves += w->rep.limit_moves;
     for (int f = 0; f < w->nf; f++) {
         if (w->asset[f] >= 0) {
             w->valuation[f] = w->active[f] ? w->mkt.shares[w->asset[f]] * w->mkt.price[w->asset[f]] : 0.0;
@@ -1288,4 +1303,9 @@ enum aim_status aim_world_step(struct aim_world *w, int nthreads, struct aim_tra
         }
     }
     return AIM_OK;
+}
+
+long aim_world_limit_moves(const struct aim_world *w)
+{
+    return w->limit_moves;
 }

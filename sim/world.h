@@ -30,5 +30,8 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
 enum aim_status aim_world_step(struct aim_world *w, int nthreads, struct aim_traj *tr);
 /** @brief Month reached (0 after reset). */
 int aim_world_time(const struct aim_world *w);
+/** @brief Months x listed firms since the reset in which market.max_move clipped the price
+ * impact (the circuit breaker; docs/model.md). */
+long aim_world_limit_moves(const struct aim_world *w);
 
 #endif

@@ -5,14 +5,11 @@ aim_test(NAME test_rules SOURCES tests/test_rules.c
 aim_test(NAME test_world SOURCES tests/test_world.c TIMEOUT 120
          MODULES sim/error sim/rng sim/config generated/seed sim/traj sim/ledger sim/macro agents/labs
                  agents/clouds agents/vendors agents/deals agents/investors sim/world)
-# Fundamentalists only: listed value/fundamental within the band of docs/model.md. Disabled until
-# the equity market tracks moving fundamentals (see docs/model.md, "Open: the fundamentalist band");
-# run it with: ctest -R test_world_band -C '' --output-on-failure (after removing DISABLED) or
-# ./test_world --band
+# Fundamentalists only: listed value/fundamental within the band derived in docs/model.md
+# ("The fundamentalist band"), 8 replicas of 120 months.
 aim_test(NAME test_world_band SOURCES tests/test_world.c ARGS --band TIMEOUT 120
          MODULES sim/error sim/rng sim/config generated/seed sim/traj sim/ledger sim/macro agents/labs
                  agents/clouds agents/vendors agents/deals agents/investors sim/world)
-set_tests_properties(test_world_band PROPERTIES DISABLED TRUE)
 # No allocation in the monthly step (allocator wrapped at link time).
 aim_test(NAME test_world_alloc SOURCES tests/test_world_alloc.c TIMEOUT 60
          LIBS -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc -Wl,--wrap=posix_memalign

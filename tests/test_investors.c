@@ -218,14 +218,18 @@ static void test_threads(void)
 /* Shares: investors' holdings plus the market maker's inventory equal the shares outstanding,
  * after trades and after an issue absorbed by the market maker. Cash: investors' plus the market
  * maker's cash changes only by inflows, redemptions, private rounds and issues. */
-static void test_conservation(void)
+static void test_conservation(int rule)
 {
     struct aim_config cfg;
     config_defaults(&cfg);
     cfg.investors.count = 17321;
     cfg.investors.block_size = 777;
-    cfg.investors.inflow_rate = 0.0037;
-    cfg.investors.inflow_chase = 0.45; /* strong chasing: flows of both signs */
+    cfg.market.demand_rule = rule;
+    /* Strong chasing: flows of both signs (under the calmer benchmark rule the base rate is an
+     * outflow, so that redemptions happen as well). */
+    cfg.investors.inflow_rate = rule == AIM_DEMAND_ABSOLUTE ? 0.0037 : -0.037;
+    cfg.investors.inflow_chase = 0.45;
+    printf("demand rule %s:\n", rule == AIM_DEMAND_ABSOLUTE ? "absolute" : "benchmark");
     const int K = 6;
     struct aim_investors *inv;
     aim_investors_create(&inv, &cfg, K, LMAX);
@@ -297,6 +301,8 @@ static void test_fundamentalists(void)
 {
     struct aim_config cfg;
     quiet_config(&cfg, 1.0, 0.0);
+    cfg.market.demand_rule = AIM_DEMAND_ABSOLUTE; /* MODEL.md 3.4 literally */
+    cfg.market.inventory_weight = 0.0;
     cfg.investors.cash_ratio = 9.0;
     cfg.market.lambda = 0.005;
     const int K = 2;
@@ -329,6 +335,72 @@ static void test_fundamentalists(void)
     }
     aim_test(rep.frac[AIM_FUNDAMENTALIST] == 1.0, "all investors stay fundamentalists");
     aim_investors_free(inv);
+}
+
+/* Benchmark-relative demand (docs/model.md, "Benchmark-relative demand"), fundamentalists only,
+ * no labs, no flows, no shock. (1) Every price at its fundamental (E = 0): every investor's desired
+ * holding is its share of the market portfolio, the excess demand is 0 and prices do not move.
+ * (2) Small gaps x_k = log(F_k/P_k) of +0.0213 and -0.0117: the first month's log price change is
+ * lambda a_f x_k sum_i phi_i / gamma_i / sigma^2 (phi_i the investor's share of wealth), the
+ * linearised rule behind the fundamentalist band, to rounding; with market.sigma_min above
+ * sigma_init the floor sets sigma^2. */
+static void test_benchmark(void)
+{
+    for (int part = 0; part < 2; part++) {
+        struct aim_config cfg;
+        quiet_config(&cfg, 1.0, 0.0);
+        cfg.market.demand_rule = AIM_DEMAND_BENCHMARK;
+        cfg.market.inventory_weight = 1.0;
+        cfg.market.lambda = 0.2385;
+        cfg.market.sigma_init = 0.0713;
+        cfg.market.sigma_min = part ? 0.0871 : 0.0;
+        cfg.investors.a_f = 0.0617;
+        cfg.investors.cash_ratio = 0.3113;
+        cfg.investors.w_max = 0.6; /* above every benchmark weight (the largest is 0.41) */
+        const int K = 3;
+        struct aim_investors *inv;
+        aim_investors_create(&inv, &cfg, K, 0);
+        struct market mk;
+        market_init(&mk, K);
+        const double x[3] = {0.0213, -0.0117, 0.0};
+        for (int k = 0; k < K; k++)
+            mk.fundamental[k] = part ? mk.price[k] * mk.shares[k] * exp(x[k]) : mk.price[k] * mk.shares[k];
+        aim_investors_reset(inv, 12, 0, 0, &mk.m, NULL);
+        double p0[3], h0 = 0.0, wsum = 0.0, wig = 0.0;
+        for (int k = 0; k < K; k++)
+            p0[k] = mk.price[k];
+        for (long i = 0; i < inv->n; i++) {
+            h0 += inv->h[IK(inv, i, 0)];
+            wsum += inv->wealth[i];
+            wig += inv->wealth[i] * inv->inv_gamma[i];
+        }
+        struct aim_investors_report rep;
+        aim_investors_step(inv, &mk.m, NULL, 0, 1, &rep);
+        if (!part) {
+            double worst = 0.0;
+            for (int k = 0; k < K; k++)
+                worst = fmax(worst, fabs(log(mk.price[k] / p0[k])));
+            aim_test(worst <= 1e-12, "benchmark, prices at F: no price moves (largest |log-return| %.3g)",
+                     worst);
+            aim_test_rel(sum_h(inv, 0), h0, 1e-12, "benchmark, prices at F: holdings of asset 0 unchanged");
+            aim_test(fabs(rep.mm_inventory) <= 1e-9 * (mk.price[0] * mk.shares[0]),
+                     "benchmark, prices at F: the market maker stays flat (%.3g)", rep.mm_inventory);
+        } else {
+            const double var = 0.0871 * 0.0871;
+            for (int k = 0; k < K; k++) {
+                double want = 0.2385 * 0.0617 * x[k] * (wig / wsum) / var;
+                double got = log(mk.price[k] / p0[k]);
+                if (x[k] != 0.0)
+                    aim_test_rel(got, want, 1e-9,
+                                 "benchmark, gap %+.4f: log-return %.6g = lambda a_f x E_W[1/gamma] / "
+                                 "sigma_min^2 %.6g",
+                                 x[k], got, want);
+                else
+                    aim_test(fabs(got) <= 1e-12, "benchmark, no gap: log-return %.3g", got);
+            }
+        }
+        aim_investors_free(inv);
+    }
 }
 
 /* Chartists only, two identical stocks, investors with a trend of +0.02 per month in asset 0 and
@@ -682,8 +754,10 @@ int main(void)
     test_noise_table();
     test_limit_move();
     test_threads();
-    test_conservation();
+    test_conservation(AIM_DEMAND_ABSOLUTE);
+    test_conservation(AIM_DEMAND_BENCHMARK);
     test_fundamentalists();
+    test_benchmark();
     test_chartists();
     test_switching();
     test_logit();

@@ -110,60 +110,132 @@ static void print_summary(const struct aim_config *cfg, const struct aim_traj *t
     printf("events: %zu\n", tr->n_events);
 }
 
-/* Fundamentalists only, share prices starting at the fundamentals: listed firms'
- * value / fundamental stays in [exp(-0.25), exp(0.25)] (the band of docs/model.md). Firms
- * with no organic earnings at the start (fundamental at its floor) have no anchor and are
- * left out. */
-static void fundamentalist_band(int investors, int steps, int n)
+/* 1 if firm f's fundamental in month t of tr is its income value, 0 if it sits at its asset floor
+ * (the world's rule, docs/model.md "Fundamentals": vendors cash - debt, clouds cash - debt +
+ * installed MW at half the replacement cost of GPUs (mean active vendor price) and facility),
+ * which is what a firm without positive organic earnings is worth. */
+static int income_anchored(const struct aim_config *cfg, const struct aim_traj *tr, int t, int f)
 {
-    {
-        struct aim_config *cf = seed_config(investors, steps);
-        const char *sets[] = {"investors.frac_fundamentalist=1", "investors.frac_chartist=0",
-                              "investors.herding=0", "investors.p_review=0", "market.sigma_p=0.002"};
-        for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
-            aim_config_set(cf, sets[i]);
-        }
-        struct aim_traj *t0 = run(cf, 5, 0, 1);
-        int anchored[8] = {0};
-        for (int f = 0; t0 && f < 8; f++) {
-            double F = t0->firm[AIM_FV_fundamental][f];
-            anchored[f] = F >= 1.0;
-            if (f < 3 && anchored[f]) {
-                cf->vendors.firms[f].share_price = F / cf->vendors.firms[f].shares;
-            } else if (anchored[f]) {
-                cf->clouds.firms[f - 3].share_price = F / cf->clouds.firms[f - 3].shares;
+    const int n = tr->n_firms, nv = cfg->vendors.n_firms;
+    const size_t i = (size_t)t * n + f;
+    double F = tr->firm[AIM_FV_fundamental][i];
+    double floor = tr->firm[AIM_FV_cash][i] - tr->firm[AIM_FV_debt][i];
+    if (f >= nv) {
+        double pv = 0.0;
+        int act = 0;
+        for (int v = 0; v < nv; v++) {
+            if (tr->firm[AIM_FV_defaulted][(size_t)t * n + v] == 0.0) {
+                pv += tr->firm[AIM_FV_price][(size_t)t * n + v];
+                act++;
             }
         }
-        aim_traj_free(t0);
-        double lo = HUGE_VAL, hi = 0.0;
-        int ran = 1, counted = 0;
-        for (uint64_t r = 0; r < 3; r++) {
-            struct aim_traj *tr = run(cf, 5, r, 1);
-            if (!tr) {
-                ran = 0;
-                continue;
-            }
-            for (int t = 0; t < tr->n_times; t++) {
-                for (int f = 0; f < 8; f++) {
-                    size_t i = (size_t)t * n + f;
-                    if (anchored[f] && tr->firm[AIM_FV_defaulted][i] == 0.0) {
-                        double q = tr->firm[AIM_FV_valuation][i] / tr->firm[AIM_FV_fundamental][i];
-                        lo = fmin(lo, q);
-                        hi = fmax(hi, q);
-                        counted++;
-                    }
-                }
-            }
-            aim_traj_free(tr);
-        }
-        printf("fundamentalists only: listed value/fundamental in [%.3f, %.3f] (%d firm-months)\n", lo, hi,
-               counted);
-        aim_test(ran && counted > 3 * 6 * steps,
-                 "fundamentalists only: at least 6 anchored firms, 3 replicas");
-        aim_test(ran && lo >= exp(-0.25) && hi <= exp(0.25),
-                 "fundamentalists only: value/fundamental within [exp(-0.25), exp(0.25)]");
-        aim_config_free(cf);
+        pv = act > 0 ? pv / act : 0.0;
+        floor += 0.5 * tr->firm[AIM_FV_capacity][i] * (pv + cfg->clouds.facility_cost);
     }
+    return F > 1.0 && F > floor + 1e-9 * fabs(floor) + 1e-9;
+}
+
+/* Fundamentalists only (frac_fundamentalist = 1, herding 0, no reviews, sigma_p 0.002), share
+ * prices starting at the fundamentals: after a burn-in of 12 months, every listed firm whose
+ * fundamental is its income value has |log(value / fundamental)| <= 0.25, the band derived in
+ * docs/model.md ("The fundamentalist band"), in every month of 8 replicas of 120 months. */
+static void fundamentalist_band(int investors, int n)
+{
+    const int steps = 120, burn = 36, reps = 8;
+    const double band = 0.25, delta = 0.1;
+    struct aim_config *cf = seed_config(investors, steps);
+    const char *sets[] = {"investors.frac_fundamentalist=1", "investors.frac_chartist=0",
+                          "investors.herding=0", "investors.p_review=0", "market.sigma_p=0.002"};
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
+        aim_config_set(cf, sets[i]);
+    }
+    const int nv = cf->vendors.n_firms, nl = nv + cf->clouds.n_firms;
+    struct aim_traj *t0 = run(cf, 5, 0, 1);
+    for (int f = 0; t0 && f < nl; f++) {
+        double F = t0->firm[AIM_FV_fundamental][f];
+        if (F < 1.0) {
+            continue; /* no income anchor at the start: keep the market price */
+        }
+        if (f < nv) {
+            cf->vendors.firms[f].share_price = F / cf->vendors.firms[f].shares;
+        } else {
+            cf->clouds.firms[f - nv].share_price = F / cf->clouds.firms[f - nv].shares;
+        }
+    }
+    aim_traj_free(t0);
+    double worst = 0.0, lo = HUGE_VAL, hi = 0.0;
+    int ran = 1, counted = 0, left_out = 0, worst_f = -1, worst_t = -1, per_firm[64] = {0};
+    long limit_moves = 0;
+    for (uint64_t r = 0; r < (uint64_t)reps; r++) {
+        struct aim_world *w = NULL;
+        struct aim_traj *tr = NULL;
+        if (aim_world_create(&w, cf) != AIM_OK || aim_traj_create(&tr, n, steps + 1) != AIM_OK ||
+            aim_world_reset(w, 5, 0, r, tr) != AIM_OK) {
+            ran = 0;
+        }
+        for (int t = 0; ran && t < steps; t++) {
+            ran = aim_world_step(w, 1, tr) == AIM_OK;
+        }
+        if (ran) {
+            limit_moves += aim_world_limit_moves(w);
+        }
+        int since[64] = {0}; /* months in a row the firm's fundamental has been its income value */
+        for (int t = 0; ran && t <= steps; t++) {
+            for (int f = 0; f < nl && f < 64; f++) {
+                size_t i = (size_t)t * n + f;
+                /* Anchored and moving slowly: income value, changed by at most delta in log a month. */
+                int calm = t > 0 && fabs(log(tr->firm[AIM_FV_fundamental][i] /
+                                             tr->firm[AIM_FV_fundamental][i - (size_t)n])) <= delta;
+                since[f] = tr->firm[AIM_FV_defaulted][i] == 0.0 && income_anchored(cf, tr, t, f) && calm
+                               ? since[f] + 1
+                               : 0;
+                if (t < burn || tr->firm[AIM_FV_defaulted][i] != 0.0) {
+                    continue;
+                }
+                if (since[f] <= burn) {
+                    left_out++;
+                    continue;
+                }
+                double q = tr->firm[AIM_FV_valuation][i] / tr->firm[AIM_FV_fundamental][i];
+                if (verbose && fabs(log(q)) > band) {
+                    printf("  outside: replica %d month %d %s V=%.2f F=%.2f since=%d\n", (int)r, t,
+                           aim_world_firm_name(cf, f), tr->firm[AIM_FV_valuation][i],
+                           tr->firm[AIM_FV_fundamental][i], since[f]);
+                }
+                lo = fmin(lo, q);
+                hi = fmax(hi, q);
+                if (fabs(log(q)) > worst) {
+                    worst = fabs(log(q));
+                    worst_f = f;
+                    worst_t = t;
+                }
+                counted++;
+                per_firm[f]++;
+            }
+        }
+        aim_traj_free(tr);
+        aim_world_free(w);
+    }
+    printf(
+        "fundamentalists only: listed value/fundamental in [%.4f, %.4f] over %d firm-months after month %d "
+        "(%d left out: fundamental at the asset floor or moving by more than %.2f in log in a month within "
+        "the burn-in); largest |log| %.4f (%s, month %d); limit moves %ld\n",
+        lo, hi, counted, burn, left_out, delta, worst, worst_f >= 0 ? aim_world_firm_name(cf, worst_f) : "-",
+        worst_t, limit_moves);
+    int firms_seen = 0;
+    for (int f = 0; f < nl && f < 64; f++) {
+        firms_seen += per_firm[f] > 0;
+        if (verbose) {
+            printf("  %-10s %d firm-months\n", aim_world_firm_name(cf, f), per_firm[f]);
+        }
+    }
+    aim_test(
+        ran && firms_seen >= 5 && counted >= reps * 4 * (steps - burn),
+        "fundamentalists only: %d firms and %d firm-months checked in %d replicas (>= 5 firms, >= 4 a month)",
+        firms_seen, counted, reps);
+    aim_test(ran && worst <= band,
+             "fundamentalists only: |log(value/fundamental)| %.4f <= %.2f after month %d", worst, band, burn);
+    aim_config_free(cf);
 }
 
 int main(int argc, char **argv)
@@ -171,7 +243,8 @@ int main(int argc, char **argv)
     verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
     const int steps = 60, investors = 2000;
     if (argc > 1 && strcmp(argv[1], "--band") == 0) {
-        fundamentalist_band(investors, steps, 13);
+        verbose = argc > 2 && strcmp(argv[2], "-v") == 0;
+        fundamentalist_band(investors, 13);
         return aim_test_summary();
     }
     struct aim_config *cfg = seed_config(investors, steps);
