@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "sim/config.h"
+#include "sim/fpcheck.h"
 #include "sim/runner.h"
 #include "sim/store.h"
 #include "sim/version.h"
@@ -92,6 +93,9 @@ void aim_cli_print_version(FILE *out)
     fprintf(out, "flags: %s\n", aim_version_flags());
     fprintf(out, "HDF5 %s, libfyaml %s, OpenMP %d\n", aim_version_hdf5(h5, sizeof h5), aim_version_libfyaml(),
             _OPENMP);
+    fprintf(out, "floating-point contraction: %s\n",
+            aim_fpcheck_contract_off() ? "off (self-test passed)"
+                                       : "ON: results are not reproducible across builds");
 }
 
 /* Loads CONFIG (or the embedded seed scenario) and applies the overrides in order. */
@@ -306,6 +310,13 @@ int aim_cli_run_main(int argc, char **argv)
     if (seed) {
         snprintf(run_sets[2], sizeof run_sets[2], "run.seed=%s", seed);
         sets[n_sets++] = run_sets[2];
+    }
+    /* A build that fuses a*b+c into FMAs computes different trajectories from the same seed. */
+    if (!aim_fpcheck_contract_off()) {
+        fprintf(stderr, "aimsim run: this binary was compiled with floating-point contraction (FMA fusion); "
+                        "rebuild with -ffp-contract=off (scripts/build does) for reproducible results\n");
+        rc = 1;
+        goto done;
     }
     s = aim_cli_load_config(&cfg, optind < argc ? argv[optind] : NULL, sets, n_sets);
     if (s) {
