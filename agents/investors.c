@@ -17,28 +17,13 @@
  * the new price:
  *   sweep 1: strategy review, private value, wealth W_i, trend update, expected returns E_ik,
  *            desired weights and holdings d_ik, partial excess demand Z_k and sentiment;
- *   prices:  log P_k += lambda Z_k / N_k + sigma_p sqrt(dt) eps_k, sigma_k^2 EWMA;
+ *   prices:  log P_k += lambda (Z_k - mu inv_k) / N_k + sigma_p sqrt(dt) eps_k, sigma_k^2 EWMA;
  *   sweep 2: holdings move part way to d_ik, paid at the new price, realised returns, fund flows.
  *
- * Choices MODEL.md leaves open (docs/model.md should carry them):
- * - Reset: investor i's share phi_i of the economy is a Pareto(wealth_pareto_alpha) draw over
- *   their sum; it holds phi_i of every stock, of the investor-held lab units and of the cash
- *   (cash_ratio times the listed equity). The market maker starts flat with no cash.
- * - Review and herding: reviews are independent (p_review); a herder copies the strategy that a
- *   uniformly drawn other investor of the whole population had at the end of last month (a
- *   snapshot, so the order in which blocks run cannot matter); otherwise the logit with
- *   intensity beta on each strategy's utility. The utility is the EWMA (memory return_memory) of
- *   the strategy's realised monthly return: the wealth change of its investors from trading and
- *   revaluation (before fund flows) over their wealth at the start of the month.
- * - Own 12-month return for flows: r12 <- (11/12) r12 + r_month, the decayed sum of monthly
- *   returns (mean lag 12 months). Flows are (inflow_rate + inflow_chase r12) W_i, a redemption
- *   at most the investor's cash; an investor's wealth is floored at 0 for desired holdings.
- * - Expectations use the trend before this month's return (the trend is updated with last
- *   month's log-return at the start of the sweep); sentiment is the wealth-weighted mean over
- *   investors of their mean E_ik over active stocks.
- * - Limit move: lambda Z_k / N_k is clipped to +-market.max_move (see the price update).
- * - Private holdings are valued at lab_unit_value; a private round takes, pro rata, from each
- *   investor's offer min(cash, max(0, a_i W_i - private_i)). */
+ * The modelling choices MODEL.md leaves open (opening state, benchmark-relative demand, liquid
+ * wealth, the price rule with the market maker's inventory, the risk floor, review and herding,
+ * flows, the circuit breaker, private holdings, the noise traders' normal table) are stated and
+ * justified in docs/model.md, "Investor market". */
 #include "agents/investors.h"
 
 #include <limits.h>
@@ -228,7 +213,7 @@ static inline double clip_weight(double x, double hi)
  * made cheap: eps takes one of AIM_ZTAB = 4096 equiprobable values, the normal quantiles at the
  * midpoints (j + 1/2) / 4096, rescaled to unit variance; AIM_ZTAB_BITS = 12 bits of a pcg64 output
  * pick one, so one output gives five variates. This is a discretised standard normal: mean 0
- * (symmetric), variance 1, tails cut at +-3.5 standard deviations (tests/test_investors.c checks
+ * (symmetric), variance 1, tails cut at +-3.669 standard deviations (tests/test_investors.c checks
  * the moments). The quantiles are solved by Newton's method on Phi(x) = erfc(-x / sqrt 2) / 2. */
 static void ztab_fill(double *z)
 {
@@ -558,7 +543,9 @@ static inline __attribute__((always_inline)) void sweep_demand_k(struct aim_inve
 
         /* Chartist trend: EMA of last month's log-return with weight 1/m_i, kept by everyone so that a
          * switch to the chartist strategy starts from a meaningful trend. The expected log-return
-         * E_ik by strategy, then the raw weight E / (gamma sigma_k^2) clipped to [0, w_max]. */
+         * E_ik by strategy, then the weight wbase_k + E ivar_k / gamma_i clipped to [0, w_max]:
+         * b_k (1 + E / (gamma sigma_k^2)) under the benchmark rule, E / (gamma sigma_k^2) under the
+         * absolute one. */
         const double im = inv->inv_m[i], ig = inv->inv_gamma[i];
         double wsum = 0.0, esum = 0.0;
         switch (s) {

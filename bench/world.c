@@ -1,6 +1,7 @@
 /* bench_world: time per month of one replica of the seed scenario (firms and investors), with
  * --set style overrides: build/bench_world [key=value]...  Prints the time per step, the time
- * of the firm-level part alone (same run with one investor) and the largest stock-flow residual. */
+ * of the firm-level part alone (same run with one investor), the largest stock-flow residual and
+ * the asset-months in which the market's circuit breaker (market.max_move) bound. */
 #include "sim/world.h"
 #include "sim/config.h"
 
@@ -17,7 +18,7 @@ static double bench_now(void)
 }
 
 /* Runs replica 0; returns milliseconds per step, or a negative number on failure. */
-static double bench_run(const struct aim_config *cfg, int nthreads, double *residual)
+static double bench_run(const struct aim_config *cfg, int nthreads, double *residual, long *limit_moves)
 {
     struct aim_world *w = NULL;
     struct aim_traj *tr = NULL;
@@ -35,6 +36,7 @@ static double bench_run(const struct aim_config *cfg, int nthreads, double *resi
         }
     }
     double ms = 1e3 * (bench_now() - t0) / steps;
+    *limit_moves = aim_world_limit_moves(w);
     *residual = 0.0;
     for (int t = 0; t <= steps; t++) {
         *residual = fmax(*residual, fabs(tr->market[AIM_MV_residual][t]));
@@ -58,15 +60,17 @@ int main(int argc, char **argv)
         }
     }
     double res = 0.0, res1 = 0.0;
-    double ms = bench_run(cfg, 1, &res);
+    long lm = 0, lm1 = 0;
+    double ms = bench_run(cfg, 1, &res, &lm);
     long count = cfg->investors.count;
     aim_config_set(cfg, "investors.count=1");
-    double ms1 = bench_run(cfg, 1, &res1);
+    double ms1 = bench_run(cfg, 1, &res1, &lm1);
     if (ms < 0.0 || ms1 < 0.0) {
         return 1;
     }
-    printf("investors=%ld steps=%ld threads=1 ms_per_step=%.3f firms_ms_per_step=%.3f max_residual=%.2e\n",
-           count, cfg->run.steps, ms, ms1, fmax(res, res1));
+    printf("investors=%ld steps=%ld threads=1 ms_per_step=%.3f firms_ms_per_step=%.3f max_residual=%.2e "
+           "limit_moves=%ld\n",
+           count, cfg->run.steps, ms, ms1, fmax(res, res1), lm);
     aim_config_free(cfg);
     return 0;
 }
