@@ -76,7 +76,8 @@ struct aim_analyze_cli_point {
 static const char *const aim_analyze_cli_hhi_keys[AIM_ANALYZE_N_LAYERS + 3] = {
     "all", "vendors", "clouds", "labs", "capacity", "deliveries", "demand"};
 static const char *const aim_analyze_cli_hhi_labels[AIM_ANALYZE_N_LAYERS + 3] = {
-    "all AI firms", "vendors", "clouds", "labs", "cloud capacity", "GPU deliveries", "end demand"};
+    "all AI firms", "vendors", "clouds", "labs", "cloud capacity", "GPU deliveries (from month 1)",
+    "end demand"};
 
 static void aim_analyze_cli_point_figures(const struct aim_analysis *a, int p,
                                           struct aim_analyze_cli_point *f)
@@ -88,7 +89,9 @@ static void aim_analyze_cli_point_figures(const struct aim_analysis *a, int p,
     }
     const double *other[3] = {a->hhi_capacity, a->hhi_deliveries, a->hhi_demand};
     for (int j = 0; j < 3; j++) {
-        f->hhi_start[AIM_ANALYZE_N_LAYERS + j] = aim_analyze_quantile_prt(a, other[j], p, 0, 0.5);
+        /* Deliveries are a flow: time 0 is the state before any month, so "start" is month 1. */
+        const int t0 = (other[j] == a->hhi_deliveries && end > 0) ? 1 : 0;
+        f->hhi_start[AIM_ANALYZE_N_LAYERS + j] = aim_analyze_quantile_prt(a, other[j], p, t0, 0.5);
         f->hhi_end[AIM_ANALYZE_N_LAYERS + j] = aim_analyze_quantile_prt(a, other[j], p, end, 0.5);
     }
     /* Value/fundamental and circularity at the horizon come from their bands (p50 = index 2,
