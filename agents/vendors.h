@@ -7,7 +7,7 @@
 /** @brief GPU price after one month: p (1 + xi (backlog / P - target_backlog_months)), clamped. */
 double aim_vendors_price(const struct aim_config *cfg, double price, double backlog, double production);
 /** @brief Production capacity after one month, moving toward backlog / target months with time constant
- * fab_lag. */
+ * fab_lag when it grows and fab_down when it shrinks. */
 double aim_vendors_production(const struct aim_config *cfg, double production, double backlog);
 
 #endif

@@ -54,6 +54,8 @@ struct aim_world {
     double *debt, *base; /* base: base-business revenue, $B/yr */
     double *ghat;        /* smoothed growth estimate of the fundamentals, 1/yr */
     double *deliveries;
+    double *baserev; /* base-business revenue booked in the month (not AI revenue) */
+    double *util;    /* clouds: used / capacity; vendors: deliveries / production */
     /* labs */
     double *Q, *cap, *share, *R, *burn, *m_inf, *units, *units_v, *units_c, *unit_value, *units_inv0;
     double *need, *m_tr, *c_avail, *delivered;
@@ -138,6 +140,8 @@ static int world_contract_cap(const struct aim_config *cfg)
     X(ghat, s.nf) \
     X(base, s.nf) \
     X(deliveries, s.nf) \
+    X(baserev, s.nf) \
+    X(util, s.nf) \
     X(Q, s.nl) \
     X(cap, s.nl) \
     X(share, s.nl) \
@@ -517,7 +521,7 @@ static void world_record(struct aim_world *w, struct aim_traj *tr)
     }
     int t = w->t, nf = w->nf;
     const struct aim_ledger *L = w->led;
-    double vsum = 0.0, fsum = 0.0, rt = 0.0, rall = 0.0;
+    double vsum = 0.0, fsum = 0.0, rt = 0.0, rall = 0.0, rbase = 0.0;
     for (int f = 0; f < nf; f++) {
         size_t at = (size_t)t * (size_t)nf + (size_t)f;
         enum aim_firm_kind kind = aim_world_firm_kind(&w->cfg, f);
@@ -551,12 +555,14 @@ static void world_record(struct aim_world *w, struct aim_traj *tr)
         tr->firm[AIM_FV_capability][at] = capab;
         tr->firm[AIM_FV_demand_share][at] = dshare;
         tr->firm[AIM_FV_deliveries][at] = w->deliveries[f];
+        tr->firm[AIM_FV_utilisation][at] = w->util[f];
         if (w->active[f]) {
             vsum += w->valuation[f];
             fsum += w->fundamental[f];
         }
         rt += L->rev_mix[(size_t)f * L->n_origins + AIM_ORIGIN_STRATEGIC + (size_t)f];
         rall += L->rev[f];
+        rbase += w->baserev[f];
     }
     double inv_cash = w->inv_offset_known ? w->rep.cash - w->inv_offset : L->cash[w->inv_acct];
     tr->market[AIM_MV_demand][t] = w->mac.D;
@@ -564,6 +570,9 @@ static void world_record(struct aim_world *w, struct aim_traj *tr)
     tr->market[AIM_MV_ai_market_value][t] = vsum;
     tr->market[AIM_MV_value_fundamental][t] = fsum > 0.0 ? vsum / fsum : 0.0;
     tr->market[AIM_MV_circularity][t] = rall > 0.0 ? rt / rall : 0.0;
+    /* The loop's share of AI revenue: the base businesses' revenue is left out of the denominator
+     * (round-trip money is never base-business revenue, so the numerator is unchanged). */
+    tr->market[AIM_MV_circularity_ai][t] = rall - rbase > 1e-12 ? rt / (rall - rbase) : 0.0;
     tr->market[AIM_MV_frac_fundamentalist][t] = w->rep.frac[AIM_FUNDAMENTALIST];
     tr->market[AIM_MV_frac_chartist][t] = w->rep.frac[AIM_CHARTIST];
     tr->market[AIM_MV_frac_noise][t] = w->rep.frac[AIM_NOISE];
@@ -910,13 +919,14 @@ static void world_clouds(struct aim_world *w)
     for (int c = 0; c < w->nc; c++) {
         int f = w->nv + c;
         if (!w->active[f]) {
-            w->deliveries[f] = 0.0;
+            w->deliveries[f] = w->baserev[f] = w->util[f] = 0.0;
             continue;
         }
         const __typeof__(cfg->clouds.firms[0]) *cc = &cfg->clouds.firms[c];
         double base = w->base[f] / 12.0;
         aim_ledger_source(w->led, f, base, AIM_ORIGIN_BASE, AIM_PAY_REVENUE);
         aim_ledger_sink(w->led, f, base * (1.0 - cc->m_base), AIM_SINK_OPEX);
+        w->baserev[f] = base;
         w->base[f] *= pow(1.0 + cc->g_base, 1.0 / 12.0);
         double opex = cfg->clouds.opex_ai * w->ai_rev[c];
         aim_ledger_sink(w->led, f, opex, AIM_SINK_OPEX);
@@ -925,6 +935,7 @@ static void world_clouds(struct aim_world *w)
         double eb = w->ai_rev[c] - opex + base * cc->m_base;
         w->ebitda[(size_t)c * RING + (size_t)(w->t % RING)] = eb;
         double u = w->Cap[c] > 0.0 ? w->used[c] / w->Cap[c] : 1.0;
+        w->util[f] = w->Cap[c] > 0.0 ? u : 0.0;
         w->pc[c] = aim_clouds_price(cfg, w->pc[c], u);
         /* Trend of spot demand requested (not delivered), so that rationing raises capex. */
         double a = 1.0 / cfg->clouds.spot_trend_months;
@@ -949,7 +960,7 @@ static void world_vendors(struct aim_world *w)
     int nv = w->nv, nc = w->nc;
     size_t lag1 = (size_t)cfg->clouds.build_lag + 1;
     for (int v = 0; v < nv; v++) {
-        w->deliveries[v] = 0.0;
+        w->deliveries[v] = w->baserev[v] = w->util[v] = 0.0;
         if (!w->active[v]) {
             continue;
         }
@@ -991,10 +1002,13 @@ static void world_vendors(struct aim_world *w)
         aim_ledger_sink(w->led, v, cost, AIM_SINK_OPEX);
         double base = w->base[v] / 12.0;
         aim_ledger_source(w->led, v, base, AIM_ORIGIN_BASE, AIM_PAY_REVENUE);
+        w->baserev[v] = base;
+        w->util[v] = w->P[v] > 0.0 ? d / w->P[v] : 0.0;
         aim_ledger_sink(w->led, v, base * (1.0 - vc->m_base), AIM_SINK_OPEX);
         w->earn[(size_t)v * RING + (size_t)(w->t % RING)] = rev - cost + base * vc->m_base;
         double after = B - d;
-        w->pv[v] = aim_vendors_price(cfg, w->pv[v], after, w->P[v]);
+        /* A vendor does not sell below its unit cost: with a thin backlog it cuts output instead. */
+        w->pv[v] = fmax(aim_vendors_price(cfg, w->pv[v], after, w->P[v]), vc->unit_cost);
         w->P[v] = aim_vendors_production(cfg, w->P[v], after);
     }
 }

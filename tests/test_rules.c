@@ -76,7 +76,10 @@ int main(void)
     aim_test(aim_vendors_price(cfg, 0.0051, 0.0, 250.0) == 0.005, "clamped at p_min");
     aim_test_rel(aim_vendors_production(cfg, 250.0, 4200.0), 250.0 + (350.0 - 250.0) / 12.0, 1e-14,
                  "production moves toward backlog / target months");
+    cfg->vendors.fab_down = 48.0;
     aim_test(aim_vendors_production(cfg, 1.0, 0.0) >= 0.0, "production never negative");
+    aim_test_rel(aim_vendors_production(cfg, 250.0, 1140.0), 250.0 + (95.0 - 250.0) / 48.0, 1e-14,
+                 "production shrinks toward backlog / target months with the slower fab_down");
 
     /* Contracts. */
     struct aim_deals *d = NULL;
