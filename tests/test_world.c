@@ -238,6 +238,64 @@ static void fundamentalist_band(int investors, int n)
     aim_config_free(cf);
 }
 
+/* The seed scenario exercises the Investment - Consumption - Reinvestment loop (MODEL.md 1):
+ * over 16 replicas of 36 months, most replicas have a lab raising a venture round (money
+ * raised) and a strategic deal the model generated (not one of the pre-signed deals), and
+ * NVIDIA's revenue contains its own strategic money coming back (mean round-trip share over
+ * months 1-24 positive). */
+static void seed_loop(int investors)
+{
+    const int reps = 16, steps = 36;
+    struct aim_config *cfg = seed_config(investors, steps);
+    int n = aim_world_firm_count(cfg);
+    int with_round = 0, with_deal = 0, with_both = 0, ran = 0;
+    long rounds = 0, deals = 0;
+    double rt_nvidia = 0.0;
+    for (uint64_t r = 0; r < (uint64_t)reps; r++) {
+        struct aim_traj *tr = run(cfg, 2025, r, 1);
+        if (!tr) {
+            continue;
+        }
+        ran++;
+        int nr = 0, nd = 0;
+        for (size_t i = 0; i < tr->n_events; i++) {
+            const struct aim_event *ev = &tr->events[i];
+            if (ev->kind == AIM_EVENT_ROUND && ev->amount[1] > 0.0) {
+                nr++;
+            }
+            if (ev->kind != AIM_EVENT_DEAL) {
+                continue;
+            }
+            int presigned = 0;
+            for (int k = 0; k < cfg->deals.n_presigned; k++) {
+                presigned |= cfg->deals.presigned[k].step == ev->step &&
+                             strcmp(cfg->deals.presigned[k].lab, aim_world_firm_name(cfg, ev->a)) == 0;
+            }
+            nd += !presigned;
+        }
+        with_round += nr > 0;
+        with_deal += nd > 0;
+        with_both += nr > 0 && nd > 0;
+        rounds += nr;
+        deals += nd;
+        for (int t = 1; t <= 24; t++) {
+            rt_nvidia += tr->firm[AIM_FV_roundtrip_share][(size_t)t * n + 0] / (24.0 * reps);
+        }
+        aim_traj_free(tr);
+    }
+    printf("seed loop, %d replicas of %d months: %ld venture rounds, %ld generated deals; replicas with a "
+           "round %d, with a generated deal %d, with both %d; NVIDIA's mean round-trip share in months "
+           "1-24 %.4f\n",
+           reps, steps, rounds, deals, with_round, with_deal, with_both, rt_nvidia);
+    aim_test(ran == reps, "seed loop: %d of %d replicas run", ran, reps);
+    aim_test(with_both >= 12,
+             "seed loop: a venture round and a generated strategic deal in %d of %d replicas (>= 12)",
+             with_both, reps);
+    aim_test(rt_nvidia > 0.0, "seed loop: NVIDIA's mean round-trip share over months 1-24 is positive (%.4f)",
+             rt_nvidia);
+    aim_config_free(cfg);
+}
+
 int main(int argc, char **argv)
 {
     verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
@@ -256,6 +314,9 @@ int main(int argc, char **argv)
     aim_test(strcmp(aim_world_firm_name(cfg, 9), "Anthropic") == 0, "firm 9 is Anthropic");
     aim_test(strcmp(aim_world_firm_name(cfg, 99), "") == 0, "out-of-range firm has an empty name");
     aim_test(aim_world_bytes(cfg) > (size_t)investors * 8, "memory estimate covers the investors");
+
+    /* 0. The seed scenario runs the loop: rounds, generated deals, round-trip revenue. */
+    seed_loop(investors);
 
     /* 1. Stock-flow residual <= 1e-9 in every step of several replicas. */
     double worst = 0.0;
