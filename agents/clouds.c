@@ -39,6 +39,25 @@ void aim_clouds_price_logit(const double *price, const int *active, int n, doubl
     }
 }
 
+void aim_clouds_size_logit(const double *price, const double *size, const int *active, int n, double theta,
+                           double *w)
+{
+    /* The price logit times each seller's size: buyers spread a purchase over sellers in
+     * proportion to what they can supply, tilted toward the cheaper ones. Without any size the
+     * split is the plain price logit. */
+    aim_clouds_price_logit(price, active, n, theta, w);
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) {
+        sum += active[i] && size[i] > 0.0 ? w[i] * size[i] : 0.0;
+    }
+    if (!(sum > 0.0)) {
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        w[i] = active[i] && size[i] > 0.0 ? w[i] * size[i] / sum : 0.0;
+    }
+}
+
 double aim_clouds_order(const struct aim_config *cfg, double contracted_mw, double spot_trend_mw,
                         double capacity, double on_order)
 {

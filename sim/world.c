@@ -357,7 +357,7 @@ static double world_strategic_funds(struct aim_world *w, int f, double target, s
     return avail < target ? avail : target;
 }
 
-/* Cloud c orders mw of capacity from vendor v (v < 0: split by the logit on GPU price). */
+/* Cloud c orders mw of capacity from vendor v (v < 0: split by the size-weighted logit on GPU price). */
 static void world_order(struct aim_world *w, int c, int v, double mw)
 {
     if (!(mw > 0.0)) {
@@ -368,7 +368,7 @@ static void world_order(struct aim_world *w, int c, int v, double mw)
         w->backlog_val[(size_t)v * w->nc + c] += mw * w->pv[v];
         return;
     }
-    aim_clouds_price_logit(w->pv, w->active, w->nv, w->cfg.clouds.vendor_theta, w->w_v);
+    aim_clouds_size_logit(w->pv, w->P, w->active, w->nv, w->cfg.clouds.vendor_theta, w->w_v);
     for (int j = 0; j < w->nv; j++) {
         double part = mw * w->w_v[j];
         w->backlog[(size_t)j * w->nc + c] += part;
@@ -843,9 +843,9 @@ static void world_labs(struct aim_world *w)
         w->used[c] += avail * use_frac;
         w->delivered[l] += avail * use_frac;
     }
-    /* Spot: the rest of each lab's need, split over clouds by the logit on price, rationed pro
-     * rata where a cloud's free capacity falls short. */
-    aim_clouds_price_logit(w->pc, cloud_active, nc, cfg->labs.spot_theta, w->w_c);
+    /* Spot: the rest of each lab's need, split over clouds by the logit on price weighted by capacity,
+     * rationed pro rata where a cloud's free capacity falls short. */
+    aim_clouds_size_logit(w->pc, w->Cap, cloud_active, nc, cfg->labs.spot_theta, w->w_c);
     for (int l = 0; l < nl; l++) {
         double rest = w->need[l] - w->delivered[l];
         for (int c = 0; c < nc; c++) {
@@ -1020,7 +1020,7 @@ static void world_capex(struct aim_world *w)
     const struct aim_config *cfg = &w->cfg;
     int nv = w->nv, nc = w->nc;
     size_t lag1 = (size_t)cfg->clouds.build_lag + 1;
-    aim_clouds_price_logit(w->pv, w->active, nv, cfg->clouds.vendor_theta, w->w_v);
+    aim_clouds_size_logit(w->pv, w->P, w->active, nv, cfg->clouds.vendor_theta, w->w_v);
     double unit = cfg->clouds.facility_cost;
     for (int v = 0; v < nv; v++) {
         unit += w->w_v[v] * w->pv[v];

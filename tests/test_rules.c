@@ -56,6 +56,14 @@ int main(void)
            x2 = exp(-10.0 * 0.0013 / pbar);
     aim_test_rel(wv[1], x1 / (x0 + x1 + x2), 1e-13, "price logit weight of the cheapest");
     aim_test(wv[1] > wv[0] && wv[0] > wv[2], "cheaper gets more");
+    double size[3] = {250.0, 25.0, 70.0}, ws[3];
+    aim_clouds_size_logit(p, size, pa, 3, 10.0, ws);
+    double y0 = 250.0 * x0, y1 = 25.0 * x1, y2 = 70.0 * x2;
+    aim_test_rel(ws[0], y0 / (y0 + y1 + y2), 1e-13, "size-weighted logit: weight of the largest seller");
+    aim_test_rel(ws[0] + ws[1] + ws[2], 1.0, 1e-15, "size-weighted logit weights sum to 1");
+    double nosize[3] = {0.0, 0.0, 0.0};
+    aim_clouds_size_logit(p, nosize, pa, 3, 10.0, ws);
+    aim_test(ws[0] == wv[0] && ws[1] == wv[1] && ws[2] == wv[2], "without sizes: the plain price logit");
     cfg->clouds.buffer = 0.15;
     cfg->clouds.power_growth_max = 200.0;
     aim_test_rel(aim_clouds_order(cfg, 1000.0, 300.0, 1200.0, 200.0), 1300.0 * 1.15 - 1400.0, 1e-14,
