@@ -41,7 +41,7 @@ int aim_deals_sign(struct aim_deals *d, int lab, int cloud, double commitment, i
     }
     for (int i = 0; i < d->cap; i++) {
         if (d->c[i].months_left == 0) {
-            d->c[i] = (struct aim_contract){lab, cloud, commitment / term, mw, term};
+            d->c[i] = (struct aim_contract){lab, cloud, commitment / term, mw, (double)term};
             return i;
         }
     }
@@ -50,7 +50,7 @@ int aim_deals_sign(struct aim_deals *d, int lab, int cloud, double commitment, i
 
 static int deals_match(const struct aim_contract *c, int lab, int cloud)
 {
-    return c->months_left > 0 && (lab < 0 || c->lab == lab) && (cloud < 0 || c->cloud == cloud);
+    return c->months_left > 0.0 && (lab < 0 || c->lab == lab) && (cloud < 0 || c->cloud == cloud);
 }
 
 double aim_deals_outstanding(const struct aim_deals *d, int lab, int cloud)
@@ -90,9 +90,19 @@ double aim_deals_void(struct aim_deals *d, int lab, int cloud)
 void aim_deals_age(struct aim_deals *d)
 {
     for (int i = 0; i < d->cap; i++) {
-        if (d->c[i].months_left > 0) {
-            d->c[i].months_left--;
-        }
+        aim_deals_draw(d, i, 1.0);
+    }
+}
+
+void aim_deals_draw(struct aim_deals *d, int i, double frac)
+{
+    struct aim_contract *c = &d->c[i];
+    if (!(c->months_left > 0.0) || !(frac > 0.0)) {
+        return;
+    }
+    c->months_left -= frac < 1.0 ? frac : 1.0;
+    if (c->months_left < 1e-9) {
+        c->months_left = 0.0; /* the last (fraction of a) month is paid: the slot is free */
     }
 }
 

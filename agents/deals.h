@@ -8,9 +8,10 @@
 /** @brief One take-or-pay commitment of a lab to a cloud. */
 struct aim_contract {
     int lab, cloud;
-    double monthly;  /* $B the lab owes each month */
-    double mw;       /* MW the cloud reserves for the lab */
-    int months_left; /* 0: expired or voided (the slot is free) */
+    double monthly;     /* $B the lab owes each month */
+    double mw;          /* MW the cloud reserves for the lab */
+    double months_left; /* months of the schedule still to be drawn; 0: expired or voided (the slot is
+                           free) */
 };
 
 /** @brief A fixed-size table of contracts (no allocation after create). */
@@ -35,6 +36,9 @@ double aim_deals_mw(const struct aim_deals *d, int lab, int cloud);
 double aim_deals_void(struct aim_deals *d, int lab, int cloud);
 /** @brief Counts down one month of every contract (a contract ends after its term). */
 void aim_deals_age(struct aim_deals *d);
+/** @brief Draws fraction frac (0..1) of a month of contract i: the month's payment was frac of the monthly
+ * amount, so the schedule moves on by frac months and the whole commitment is paid in the end. */
+void aim_deals_draw(struct aim_deals *d, int i, double frac);
 /** @brief Index chosen with probability weight[i] / sum(weight) for uniform u in [0,1); -1 if all are 0. */
 int aim_deals_pick(const double *weight, int n, double u);
 /** @brief Pre-money of a round, M_t 12 R with M_t = M0 exp(beta_s S_t) (R is monthly revenue). */

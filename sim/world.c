@@ -819,7 +819,7 @@ static void world_labs(struct aim_world *w)
     }
     for (int i = 0; i < w->deals->cap; i++) {
         const struct aim_contract *k = &w->deals->c[i];
-        if (k->months_left > 0) {
+        if (k->months_left > 0.0) {
             w->c_avail[k->lab] += k->mw * w->ratio[k->cloud];
         }
     }
@@ -829,14 +829,17 @@ static void world_labs(struct aim_world *w)
     }
     for (int i = 0; i < w->deals->cap; i++) {
         const struct aim_contract *k = &w->deals->c[i];
-        if (k->months_left <= 0) {
+        if (!(k->months_left > 0.0)) {
             continue;
         }
         int l = k->lab, c = k->cloud;
         double avail = k->mw * w->ratio[c];
         double use_frac = w->c_avail[l] > 0.0 ? fmin(1.0, w->need[l] / w->c_avail[l]) : 0.0;
-        /* Take-or-pay: the monthly commitment is owed whatever is used (max(commitment, use)). */
-        double pay = k->monthly * w->ratio[c];
+        /* Take-or-pay: the monthly commitment is owed whatever is used (max(commitment, use)); a
+         * cloud short of capacity delivers and bills the share ratio, and the schedule moves on by
+         * that share of a month (below), so the whole commitment is paid in the end. The last month
+         * of a schedule may be a fraction of one. */
+        double pay = k->monthly * fmin(w->ratio[c], k->months_left);
         aim_ledger_pay(w->led, nv + nc + l, nv + c, pay, -1, AIM_PAY_REVENUE);
         paid[l] += pay;
         w->ai_rev[c] += pay;
@@ -893,7 +896,12 @@ static void world_labs(struct aim_world *w)
     }
     w->dc_frontier = best - w->frontier;
     w->frontier = best;
-    aim_deals_age(w->deals);
+    /* Each contract's schedule moves on by the share of the month its cloud delivered. */
+    for (int i = 0; i < w->deals->cap; i++) {
+        if (w->deals->c[i].months_left > 0.0) {
+            aim_deals_draw(w->deals, i, w->ratio[w->deals->c[i].cloud]);
+        }
+    }
 }
 
 /* Borrows what cloud c needs to cover a payment of amount, as far as cash falls short. */

@@ -106,6 +106,17 @@ int main(void)
     }
     aim_test_rel(aim_deals_outstanding(d, 1, -1), 30.0 * 12.0 / 60.0, 1e-13,
                  "48 months later: 12 of 60 left");
+    aim_deals_draw(d, 0, 0.385);
+    aim_test_rel(aim_deals_outstanding(d, 1, -1), 30.0 * (12.0 - 0.385) / 60.0, 1e-13,
+                 "a month delivered at 0.385 of the contracted MW moves the schedule on by 0.385 months");
+    aim_deals_draw(d, 0, 2.0);
+    aim_test_rel(aim_deals_outstanding(d, 1, -1), 30.0 * (11.0 - 0.385) / 60.0, 1e-13,
+                 "a draw moves the schedule by at most one month");
+    for (int i = 0; i < 11; i++) {
+        aim_deals_draw(d, 0, 1.0);
+    }
+    aim_test(aim_deals_outstanding(d, 1, -1) == 0.0 && d->c[0].months_left == 0.0,
+             "the last fraction of a month ends the contract");
     aim_test_rel(aim_deals_void(d, -1, 2), 22.4 * 12.0 / 60.0, 1e-13, "voiding cloud 2's contracts");
     aim_test(aim_deals_outstanding(d, -1, 2) == 0.0, "nothing left at cloud 2");
     aim_test(aim_deals_sign(d, 0, 1, 5.0, 60, 10.0) >= 0, "a freed slot is reused");
