@@ -1130,7 +1130,10 @@ enum aim_status aim_config_load_file(struct aim_config *cfg, const char *path)
     }
     FILE *f = fopen(path, "rb");
     if (!f) {
-        return aim_error_set(AIM_ERR_IO, "%s: cannot open the configuration: %s", path, strerror(errno));
+        /* A config that cannot be opened is the user's error (exit 2), like a malformed one. */
+        return aim_error_set(AIM_ERR_CONFIG,
+                             "%s: cannot open the configuration: %s; give a readable YAML file", path,
+                             strerror(errno));
     }
     size_t cap = 1 << 16, len = 0;
     char *buf = malloc(cap);
@@ -1156,7 +1159,9 @@ enum aim_status aim_config_load_file(struct aim_config *cfg, const char *path)
     }
     if (err) {
         free(buf);
-        return aim_error_set(AIM_ERR_IO, "%s: cannot read the configuration: %s", path, strerror(err_no));
+        return aim_error_set(AIM_ERR_CONFIG,
+                             "%s: cannot read the configuration: %s; give a readable YAML file", path,
+                             strerror(err_no));
     }
     enum aim_status st = aim_config_load_string(cfg, buf, len, path);
     free(buf);

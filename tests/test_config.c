@@ -114,8 +114,12 @@ static void test_bad_configs(void)
     /* A file that does not exist. */
     struct aim_config *cfg = seed_config();
     enum aim_status st = aim_config_load_file(cfg, "/nonexistent/dir/x.yaml");
-    aim_test(st == AIM_ERR_IO, "missing file gives AIM_ERR_IO");
+    aim_test(st == AIM_ERR_CONFIG, "missing file gives AIM_ERR_CONFIG (exit 2)");
     aim_test_contains(aim_error_message(), "/nonexistent/dir/x.yaml: cannot open", "missing file is named");
+    /* A directory opens but cannot be read. */
+    st = aim_config_load_file(cfg, "/");
+    aim_test(st == AIM_ERR_CONFIG, "a directory as config gives AIM_ERR_CONFIG");
+    aim_test_contains(aim_error_message(), "/: cannot read the configuration", "the directory is named");
     /* Messages of in-memory documents name the given name. */
     const char text[] = "deals:\n  kappa: 2.385\n  term_months: 0\n";
     st = aim_config_load_string(cfg, text, strlen(text), "inline.yaml");
