@@ -38,6 +38,31 @@ expect 2 "max-memory" "--max-memory nonsense" -- "$aimsim" run -o "$dir/x.h5" --
 expect 2 "deals.kappaa" "--set of an unknown key names it" -- "$aimsim" run -o "$dir/x.h5" --set deals.kappaa=3
 expect 2 "run.replicas" "--replicas -4 is a config error naming run.replicas" -- "$aimsim" run -o "$dir/x.h5" --replicas -4
 expect 2 "missing.yaml" "a missing config file is named" -- "$aimsim" run "$dir/missing.yaml" -o "$dir/x.h5"
+# CONFIG may come before or after the options (the usage line puts it first).
+"$aimsim" config show --set deals.kappa=2.385 >"$dir/conf.yaml"
+expect 0 "wrote $dir/pos.h5" "run CONFIG -o OUT: the config before the options" -- "$aimsim" run "$dir/conf.yaml" -o "$dir/pos.h5" $small -q
+expect 0 "kappa: 2.5" "config show CONFIG --set: options after the config" -- "$aimsim" config show "$dir/conf.yaml" --set deals.kappa=2.5
+expect 2 "missing.yaml: cannot open the configuration" "a missing config before the options is exit 2 and named" -- "$aimsim" run "$dir/missing.yaml" -o "$dir/x.h5"
+expect 2 "$dir: cannot read the configuration" "a directory as config is exit 2 and named" -- "$aimsim" run "$dir" -o "$dir/x.h5"
+# Output paths that cannot become a file are refused before any work, with exit 2.
+mkdir "$dir/odir"
+expect 2 "odir: is a directory" "a directory as output is refused" -- "$aimsim" run -o "$dir/odir" $small
+expect 2 "odir: is a directory" "a directory as output is refused with --force too" -- "$aimsim" run -o "$dir/odir" $small --force
+[ -d "$dir/odir" ] && [ ! -e "$dir/odir.partial" ]
+check $? "the directory is untouched and no partial file is left"
+expect 2 "the directory $dir/nodir does not exist" "output in a missing directory names it" -- "$aimsim" run -o "$dir/nodir/x.h5" $small
+expect 2 "output path is empty" "an empty output path" -- "$aimsim" run -o "" $small
+printf 'my notes\n' >"$dir/notes.txt"
+expect 2 "notes.txt exists; use --force" "an existing non-HDF5 file is not overwritten" -- "$aimsim" run -o "$dir/notes.txt" $small
+[ "$(cat "$dir/notes.txt")" = "my notes" ] && [ ! -e "$dir/notes.txt.partial" ]
+check $? "the existing file keeps its bytes"
+if [ "$(id -u)" -ne 0 ]; then
+    mkdir "$dir/ro" && chmod 555 "$dir/ro"
+    expect 2 "is not writable" "a read-only output directory is refused" -- "$aimsim" run -o "$dir/ro/x.h5" $small
+    chmod 755 "$dir/ro"
+else
+    echo "NOTE: running as root, the read-only directory check is not exercised (root may write anywhere)"
+fi
 expect 1 "exceeds --max-memory" "--max-memory 1K refuses with the estimate" -- "$aimsim" run -o "$dir/x.h5" $small --max-memory 1K
 [ ! -e "$dir/x.h5" ] && [ ! -e "$dir/x.h5.partial" ]
 check $? "nothing is created by refused runs"
