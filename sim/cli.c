@@ -369,9 +369,8 @@ int aim_cli_run_main(int argc, char **argv)
         rc = aim_cli_fail("run", s);
         goto done;
     }
-    if (threads > cfg->run.replicas) {
-        threads = cfg->run.replicas;
-    }
+    /* Threads beyond the replica count are not dropped: the runner gives them to the investor
+     * loops of the running replicas. */
     partial = malloc(strlen(out) + sizeof ".partial");
     if (!partial) {
         fprintf(stderr, "aimsim run: out of memory\n");

@@ -2,8 +2,9 @@
  * self-scheduling); each thread owns a world and a trajectory buffer, allocated once. A finished
  * replica is written inside a critical section, so HDF5 sees one writer; its place in the file
  * is fixed by (point, replica), so the datasets are the same whatever the completion order.
- * When fewer replicas are left than threads, a replica's investor loop is given the idle
- * threads (nested parallelism); aim_world_step's results do not depend on its thread count. */
+ * When fewer replicas are running than threads were asked for, each running replica's investor
+ * loop is given its share of the idle threads (nested parallelism), re-divided every month as
+ * replicas finish; aim_world_step's results do not depend on its thread count. */
 #include "sim/runner.h"
 
 #include <omp.h>
@@ -44,7 +45,12 @@ size_t aim_runner_estimate_bytes(const struct aim_config *cfg, int threads)
     size_t per_thread = aim_world_bytes(cfg) + aim_traj_bytes(firms, times);
     /* The store keeps one done flag per replica in memory and an event row buffer. */
     size_t store = aim_store_cache_bytes(&lay) + (size_t)cfg->run.replicas * (1 + sizeof(int));
-    return (size_t)(threads > 0 ? threads : 1) * per_thread + store;
+    /* One world per outer thread; threads beyond the replica count only join investor loops. */
+    long worlds = threads > 0 ? threads : 1;
+    if (worlds > cfg->run.replicas && cfg->run.replicas > 0) {
+        worlds = cfg->run.replicas;
+    }
+    return (size_t)worlds * per_thread + store;
 }
 
 size_t aim_runner_memory_limit(size_t max_memory)
@@ -72,32 +78,43 @@ size_t aim_runner_memory_limit(size_t max_memory)
 enum aim_status aim_runner_check_memory(const struct aim_config *cfg, int threads, size_t max_memory)
 {
     size_t need = aim_runner_estimate_bytes(cfg, threads);
+    int worlds = threads > cfg->run.replicas ? (int)cfg->run.replicas : threads;
     size_t limit = aim_runner_memory_limit(max_memory);
     if (need > limit) {
         double gib = 1024.0 * 1024.0 * 1024.0;
-        return aim_error_set(AIM_ERR_NOMEM,
-                             "estimated peak memory %.3f GiB (%d threads x %.3f GiB per replica world + HDF5 "
-                             "caches) exceeds %s of %.3f GiB; use fewer --threads or fewer investors "
-                             "(investors.count)%s",
-                             (double)need / gib, threads,
-                             (double)(aim_world_bytes(cfg) +
-                                      aim_traj_bytes(aim_world_firm_count(cfg), (int)cfg->run.steps + 1)) /
-                                 gib,
-                             max_memory ? "--max-memory" : "the memory available (MemAvailable)",
-                             (double)limit / gib, max_memory ? ", or raise --max-memory" : "");
+        return aim_error_set(
+            AIM_ERR_NOMEM,
+            "estimated peak memory %.3f GiB (%d replica worlds, one per thread, x %.3f GiB + HDF5 "
+            "caches) exceeds %s of %.3f GiB; use fewer --threads or fewer investors "
+            "(investors.count)%s",
+            (double)need / gib, worlds,
+            (double)(aim_world_bytes(cfg) +
+                     aim_traj_bytes(aim_world_firm_count(cfg), (int)cfg->run.steps + 1)) /
+                gib,
+            max_memory ? "--max-memory" : "the memory available (MemAvailable)", (double)limit / gib,
+            max_memory ? ", or raise --max-memory" : "");
     }
     return AIM_OK;
 }
 
-/* One replica from reset to the horizon. */
+/* One replica from reset to the horizon. Each month its investor loop gets budget / (replicas
+ * running now) threads, so the threads of replicas that have finished go to those still running;
+ * the most it used is kept in *max_inner. */
 static enum aim_status aim_runner_replica(struct aim_world *w, struct aim_traj *tr,
-                                          const struct aim_config *cfg, int point, int replica,
-                                          int inner_threads)
+                                          const struct aim_config *cfg, int point, int replica, int budget,
+                                          const int *active, int *max_inner)
 {
     aim_traj_clear(tr);
     enum aim_status s = aim_world_reset(w, cfg->run.seed, (uint64_t)point, (uint64_t)replica, tr);
     for (long t = 0; !s && t < cfg->run.steps; t++) {
-        s = aim_world_step(w, inner_threads, tr);
+        int running;
+#pragma omp atomic read
+        running = *active;
+        int inner = running > 0 && running < budget ? budget / running : 1;
+        if (inner > *max_inner) {
+            *max_inner = inner;
+        }
+        s = aim_world_step(w, inner, tr);
     }
     if (s) {
         aim_error_prefix(s, "replica %d of point %d: ", replica, point);
@@ -143,9 +160,12 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
         }
     }
     report->replicas_skipped = total - ntodo;
+    /* One outer thread per replica at most; the rest of the budget goes to investor loops. */
+    int budget = threads;
     if (threads > ntodo) {
         threads = ntodo > 0 ? ntodo : 1;
     }
+    int active = 0, max_inner = 1;
 
     double t0 = omp_get_wtime();
     int next = 0, done = 0, failed = 0;
@@ -165,9 +185,10 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
     /* Nested regions let the last replicas' investor loops use the idle threads. */
     omp_set_max_active_levels(2);
 #pragma omp parallel num_threads(threads) default(none)                                                      \
-    shared(cfg, st, opt, todo, ntodo, threads, next, done, failed, write_s, first_status, first_message, t0, \
-           store_lock, error_lock)
+    shared(cfg, st, opt, todo, ntodo, budget, next, done, failed, write_s, first_status, first_message, t0,  \
+           store_lock, error_lock, active, max_inner)
     {
+        int my_max_inner = 1;
         struct aim_world *w = NULL;
         struct aim_traj *tr = NULL;
         enum aim_status s = aim_world_create(&w, cfg);
@@ -186,9 +207,11 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
             if (i >= ntodo) {
                 break;
             }
-            int left = ntodo - i; /* replicas not yet started, this one included */
-            int inner = left < threads ? threads / left : 1;
-            s = aim_runner_replica(w, tr, cfg, opt->point, todo[i], inner);
+#pragma omp atomic update
+            active++;
+            s = aim_runner_replica(w, tr, cfg, opt->point, todo[i], budget, &active, &my_max_inner);
+#pragma omp atomic update
+            active--;
             if (s) {
                 break;
             }
@@ -215,6 +238,11 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
 #pragma omp atomic write
             failed = 1;
         }
+        omp_set_lock(&error_lock);
+        if (my_max_inner > max_inner) {
+            max_inner = my_max_inner;
+        }
+        omp_unset_lock(&error_lock);
         aim_traj_free(tr);
         aim_world_free(w);
     }
@@ -224,6 +252,7 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
     report->replicas_run = done;
     report->seconds = omp_get_wtime() - t0;
     report->write_seconds = write_s;
+    report->max_inner_threads = max_inner;
     if (first_status) {
         return aim_error_set(first_status, "%s", first_message);
     }

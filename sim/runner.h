@@ -28,11 +28,12 @@ struct aim_runner_options {
 
 /** @brief What a run did. */
 struct aim_runner_report {
-    int replicas_run;     /* replicas computed and written by this call */
-    int replicas_skipped; /* already done in the store (resume) */
-    double seconds;       /* wall time of the call */
-    double write_seconds; /* of which writing to the store */
-    size_t peak_bytes;    /* the memory estimate the run was admitted with */
+    int replicas_run;      /* replicas computed and written by this call */
+    int replicas_skipped;  /* already done in the store (resume) */
+    double seconds;        /* wall time of the call */
+    double write_seconds;  /* of which writing to the store */
+    size_t peak_bytes;     /* the memory estimate the run was admitted with */
+    int max_inner_threads; /* most threads one replica's investor loop was given (1: no nesting) */
 };
 
 /** @brief A store layout for a config: firm names and kinds in the world's firm order. */

@@ -138,6 +138,32 @@ int main(void)
         all = all && same(whole, 0, r, split, 0, r, x, y);
     }
     aim_test(all, "runner: split, reordered, 2/3/7-thread run equals the 1-thread run bitwise (7 replicas)");
+    /* Fewer replicas than threads: the spare threads go to the running replicas' investor loops
+     * (a lone replica gets all 4; two replicas under 7 threads get at least 3 each). */
+    struct aim_store *nested = new_store("runner_nested.h5", cfg, 1);
+    if (nested) {
+        /* run() before aim_test: the message reads rep, an argument evaluated in no fixed order. */
+        enum aim_status s = run(cfg, nested, 4, 0, 6, 7, &rep);
+        aim_test(s == AIM_OK && rep.max_inner_threads == 4,
+                 "runner: 1 replica under 4 threads runs its investor loop on 4 threads (got %d)",
+                 rep.max_inner_threads);
+        s = run(cfg, nested, 7, 0, 1, 3, &rep);
+        aim_test(s == AIM_OK && rep.max_inner_threads >= 3,
+                 "runner: 2 replicas under 7 threads give each investor loop >= 3 threads (got %d)",
+                 rep.max_inner_threads);
+        s = run(cfg, nested, 1, 0, 3, 4, &rep);
+        aim_test(s == AIM_OK && rep.max_inner_threads == 1, "runner: 1 thread never nests (got %d)",
+                 rep.max_inner_threads);
+        int eq = 1;
+        for (int r = 0; r < NREP; r++) {
+            if (r == 6 || r == 1 || r == 2 || r == 3) {
+                eq = eq && same(whole, 0, r, nested, 0, r, x, y);
+            }
+        }
+        aim_test(eq, "runner: replicas whose investor loops ran on 3, 4 or 7 threads equal the 1-thread run "
+                     "bitwise");
+        aim_store_close(nested);
+    }
     aim_test(!same(split, 0, 0, split, 1, 0, x, y),
              "runner: point 1 differs from point 0 (streams include the point)");
     aim_test(!same(whole, 0, 0, whole, 0, 1, x, y), "runner: replicas 0 and 1 differ");
@@ -180,6 +206,7 @@ int main(void)
     if (!getenv("AIM_KEEP")) {
         unlink("runner_whole.h5");
         unlink("runner_split.h5");
+        unlink("runner_nested.h5");
     }
     aim_config_free(cfg);
     return aim_test_summary();
