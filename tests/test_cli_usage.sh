@@ -70,6 +70,17 @@ check $? "nothing is created by refused runs"
 expect 0 "wrote $dir/ok.h5" "a small run succeeds and says where it wrote" -- "$aimsim" run -o "$dir/ok.h5" $small
 grep -q "aimsim run: 3/3 replicas done" "$dir/out"
 check $? "without a terminal, progress is plain lines ending at 3/3"
+# On a terminal (a pty from script(1)) the progress is a bar redrawn in place with rate and ETA.
+if command -v script >/dev/null 2>&1; then
+    script -qec "\"$aimsim\" run -o \"$dir/tty.h5\" $small" /dev/null >"$dir/tty" 2>&1
+    rc=$?
+    [ $rc -eq 0 ] && grep -q "$(printf '\r')\[#*\.*\] 3/3 replicas .*/s  elapsed .*ETA" "$dir/tty" &&
+        ! grep -q "replicas done," "$dir/tty"
+    check $? "on a terminal the progress is a bar redrawn after a carriage return, with rate and ETA (exit $rc)"
+else
+    echo "FAIL: script(1) (util-linux) is needed to test the progress bar on a terminal"
+    fails=$((fails + 1))
+fi
 expect 0 "wrote" "--quiet run" -- "$aimsim" run -o "$dir/q.h5" $small --quiet
 ! grep -q "replicas done" "$dir/out"
 check $? "--quiet prints no progress"
