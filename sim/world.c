@@ -60,7 +60,7 @@ struct aim_world {
     double *Q, *cap, *share, *R, *burn, *m_inf, *units, *units_v, *units_c, *unit_value, *units_inv0;
     double *need, *m_tr, *c_avail, *delivered;
     /* clouds */
-    double *Cap, *pc, *spot_trend, *spot_req, *used, *pipeline, *ebitda, *ai_rev;
+    double *Cap, *pc, *spot_trend, *spot_slope, *spot_req, *used, *pipeline, *ebitda, *ai_rev;
     /* vendors */
     double *P, *pv, *backlog, *backlog_val; /* [v * nc + c] */
     /* scratch */
@@ -160,6 +160,7 @@ static int world_contract_cap(const struct aim_config *cfg)
     X(Cap, s.nc) \
     X(pc, s.nc) \
     X(spot_trend, s.nc) \
+    X(spot_slope, s.nc) \
     X(spot_req, s.nc) \
     X(used, s.nc) \
     X(pipeline, s.nc * (s.lag + 1)) \
@@ -692,6 +693,7 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
      * contract is signed yet). */
     for (int c = 0; c < w->nc; c++) {
         w->spot_trend[c] = w->Cap[c] * cfg->clouds.u_target;
+        w->spot_slope[c] = 0.0;
     }
     /* Pro-forma trailing year: twelve months at the opening state, all of it organic. */
     double pc_mean = world_mean_active(w->pc, w->active + w->nv, w->nc);
@@ -947,7 +949,10 @@ static void world_clouds(struct aim_world *w)
         w->pc[c] = aim_clouds_price(cfg, w->pc[c], u);
         /* Trend of spot demand requested (not delivered), so that rationing raises capex. */
         double a = 1.0 / cfg->clouds.spot_trend_months;
+        double level0 = w->spot_trend[c];
         w->spot_trend[c] += a * (w->spot_req[c] - w->spot_trend[c]);
+        /* Holt's linear trend: the slope (MW a month) is smoothed with the same memory. */
+        w->spot_slope[c] += a * ((w->spot_trend[c] - level0) - w->spot_slope[c]);
         double retire = w->Cap[c] / cfg->clouds.gpu_life_months;
         double pv_mean = world_mean_active(w->pv, w->active, w->nv);
         double dep = retire * (pv_mean + cfg->clouds.facility_cost);
@@ -1047,8 +1052,10 @@ static void world_capex(struct aim_world *w)
         for (size_t i = 0; i < lag1; i++) {
             on_order += w->pipeline[(size_t)c * lag1 + i];
         }
-        double mw =
-            aim_clouds_order(cfg, aim_deals_mw(w->deals, -1, c), w->spot_trend[c], w->Cap[c], on_order);
+        /* Spot demand expected when an order placed now is installed: the trend's level plus its
+         * (non-negative) slope times clouds.plan_horizon (docs/model.md, "Capacity planning"). */
+        double spot = w->spot_trend[c] + fmax(0.0, w->spot_slope[c]) * cfg->clouds.plan_horizon;
+        double mw = aim_clouds_order(cfg, aim_deals_mw(w->deals, -1, c), spot, w->Cap[c], on_order);
         double room = cfg->clouds.leverage_max * world_ebitda12(w, c) - w->debt[f];
         double fundable = w->led->cash[f] + (room > 0.0 ? room : 0.0) - owed;
         if (mw * unit > fundable) {
