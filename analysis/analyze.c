@@ -1,5 +1,6 @@
 #include "analysis/analyze.h"
 
+#include <errno.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <math.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "analysis/concentration.h"
 #include "analysis/critval.h"
@@ -892,6 +894,7 @@ enum aim_status aim_analyze_write(const struct aim_analysis *a, const char *run_
 {
     aim_store_hdf5_quiet();
     const char *path = out_path ? out_path : run_path;
+    char *partial = NULL;
     hid_t file;
     if (out_path) {
         struct stat sa, sb;
@@ -900,15 +903,30 @@ enum aim_status aim_analyze_write(const struct aim_analysis *a, const char *run_
             return aim_error_set(AIM_ERR_USAGE, "%s is the run file itself; -o must name another file",
                                  out_path);
         }
-        file = H5Fcreate(out_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+        /* Written as OUT.partial and renamed when complete: a failure leaves no half-written OUT
+         * and whatever OUT held before stays until the new file is whole. */
+        size_t len = strlen(out_path);
+        partial = malloc(len + sizeof ".partial");
+        if (!partial) {
+            return aim_error_set(AIM_ERR_NOMEM, "%s: out of memory", out_path);
+        }
+        snprintf(partial, len + sizeof ".partial", "%s.partial", out_path);
+        path = partial;
+        file = H5Fcreate(partial, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
         if (file < 0) {
             H5Eclear2(H5E_DEFAULT);
-            return aim_error_set(AIM_ERR_IO, "%s: cannot create the analysis file", out_path);
+            int err = errno;
+            free(partial);
+            return aim_error_set(AIM_ERR_IO, "%s: cannot create the analysis file%s%s", out_path,
+                                 err ? ": " : "", err ? strerror(err) : "");
         }
         if (aim_store_write_string_attr(file, "aimsim_format", AIM_ANALYZE_FORMAT) < 0 ||
             aim_store_write_string_attr(file, "source_file", run_path) < 0) {
             H5Fclose(file);
-            return aim_analyze_h5fail(path, "writing root attributes of", "");
+            enum aim_status f = aim_analyze_h5fail(path, "writing root attributes of", "");
+            unlink(partial);
+            free(partial);
+            return f;
         }
     } else {
         file = H5Fopen(run_path, H5F_ACC_RDWR, H5P_DEFAULT);
@@ -940,6 +958,15 @@ enum aim_status aim_analyze_write(const struct aim_analysis *a, const char *run_
     }
     if (H5Fclose(file) < 0 && s == AIM_OK) {
         s = aim_analyze_h5fail(path, "closing the file after", "");
+    }
+    if (partial) {
+        if (s == AIM_OK && rename(partial, out_path) != 0) {
+            s = aim_error_set(AIM_ERR_IO, "cannot rename %s to %s: %s", partial, out_path, strerror(errno));
+        }
+        if (s != AIM_OK) {
+            unlink(partial);
+        }
+        free(partial);
     }
     return s;
 }

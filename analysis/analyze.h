@@ -76,7 +76,8 @@ enum aim_status aim_analyze_run(struct aim_analysis **out, const char *path,
 /** @brief Frees an analysis (NULL is fine). */
 void aim_analyze_free(struct aim_analysis *a);
 /** @brief Writes the /analysis group into the run file (replacing an earlier one), or into a new
- * file out_path (overwritten if it exists, refused if it is the run file) when out_path is set. */
+ * file out_path when set (written as out_path.partial, renamed when complete; refused if it is the
+ * run file; the command refuses an existing out_path without --force). */
 enum aim_status aim_analyze_write(const struct aim_analysis *a, const char *run_path, const char *out_path);
 /** @brief Name of layer l ("all", "vendors", "clouds", "labs"). */
 const char *aim_analyze_layer_name(int layer);

@@ -19,6 +19,7 @@ static void aim_analyze_cli_usage(FILE *out)
           "across replicas, writes them to the group /analysis of RUN.h5 and prints a summary.\n\n"
           "Options:\n"
           "  -o, --output FILE       write /analysis to FILE instead (RUN.h5 is left untouched)\n"
+          "      --force             replace FILE if it exists\n"
           "      --no-write          only print the summary\n"
           "      --json              print the summary as JSON\n"
           "      --crash-drawdown X  a crash is a fall of at least X (default: the run's config)\n"
@@ -242,7 +243,8 @@ enum {
     OPT_THREADS,
     OPT_CACHE_DIR,
     OPT_NO_CACHE,
-    OPT_PARTIAL
+    OPT_PARTIAL,
+    OPT_FORCE
 };
 static const struct option aim_analyze_cli_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -258,6 +260,7 @@ static const struct option aim_analyze_cli_options[] = {
     {"cache-dir", required_argument, NULL, OPT_CACHE_DIR},
     {"no-cache", no_argument, NULL, OPT_NO_CACHE},
     {"partial", no_argument, NULL, OPT_PARTIAL},
+    {"force", no_argument, NULL, OPT_FORCE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
@@ -266,7 +269,7 @@ int aim_analyze_cli_main(int argc, char **argv)
     struct aim_analyze_options opt;
     aim_analyze_options_init(&opt);
     const char *out_path = NULL;
-    int json = 0, write = 1, c;
+    int json = 0, write = 1, force = 0, c;
     long v;
     char *end;
     optind = 0;
@@ -331,6 +334,9 @@ int aim_analyze_cli_main(int argc, char **argv)
         case OPT_PARTIAL:
             opt.partial = 1;
             break;
+        case OPT_FORCE:
+            force = 1;
+            break;
         case 'h':
             aim_analyze_cli_usage(stdout);
             return 0;
@@ -354,6 +360,13 @@ int aim_analyze_cli_main(int argc, char **argv)
     if (out_path && stat(path, &sr) == 0 && stat(out_path, &so) == 0 && sr.st_dev == so.st_dev &&
         sr.st_ino == so.st_ino) {
         return aim_analyze_cli_fail(2, "-o %s is the run file itself; -o must name another file", out_path);
+    }
+    /* Before any work: -o must be able to become a file, and never silently replaces one. */
+    if (out_path && aim_cli_output_usable(out_path) != AIM_OK) {
+        return aim_analyze_cli_fail(2, "%s", aim_error_message());
+    }
+    if (out_path && !force && stat(out_path, &so) == 0) {
+        return aim_analyze_cli_fail(2, "%s exists; use --force to replace it or -o another path", out_path);
     }
     struct aim_analysis *a = NULL;
     enum aim_status s = aim_analyze_run(&a, path, &opt);

@@ -208,46 +208,6 @@ static int aim_cli_exists(const char *path)
     return stat(path, &sb) == 0;
 }
 
-/* Refuses (exit 2, before any work) an output path that cannot become a file: a directory, or
- * one whose directory is missing or not writable. Returns 0 when the path is usable. */
-static int aim_cli_check_output(const char *out)
-{
-    struct stat sb;
-    if (out[0] == '\0') {
-        fprintf(stderr, "aimsim run: -o: the output path is empty; give a file name such as out/run.h5\n");
-        return 2;
-    }
-    if (stat(out, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        fprintf(stderr, "aimsim run: -o %s: is a directory; give a file path such as %s/run.h5\n", out, out);
-        return 2;
-    }
-    char *dir = strdup(out);
-    if (!dir) {
-        fprintf(stderr, "aimsim run: out of memory\n");
-        return 1;
-    }
-    char *slash = strrchr(dir, '/');
-    const char *d = ".";
-    if (slash == dir) {
-        d = "/";
-    } else if (slash) {
-        *slash = '\0';
-        d = dir;
-    }
-    int rc = 0;
-    if (stat(d, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-        fprintf(stderr, "aimsim run: -o %s: the directory %s does not exist; create it first (mkdir -p %s)\n",
-                out, d, d);
-        rc = 2;
-    } else if (access(d, W_OK | X_OK) != 0) {
-        fprintf(stderr, "aimsim run: -o %s: the directory %s is not writable (%s); choose another -o path\n",
-                out, d, strerror(errno));
-        rc = 2;
-    }
-    free(dir);
-    return rc;
-}
-
 int aim_cli_run_main(int argc, char **argv)
 {
     enum { OPT_REPLICAS = 256, OPT_STEPS, OPT_SEED, OPT_THREADS, OPT_SET, OPT_RESUME, OPT_FORCE, OPT_MAXMEM };
@@ -378,7 +338,8 @@ int aim_cli_run_main(int argc, char **argv)
         goto done;
     }
     sprintf(partial, "%s.partial", out);
-    if ((rc = aim_cli_check_output(out)) != 0) {
+    if ((s = aim_cli_output_usable(out)) != AIM_OK) {
+        rc = aim_cli_fail("run", s);
         goto done;
     }
     if (!force && !resume && aim_cli_exists(out)) {

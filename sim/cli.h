@@ -10,6 +10,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sim/error.h"
 
@@ -55,6 +58,39 @@ static inline enum aim_status aim_cli_parse_u64(const char *text, const char *na
                              (unsigned long long)UINT64_MAX, text);
     }
     *value = (uint64_t)v;
+    return AIM_OK;
+}
+
+/** @brief Checks that an output path (-o) can become a new file before any work is done: not
+ * empty, not a directory, in an existing writable directory (AIM_ERR_USAGE naming what is wrong). */
+static inline enum aim_status aim_cli_output_usable(const char *out)
+{
+    struct stat sb;
+    if (out[0] == '\0') {
+        return aim_error_set(AIM_ERR_USAGE,
+                             "-o: the output path is empty; give a file name such as out/run.h5");
+    }
+    if (stat(out, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        return aim_error_set(AIM_ERR_USAGE, "-o %s: is a directory; give a file path such as %s/run.h5", out,
+                             out);
+    }
+    const char *slash = strrchr(out, '/');
+    char dir[4096] = ".";
+    if (slash == out) {
+        snprintf(dir, sizeof dir, "/");
+    } else if (slash) {
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - out), out);
+    }
+    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+        return aim_error_set(AIM_ERR_USAGE,
+                             "-o %s: the directory %s does not exist; create it first (mkdir -p %s)", out,
+                             dir, dir);
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        return aim_error_set(AIM_ERR_USAGE,
+                             "-o %s: the directory %s is not writable (%s); choose another -o path", out, dir,
+                             strerror(errno));
+    }
     return AIM_OK;
 }
 

@@ -297,6 +297,30 @@ static void test_command(const char *run)
     aim_test(file_hash(run) == before && before != 0, "-o leaves the run file untouched");
     struct stat sb;
     aim_test(stat("analyze_out.h5", &sb) == 0 && sb.st_size > 0, "-o file written");
+    aim_test(stat("analyze_out.h5.partial", &sb) != 0, "-o leaves no .partial file behind");
+    /* An existing -o file is replaced only with --force; paths that cannot be a file are refused. */
+    unsigned long out_before = file_hash("analyze_out.h5");
+    aim_test(cli(run, "-o", "analyze_out.h5", "--no-bubble", NULL, NULL) == 2,
+             "-o an existing file without --force: exit 2");
+    aim_test(file_hash("analyze_out.h5") == out_before, "the existing -o file is untouched");
+    FILE *notes = fopen("analyze_notes.txt", "w");
+    if (notes) {
+        fputs("my notes 2.385\n", notes);
+        fclose(notes);
+    }
+    unsigned long notes_before = file_hash("analyze_notes.txt");
+    aim_test(cli(run, "-o", "analyze_notes.txt", "--no-bubble", NULL, NULL) == 2 &&
+                 file_hash("analyze_notes.txt") == notes_before,
+             "-o a user's text file without --force: exit 2, the file keeps its bytes");
+    aim_test(cli(run, "-o", "analyze_notes.txt", "--no-bubble", "--force", NULL) == 0 &&
+                 file_hash("analyze_notes.txt") != notes_before,
+             "-o an existing file with --force replaces it");
+    unlink("analyze_notes.txt");
+    aim_test(cli(run, "-o", ".", "--no-bubble", NULL, NULL) == 2, "-o a directory: exit 2");
+    aim_test_contains(aim_error_message(), "-o .: is a directory", "the message says -o is a directory");
+    aim_test(cli(run, "-o", "analyze_no_dir/out.h5", "--no-bubble", NULL, NULL) == 2 &&
+                 stat("analyze_no_dir", &sb) != 0,
+             "-o in a missing directory: exit 2, nothing created");
     /* Into the run file, twice: the second replaces the first /analysis. */
     aim_test(cli(run, "--cv-reps", "200", "--no-cache", NULL, NULL) == 0, "analyze into the run file");
     aim_test(file_hash(run) != before, "the run file now holds /analysis");
