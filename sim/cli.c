@@ -439,13 +439,23 @@ int aim_cli_info_main(int argc, char **argv)
         "Usage: aimsim info FILE\n"
         "Prints the provenance attributes (version, git revision, compiler, libraries,\n"
         "seed, times, resolved config) and every dataset's shape of an aimsim output file.\n"
-        "Exit status: 0 ok, 1 I/O failure, 2 usage error or not an aimsim file.\n";
+        "Exit status: 0 ok, 1 I/O failure, 2 usage error, missing file or not an aimsim file.\n";
     if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
         fputs(help, stdout);
         return 0;
     }
     if (argc != 2 || argv[1][0] == '-') {
         return aim_cli_usage_error("info", "%s", "expects exactly one FILE");
+    }
+    /* A FILE that is not there or not a file is the user's error (exit 2), as for analyze and psy. */
+    struct stat sb;
+    if (stat(argv[1], &sb) != 0) {
+        fprintf(stderr, "aimsim info: %s: %s\n", argv[1], strerror(errno));
+        return 2;
+    }
+    if (S_ISDIR(sb.st_mode)) {
+        fprintf(stderr, "aimsim info: %s: is a directory; give an aimsim output file (.h5)\n", argv[1]);
+        return 2;
     }
     char *text = NULL;
     enum aim_status s = aim_store_describe(argv[1], &text);
