@@ -19,6 +19,12 @@ done
 check $? "threads 1 and 2 give identical datasets"
 "$py" "$here/test_cli_compare.py" "$dir/t1.h5" "$dir/t7.h5"
 check $? "threads 1 and 7 give identical datasets"
+# More threads than replicas: the spare threads run the replicas' investor loops (nested).
+two="--replicas 2 --steps 24 --seed 2385 --set market.lambda=0.1 --set investors.count=20000 --set investors.block_size=2048 -q"
+"$aimsim" run -o "$dir/two1.h5" --threads 1 $two >/dev/null &&
+    "$aimsim" run -o "$dir/two5.h5" --threads 5 $two >/dev/null &&
+    "$py" "$here/test_cli_compare.py" "$dir/two1.h5" "$dir/two5.h5"
+check $? "2 replicas on 5 threads (investor loops nested) equal 2 replicas on 1 thread"
 "$py" -c "
 import h5py, sys, numpy as np
 h = h5py.File('$dir/t1.h5', 'r')
