@@ -60,13 +60,17 @@ enum aim_status aim_traj_add_event(struct aim_traj *tr, const struct aim_event *
 /** @brief Bytes a trajectory buffer of this size takes (for the memory estimate). */
 size_t aim_traj_bytes(int n_firms, int n_times);
 
-/** @brief Name of firm variable v ("cash", ...), its unit and description. */
+/** @brief Name of firm variable v ("cash", ...): its dataset name in /firm. */
 const char *aim_traj_firm_var_name(int v);
+/** @brief Unit of firm variable v ("$B", ...), written as the dataset's units attribute. */
 const char *aim_traj_firm_var_unit(int v);
+/** @brief One-line description of firm variable v, written as the dataset's long_name. */
 const char *aim_traj_firm_var_doc(int v);
-/** @brief Name of market variable v ("demand", ...), its unit and description. */
+/** @brief Name of market variable v ("demand", ...): its dataset name in /market. */
 const char *aim_traj_market_var_name(int v);
+/** @brief Unit of market variable v, written as the dataset's units attribute. */
 const char *aim_traj_market_var_unit(int v);
+/** @brief One-line description of market variable v, written as the dataset's long_name. */
 const char *aim_traj_market_var_doc(int v);
 
 #endif
