@@ -1,6 +1,7 @@
 #include "analysis/analyze.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <math.h>
@@ -890,11 +891,73 @@ done:
     return s;
 }
 
+/* Copies the run file byte for byte (mode kept, synced to disk), so /analysis can be added to the
+ * copy and the copy renamed over the run file: a failure or a kill while writing never damages
+ * the trajectories the user has. */
+static enum aim_status aim_analyze_copy(const char *from, const char *to)
+{
+    enum aim_status s = AIM_OK;
+    struct stat sb;
+    int in = open(from, O_RDONLY);
+    if (in < 0 || fstat(in, &sb) != 0) {
+        s = aim_error_set(AIM_ERR_IO, "%s: cannot read the run file: %s", from, strerror(errno));
+        if (in >= 0) {
+            close(in);
+        }
+        return s;
+    }
+    int out = open(to, O_WRONLY | O_CREAT | O_TRUNC, sb.st_mode & 07777);
+    if (out < 0) {
+        s = aim_error_set(AIM_ERR_IO, "%s: cannot create a copy of the run file to add /analysis to: %s", to,
+                          strerror(errno));
+        close(in);
+        return s;
+    }
+    char *buf = malloc(1 << 20);
+    if (!buf) {
+        s = aim_error_set(AIM_ERR_NOMEM, "out of memory copying %s", from);
+    }
+    while (s == AIM_OK) {
+        ssize_t n = read(in, buf, 1 << 20);
+        if (n == 0) {
+            break;
+        }
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            s = aim_error_set(AIM_ERR_IO, "%s: read error: %s", from, strerror(errno));
+            break;
+        }
+        for (ssize_t done = 0; done < n && s == AIM_OK;) {
+            ssize_t w = write(out, buf + done, (size_t)(n - done));
+            if (w < 0 && errno != EINTR) {
+                s = aim_error_set(AIM_ERR_IO, "%s: write error (disk full?): %s; the run file is unchanged",
+                                  to, strerror(errno));
+            }
+            done += w > 0 ? w : 0;
+        }
+    }
+    free(buf);
+    if (s == AIM_OK && fsync(out) != 0) {
+        s = aim_error_set(AIM_ERR_IO, "%s: cannot sync to disk: %s; the run file is unchanged", to,
+                          strerror(errno));
+    }
+    if (close(out) != 0 && s == AIM_OK) {
+        s = aim_error_set(AIM_ERR_IO, "%s: write error: %s; the run file is unchanged", to, strerror(errno));
+    }
+    close(in);
+    if (s != AIM_OK) {
+        unlink(to);
+    }
+    return s;
+}
+
 enum aim_status aim_analyze_write(const struct aim_analysis *a, const char *run_path, const char *out_path)
 {
     aim_store_hdf5_quiet();
     const char *path = out_path ? out_path : run_path;
-    char *partial = NULL;
+    char *partial = NULL, *target = NULL;
     hid_t file;
     if (out_path) {
         struct stat sa, sb;
@@ -929,15 +992,48 @@ enum aim_status aim_analyze_write(const struct aim_analysis *a, const char *run_
             return f;
         }
     } else {
-        file = H5Fopen(run_path, H5F_ACC_RDWR, H5P_DEFAULT);
+        /* Into the run file: /analysis is added to a copy beside it (RUN.h5.analyze.partial), which
+         * replaces the run file only when complete (through a symbolic link, its target). */
+        if (access(run_path, W_OK) != 0) {
+            return aim_error_set(AIM_ERR_USAGE,
+                                 "%s: the run file is not writable (%s); use -o OTHER.h5 to write /analysis "
+                                 "to another file",
+                                 run_path, strerror(errno));
+        }
+        target = realpath(run_path, NULL);
+        if (!target) {
+            return aim_error_set(AIM_ERR_IO, "%s: %s", run_path, strerror(errno));
+        }
+        size_t len = strlen(target);
+        partial = malloc(len + sizeof ".analyze.partial");
+        if (!partial) {
+            free(target);
+            return aim_error_set(AIM_ERR_NOMEM, "%s: out of memory", run_path);
+        }
+        snprintf(partial, len + sizeof ".analyze.partial", "%s.analyze.partial", target);
+        enum aim_status c = aim_analyze_copy(target, partial);
+        if (c != AIM_OK) {
+            free(partial);
+            free(target);
+            return c;
+        }
+        path = partial;
+        file = H5Fopen(partial, H5F_ACC_RDWR, H5P_DEFAULT);
         if (file < 0) {
             H5Eclear2(H5E_DEFAULT);
+            unlink(partial);
+            free(partial);
+            free(target);
             return aim_error_set(AIM_ERR_IO, "%s: cannot open the run file for writing /analysis", run_path);
         }
         htri_t have = H5Lexists(file, "analysis", H5P_DEFAULT);
         if (have < 0 || (have > 0 && H5Ldelete(file, "analysis", H5P_DEFAULT) < 0)) {
             H5Fclose(file);
-            return aim_analyze_h5fail(path, "replacing", "");
+            enum aim_status f = aim_analyze_h5fail(run_path, "replacing", "");
+            unlink(partial);
+            free(partial);
+            free(target);
+            return f;
         }
     }
     struct aim_analyze_writer wr = {H5I_INVALID_HID, {-1, -1, -1, -1, -1}, path};
@@ -960,13 +1056,15 @@ enum aim_status aim_analyze_write(const struct aim_analysis *a, const char *run_
         s = aim_analyze_h5fail(path, "closing the file after", "");
     }
     if (partial) {
-        if (s == AIM_OK && rename(partial, out_path) != 0) {
-            s = aim_error_set(AIM_ERR_IO, "cannot rename %s to %s: %s", partial, out_path, strerror(errno));
+        const char *dest = out_path ? out_path : target;
+        if (s == AIM_OK && rename(partial, dest) != 0) {
+            s = aim_error_set(AIM_ERR_IO, "cannot rename %s to %s: %s", partial, dest, strerror(errno));
         }
         if (s != AIM_OK) {
             unlink(partial);
         }
         free(partial);
     }
+    free(target);
     return s;
 }

@@ -324,6 +324,10 @@ static void test_command(const char *run)
     /* Into the run file, twice: the second replaces the first /analysis. */
     aim_test(cli(run, "--cv-reps", "200", "--no-cache", NULL, NULL) == 0, "analyze into the run file");
     aim_test(file_hash(run) != before, "the run file now holds /analysis");
+    char copy[4200];
+    snprintf(copy, sizeof copy, "%s.analyze.partial", run);
+    aim_test(stat(copy, &sb) != 0,
+             "the copy /analysis was added to replaced the run file (none left behind)");
     aim_test(cli(run, "--cv-reps", "200", "--no-cache", "--json", NULL) == 0,
              "analyze again (replaces /analysis)");
     aim_test(cli(run, "--no-write", "--no-bubble", NULL, NULL, NULL) == 0, "--no-write");
