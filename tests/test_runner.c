@@ -184,9 +184,12 @@ int main(void)
     aim_test_contains(aim_error_message(), "20 x", "runner: message says what the config needs");
     aim_config_free(longer);
 
-    size_t e1 = aim_runner_estimate_bytes(cfg, 1), e4 = aim_runner_estimate_bytes(cfg, 4);
-    aim_test(e1 >= aim_world_bytes(cfg) && e4 - e1 == 3 * (e4 - e1) / 3 && e4 > e1,
-             "runner: estimate grows with threads (%zu -> %zu bytes)", e1, e4);
+    size_t e1 = aim_runner_estimate_bytes(cfg, 1), e2 = aim_runner_estimate_bytes(cfg, 2),
+           e4 = aim_runner_estimate_bytes(cfg, 4), e9 = aim_runner_estimate_bytes(cfg, 9);
+    aim_test(e1 >= aim_world_bytes(cfg) && e2 > e1 && e4 - e1 == 3 * (e2 - e1),
+             "runner: estimate grows by one world per thread (%zu -> %zu -> %zu bytes)", e1, e2, e4);
+    aim_test(e9 == aim_runner_estimate_bytes(cfg, NREP) && e9 - e1 == (NREP - 1) * (e2 - e1),
+             "runner: threads beyond the 7 replicas add no world (9 threads: %zu bytes)", e9);
     aim_test(aim_runner_memory_limit(12345) == 12345, "runner: --max-memory is the limit when given");
     aim_test(aim_runner_memory_limit(0) > ((size_t)16 << 20), "runner: MemAvailable read (%zu bytes)",
              aim_runner_memory_limit(0));
