@@ -1,13 +1,13 @@
 #!/bin/sh
 # Every tracked C source and header must be formatted by the repository's .clang-format.
 # Usage: check_format.sh SOURCE_DIR [CLANG_FORMAT]. Prints clang-format's own diagnostics (file,
-# line, column and the offending code) for each file that differs; exits 77 (skipped) when the
-# tree is not a git checkout or clang-format is missing.
+# line, column and the offending code) for each file that differs; fails when clang-format is
+# missing (scripts/setup installs it), exits 77 (skipped) only when the tree is not a git checkout.
 src=${1:?usage: check_format.sh SOURCE_DIR [CLANG_FORMAT]}
 cf=${2:-clang-format}
 if ! command -v "$cf" >/dev/null 2>&1; then
-    echo "SKIP: $cf not found (apt-get install clang-format)"
-    exit 77
+    echo "FAIL: $cf not found, so the formatting cannot be checked (scripts/setup installs clang-format)"
+    exit 1
 fi
 if ! git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
     echo "SKIP: $src is not a git checkout, so there is no list of tracked files"
