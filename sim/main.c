@@ -1,6 +1,7 @@
 /* aimsim: the command-line program. A table maps each subcommand to its entry point; every
  * entry takes the subcommand's own argv (argv[0] = its name) and returns the exit status
  * (0 ok, 1 runtime failure, 2 usage or config error; docs/cli.md). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,6 +37,19 @@ static void usage(FILE *out)
           out);
 }
 
+/* What a command printed must have reached stdout: a full disk or a closed pipe behind
+ * `aimsim config show > cfg.yaml` would otherwise leave a truncated file and exit 0. */
+static int finish(int rc)
+{
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "aimsim: error writing to standard output: %s\n",
+                errno ? strerror(errno) : "write failed (disk full or output closed)");
+        return rc ? rc : 1;
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -44,15 +58,15 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
         usage(stdout);
-        return 0;
+        return finish(0);
     }
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
         aim_cli_print_version(stdout);
-        return 0;
+        return finish(0);
     }
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
         if (strcmp(argv[1], commands[i].name) == 0) {
-            return commands[i].main(argc - 1, argv + 1);
+            return finish(commands[i].main(argc - 1, argv + 1));
         }
     }
     fprintf(stderr, "aimsim: unknown command '%s'\n\n", argv[1]);

@@ -103,6 +103,20 @@ head -c 3000 "$dir/ok.h5" >"$dir/trunc.h5"
 expect 2 "trunc.h5" "info on a truncated file names it" -- "$aimsim" info "$dir/trunc.h5"
 expect 2 "expects exactly one FILE" "info with no file" -- "$aimsim" info
 
+# Output that cannot be written (a full disk) is an error, never a truncated file with exit 0.
+if [ -w /dev/full ]; then
+    "$aimsim" config show >/dev/full 2>"$dir/err"
+    rc=$?
+    [ $rc -eq 1 ] && grep -q "error writing to standard output" "$dir/err"
+    check $? "config show to a full disk: exit 1 and a message (exit $rc)"
+    "$aimsim" info "$dir/ok.h5" >/dev/full 2>"$dir/err"
+    rc=$?
+    [ $rc -eq 1 ] && grep -q "error writing to standard output" "$dir/err"
+    check $? "info to a full disk: exit 1 and a message (exit $rc)"
+else
+    echo "FAIL: /dev/full is missing, so a failing standard output cannot be checked"
+    fails=$((fails + 1))
+fi
 expect 0 "kappa: 3.25" "config show applies --set" -- "$aimsim" config show --set deals.kappa=3.25
 "$aimsim" config show --set deals.kappa=3.25 >"$dir/shown.yaml"
 expect 0 "kappa: 3.25" "config show of its own output loads back" -- "$aimsim" config show "$dir/shown.yaml"
