@@ -248,20 +248,33 @@ static void seed_loop(int investors)
     const int reps = 16, steps = 36;
     struct aim_config *cfg = seed_config(investors, steps);
     int n = aim_world_firm_count(cfg);
-    int with_round = 0, with_deal = 0, with_both = 0, ran = 0;
+    int with_round = 0, with_deal = 0, with_both = 0, ran = 0, anthropic = 0, shares_ok = 1;
     long rounds = 0, deals = 0;
     double rt_nvidia = 0.0;
+    /* Late-2025 annualised revenues ($B; docs/calibration.md, "Firms"): OpenAI, Anthropic, xAI,
+     * Mistral AI, Cohere; their shares of the $28B are the opening revenue shares the labs'
+     * compute and demand.theta are calibrated to. */
+    const double revenue[5] = {20.0, 7.0, 0.5, 0.35, 0.15};
     for (uint64_t r = 0; r < (uint64_t)reps; r++) {
         struct aim_traj *tr = run(cfg, 2025, r, 1);
         if (!tr) {
             continue;
         }
         ran++;
-        int nr = 0, nd = 0;
+        int nr = 0, nd = 0, na = 0;
+        for (int l = 0; l < 5; l++) {
+            double share = tr->firm[AIM_FV_demand_share][(size_t)8 + (size_t)l];
+            shares_ok &= fabs(share - revenue[l] / 28.0) <= 0.1 * revenue[l] / 28.0;
+            if (verbose && r == 0) {
+                printf("opening revenue share of %s: %.4f (revenue share %.4f)\n",
+                       aim_world_firm_name(cfg, 8 + l), share, revenue[l] / 28.0);
+            }
+        }
         for (size_t i = 0; i < tr->n_events; i++) {
             const struct aim_event *ev = &tr->events[i];
             if (ev->kind == AIM_EVENT_ROUND && ev->amount[1] > 0.0) {
                 nr++;
+                na += ev->a == 9;
             }
             if (ev->kind != AIM_EVENT_DEAL) {
                 continue;
@@ -272,7 +285,9 @@ static void seed_loop(int investors)
                              strcmp(cfg->deals.presigned[k].lab, aim_world_firm_name(cfg, ev->a)) == 0;
             }
             nd += !presigned;
+            na += !presigned && ev->a == 9;
         }
+        anthropic += na > 0;
         with_round += nr > 0;
         with_deal += nd > 0;
         with_both += nr > 0 && nd > 0;
@@ -293,6 +308,12 @@ static void seed_loop(int investors)
              with_both, reps);
     aim_test(rt_nvidia > 0.0, "seed loop: NVIDIA's mean round-trip share over months 1-24 is positive (%.4f)",
              rt_nvidia);
+    aim_test(shares_ok, "seed: every lab's opening revenue share is within 10%% of its share of the labs' "
+                        "late-2025 revenues (20, 7, 0.5, 0.35, 0.15 of 28)");
+    aim_test(anthropic >= 12,
+             "seed loop: Anthropic raises (a round or a generated deal) within %d months in %d "
+             "of %d replicas (>= 12)",
+             steps, anthropic, reps);
     aim_config_free(cfg);
 }
 
@@ -317,6 +338,37 @@ int main(int argc, char **argv)
 
     /* 0. The seed scenario runs the loop: rounds, generated deals, round-trip revenue. */
     seed_loop(investors);
+
+    /* 0b. Capacity planning: extrapolating the spot-demand trend 18 months ahead (the seed) builds
+     * more capacity by month 36 than the trend's level alone, in every one of 4 replicas. */
+    {
+        struct aim_config *lv = seed_config(investors, 36), *ph = seed_config(investors, 36);
+        aim_config_set(lv, "clouds.plan_horizon=0");
+        int more = 0, ran = 0;
+        for (uint64_t r = 0; r < 4; r++) {
+            struct aim_traj *a = run(lv, 2025, r, 1), *b = run(ph, 2025, r, 1);
+            if (a && b) {
+                double ca = 0.0, cb = 0.0;
+                for (int c = 3; c < 8; c++) {
+                    ca += a->firm[AIM_FV_capacity][(size_t)36 * 13 + (size_t)c];
+                    cb += b->firm[AIM_FV_capacity][(size_t)36 * 13 + (size_t)c];
+                }
+                ran++;
+                more += cb > ca;
+                if (verbose) {
+                    printf("clouds' capacity at month 36, replica %d: level only %.0f MW, 18 months ahead "
+                           "%.0f MW\n",
+                           (int)r, ca, cb);
+                }
+            }
+            aim_traj_free(a);
+            aim_traj_free(b);
+        }
+        aim_test(ran == 4 && more == 4,
+                 "plan_horizon 18 builds more cloud capacity by month 36 than 0 (%d of %d)", more, ran);
+        aim_config_free(lv);
+        aim_config_free(ph);
+    }
 
     /* 1. Stock-flow residual <= 1e-9 in every step of several replicas. */
     double worst = 0.0;
