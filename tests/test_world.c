@@ -251,8 +251,8 @@ static void seed_loop(int investors)
     int with_round = 0, with_deal = 0, with_both = 0, ran = 0, anthropic = 0, shares_ok = 1;
     long rounds = 0, deals = 0;
     double rt_nvidia = 0.0;
-    /* Late-2025 annualised revenues ($B; docs/model.md, "Calibration of the seed scenario", "Firms"): OpenAI, Anthropic, xAI,
-     * Mistral AI, Cohere; their shares of the $28B are the opening revenue shares the labs'
+    /* Late-2025 annualised revenues ($B; docs/model.md, "Calibration of the seed scenario", "Firms"): OpenAI,
+     * Anthropic, xAI, Mistral AI, Cohere; their shares of the $28B are the opening revenue shares the labs'
      * compute and demand.theta are calibrated to. */
     const double revenue[5] = {20.0, 7.0, 0.5, 0.35, 0.15};
     for (uint64_t r = 0; r < (uint64_t)reps; r++) {
