@@ -31,3 +31,11 @@ if(TARGET aimsim)
 endif()
 add_test(NAME test_store_docs COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_store_docs.py)
 set_tests_properties(test_store_docs PROPERTIES ENVIRONMENT "AIM_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+
+# The full seed scenario as `aimsim run` runs it by default (64 replicas, 50,000 investors):
+# stock-flow residual <= 1e-9 in every replica and month.
+if(TARGET aimsim)
+  add_test(NAME test_seed_scenario COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_seed_scenario.py
+           $<TARGET_FILE:aimsim> ${CMAKE_BINARY_DIR}/seed_scenario)
+  set_tests_properties(test_seed_scenario PROPERTIES TIMEOUT 600)
+endif()
