@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "agents/investors.h"
+#include "bench/bench_clock.h"
 #include "sim/config.h"
 #include "sim/error.h"
 #ifdef AIM_BENCH_STORE
@@ -37,16 +38,12 @@
 
 static double cpu_now(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    return bench_clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
 }
 
 static double now(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    return bench_clock_seconds(CLOCK_MONOTONIC);
 }
 
 /* STREAM triad a[i] = b[i] + s * c[i] with nthreads threads; best of reps, bytes counted as

@@ -13,20 +13,17 @@
 
 #include "analysis/critval.h"
 #include "analysis/psy.h"
+#include "bench/bench_clock.h"
 #include "sim/rng.h"
 
 static double now(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    return bench_clock_seconds(CLOCK_MONOTONIC);
 }
 
 static double cpu_now(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    return bench_clock_seconds(CLOCK_THREAD_CPUTIME_ID);
 }
 
 static double time_gsadf(const double *y, size_t n, int lag, int repeats, double *gsadf, double *cpu)
