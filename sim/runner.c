@@ -182,8 +182,12 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
     omp_lock_t store_lock, error_lock;
     omp_init_lock(&store_lock);
     omp_init_lock(&error_lock);
-    /* Nested regions let the last replicas' investor loops use the idle threads. */
-    omp_set_max_active_levels(2);
+    /* Nested regions let the last replicas' investor loops use the idle threads; the caller's
+     * setting is put back below (the only way out after this point). */
+    int saved_levels = omp_get_max_active_levels();
+    if (saved_levels < 2) {
+        omp_set_max_active_levels(2);
+    }
 #pragma omp parallel num_threads(threads) default(none)                                                      \
     shared(cfg, st, opt, todo, ntodo, budget, next, done, failed, write_s, first_status, first_message, t0,  \
            store_lock, error_lock, active, max_inner)
@@ -246,6 +250,7 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
         aim_traj_free(tr);
         aim_world_free(w);
     }
+    omp_set_max_active_levels(saved_levels);
     omp_destroy_lock(&store_lock);
     omp_destroy_lock(&error_lock);
     free(todo);

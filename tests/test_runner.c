@@ -2,6 +2,7 @@
  * order and with any thread count give bitwise the same datasets; the point index changes the
  * streams; the memory estimate refuses what does not fit; every argument error is caught. */
 #include <math.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,8 +109,13 @@ int main(void)
     }
     struct progress_log log = {0, 0, 0, 1};
     struct aim_runner_options opt = {1, 0, 0, NREP, 0, on_progress, &log};
+    /* The runner nests parallel regions for its own call only: the caller's setting comes back. */
+    omp_set_max_active_levels(1);
     aim_test(aim_runner_run(cfg, whole, &opt, &rep) == AIM_OK, "runner: 7 replicas, 1 thread (%s)",
              aim_error_message());
+    aim_test(omp_get_max_active_levels() == 1,
+             "runner: OpenMP's max active levels is the caller's 1 after a run (got %d)",
+             omp_get_max_active_levels());
     aim_test(rep.replicas_run == NREP && rep.replicas_skipped == 0, "runner: report says 7 run, 0 skipped");
     aim_test(log.calls == NREP && log.monotonic && log.last_total == NREP,
              "runner: progress once per replica, in order");
@@ -154,6 +160,9 @@ int main(void)
         s = run(cfg, nested, 1, 0, 3, 4, &rep);
         aim_test(s == AIM_OK && rep.max_inner_threads == 1, "runner: 1 thread never nests (got %d)",
                  rep.max_inner_threads);
+        aim_test(omp_get_max_active_levels() == 1,
+                 "runner: max active levels still the caller's 1 after nested runs (got %d)",
+                 omp_get_max_active_levels());
         int eq = 1;
         for (int r = 0; r < NREP; r++) {
             if (r == 6 || r == 1 || r == 2 || r == 3) {
@@ -198,8 +207,11 @@ int main(void)
     aim_test_contains(aim_error_message(), "--max-memory", "runner: message names --max-memory");
     aim_test_contains(aim_error_message(), "fewer --threads", "runner: message says what would fit");
     opt = (struct aim_runner_options){2, 0, 0, NREP, 1000, NULL, NULL};
+    omp_set_max_active_levels(3);
     aim_test(aim_runner_run(cfg, whole, &opt, &rep) == AIM_ERR_NOMEM,
              "runner: run refused under a 1000-byte limit");
+    aim_test(omp_get_max_active_levels() == 3, "runner: a refused run leaves max active levels at 3 (got %d)",
+             omp_get_max_active_levels());
     aim_test(aim_runner_check_memory(cfg, 2, 0) == AIM_OK, "runner: the small config fits this machine");
 
     aim_traj_free(x);
