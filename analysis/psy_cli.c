@@ -236,10 +236,18 @@ static int psy_cli_column(const struct aim_csv *csv, const char *want, size_t *c
     }
     size_t first = *dates ? 1 : 0;
     if (ncol - first != 1) {
+        /* The names as fit in the message, then how many more (never a name cut short). */
         char list[1024] = "";
-        for (size_t j = first; j < ncol; j++) {
-            size_t len = strlen(list);
-            snprintf(list + len, sizeof list - len, "%s'%s'", j > first ? ", " : "", aim_csv_name(csv, j));
+        size_t len = 0, j = first;
+        for (; j < ncol; j++) {
+            const char *name = aim_csv_name(csv, j);
+            if (len + strlen(name) + 4 > sizeof list - 32) {
+                break;
+            }
+            len += (size_t)snprintf(list + len, sizeof list - len, "%s'%s'", j > first ? ", " : "", name);
+        }
+        if (j < ncol) {
+            snprintf(list + len, sizeof list - len, "%sand %zu more", j > first ? ", " : "", ncol - j);
         }
         aim_error_set(AIM_ERR_USAGE, "%s has %zu series columns (%s); choose one with --column NAME",
                       aim_csv_source(csv), ncol - first, list);

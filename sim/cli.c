@@ -225,7 +225,7 @@ int aim_cli_run_main(int argc, char **argv)
                                              {NULL, 0, NULL, 0}};
     const char *out = NULL;
     char **sets = calloc((size_t)argc + 4, sizeof *sets);
-    char run_sets[3][64];
+    char *run_sets[3] = {NULL, NULL, NULL}; /* "run.KEY=VALUE", as long as VALUE is */
     int n_sets = 0, resume = 0, force = 0, quiet = 0, rc = 0;
     long threads = omp_get_max_threads();
     size_t max_memory = 0;
@@ -300,17 +300,23 @@ int aim_cli_run_main(int argc, char **argv)
         rc = aim_cli_usage_error("run", "%s", "--resume and --force contradict each other");
         goto done;
     }
-    if (rep) {
-        snprintf(run_sets[0], sizeof run_sets[0], "run.replicas=%s", rep);
-        sets[n_sets++] = run_sets[0];
-    }
-    if (steps) {
-        snprintf(run_sets[1], sizeof run_sets[1], "run.steps=%s", steps);
-        sets[n_sets++] = run_sets[1];
-    }
-    if (seed) {
-        snprintf(run_sets[2], sizeof run_sets[2], "run.seed=%s", seed);
-        sets[n_sets++] = run_sets[2];
+    {
+        const char *const keys[3] = {"run.replicas", "run.steps", "run.seed"};
+        const char *const values[3] = {rep, steps, seed};
+        for (int k = 0; k < 3; k++) {
+            if (!values[k]) {
+                continue;
+            }
+            size_t size = strlen(keys[k]) + strlen(values[k]) + 2;
+            run_sets[k] = malloc(size);
+            if (!run_sets[k]) {
+                fprintf(stderr, "aimsim run: out of memory\n");
+                rc = 1;
+                goto done;
+            }
+            snprintf(run_sets[k], size, "%s=%s", keys[k], values[k]);
+            sets[n_sets++] = run_sets[k];
+        }
     }
     /* A build that fuses a*b+c into FMAs computes different trajectories from the same seed. */
     if (!aim_fpcheck_contract_off()) {
@@ -427,6 +433,9 @@ done:
     free(partial);
     free(yaml);
     aim_config_free(cfg);
+    for (int k = 0; k < 3; k++) {
+        free(run_sets[k]);
+    }
     free(sets);
     return rc;
 }

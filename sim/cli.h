@@ -76,6 +76,10 @@ static inline enum aim_status aim_cli_output_usable(const char *out)
     }
     const char *slash = strrchr(out, '/');
     char dir[4096] = ".";
+    if (slash && slash - out >= (ptrdiff_t)sizeof dir) {
+        return aim_error_set(AIM_ERR_USAGE, "-o: the directory of the output path is longer than %zu bytes",
+                             sizeof dir - 1);
+    }
     if (slash == out) {
         snprintf(dir, sizeof dir, "/");
     } else if (slash) {

@@ -74,6 +74,12 @@ expect 1 "exceeds --max-memory" "--max-memory 1K refuses with the estimate" -- "
 [ ! -e "$dir/x.h5" ] && [ ! -e "$dir/x.h5.partial" ]
 check $? "nothing is created by refused runs"
 
+# Long option values are never cut: 53 zeros then 12345 is the seed 12345, 60 zeros then 2 is 2
+# replicas (a fixed 64-byte buffer once made them 1 and 0).
+zeros=$(printf '%060d' 0)
+expect 0 "wrote" "--seed, --replicas and --steps of more than 60 characters" -- "$aimsim" run -o "$dir/long.h5" $small --seed "$(printf '%053d' 0)12345" --replicas "${zeros}2" --steps "${zeros}4" -q
+expect 0 "^seed: 12345$" "a 58-character --seed keeps its value" -- "$aimsim" info "$dir/long.h5"
+expect 0 "shape: 1 points x 2 replicas x 5 times" "61-character --replicas and --steps keep their values" -- "$aimsim" info "$dir/long.h5"
 expect 0 "wrote $dir/ok.h5" "a small run succeeds and says where it wrote" -- "$aimsim" run -o "$dir/ok.h5" $small
 grep -q "aimsim run: 3/3 replicas done" "$dir/out"
 check $? "without a terminal, progress is plain lines ending at 3/3"
