@@ -367,6 +367,15 @@ int aim_cli_run_main(int argc, char **argv)
         rc = 2;
         goto done;
     }
+    /* Finishing the partial file renames it over OUT.h5: never a file the user already has. */
+    if (resume && aim_cli_exists(out)) {
+        fprintf(stderr,
+                "aimsim run: %s exists; --resume would replace it with the finished %s: move %s away (or "
+                "remove it) first\n",
+                out, partial, out);
+        rc = 2;
+        goto done;
+    }
     /* Refuse before creating anything. */
     s = aim_runner_check_memory(cfg, (int)threads, max_memory);
     if (s) {

@@ -80,6 +80,15 @@ rc=$?
 [ $rc -eq 2 ] && grep -q "different configuration" "$dir/err"
 check $? "--resume with another config is refused with exit 2 (rc=$rc)"
 
+# Finishing the partial file would rename it over OUT.h5: an existing OUT.h5 is refused.
+printf 'keep me\n' >"$out"
+"$aimsim" run -o "$out" --resume $args 2>"$dir/err"
+rc=$?
+[ $rc -eq 2 ] && grep -q "run.h5 exists; --resume would replace it" "$dir/err" &&
+    [ "$(cat "$out")" = "keep me" ] && [ -e "$out.partial" ]
+check $? "--resume with OUT.h5 present is refused with exit 2, OUT.h5 and the partial file untouched (rc=$rc)"
+rm -f "$out"
+
 "$aimsim" run -o "$out" --resume --threads 2 $args >/dev/null
 check $? "--resume finishes the run"
 [ -e "$out" ] && [ ! -e "$out.partial" ]
