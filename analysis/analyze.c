@@ -4,11 +4,13 @@
 #include <fcntl.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
+#include <libgen.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "analysis/concentration.h"
@@ -891,28 +893,53 @@ done:
     return s;
 }
 
-/* Copies the run file byte for byte (mode kept, synced to disk), so /analysis can be added to the
- * copy and the copy renamed over the run file: a failure or a kill while writing never damages
- * the trajectories the user has. */
-static enum aim_status aim_analyze_copy(const char *from, const char *to)
+/* Creates a new temporary file beside `beside`, named BESIDE.XXXXXX.partial with a unique
+ * XXXXXX, exclusively (never an existing file, never through a symbolic link), with the given
+ * permissions. Returns its descriptor and the malloc'd name in *tmp, or -1 with the error set. */
+static int aim_analyze_temp(const char *beside, mode_t mode, char **tmp)
+{
+    size_t size = strlen(beside) + sizeof ".XXXXXX.partial";
+    *tmp = malloc(size);
+    if (!*tmp) {
+        aim_error_set(AIM_ERR_NOMEM, "%s: out of memory", beside);
+        return -1;
+    }
+    snprintf(*tmp, size, "%s.XXXXXX.partial", beside);
+    int fd = mkstemps(*tmp, (int)strlen(".partial"));
+    if (fd < 0) {
+        aim_error_set(AIM_ERR_IO, "%s: cannot create a temporary file beside it: %s", beside,
+                      strerror(errno));
+        free(*tmp);
+        *tmp = NULL;
+        return -1;
+    }
+    if (fchmod(fd, mode) != 0) {
+        aim_error_set(AIM_ERR_IO, "%s: cannot set permissions: %s", *tmp, strerror(errno));
+        close(fd);
+        unlink(*tmp);
+        free(*tmp);
+        *tmp = NULL;
+        return -1;
+    }
+    return fd;
+}
+
+/* Adds " (the disk is full)" when the file system holding path has no space left. */
+static const char *aim_analyze_full_note(const char *path)
+{
+    char *dir = strdup(path);
+    struct statvfs vfs;
+    int full = dir && statvfs(dirname(dir), &vfs) == 0 && vfs.f_bavail == 0;
+    free(dir);
+    return full ? " (the disk is full)" : "";
+}
+
+/* Copies the run file byte for byte into the new file `out` (synced to disk), so /analysis can be
+ * added to the copy and the copy renamed over the run file: a failure or a kill while writing
+ * never damages the trajectories the user has. */
+static enum aim_status aim_analyze_copy(const char *from, int in, int out, const char *to)
 {
     enum aim_status s = AIM_OK;
-    struct stat sb;
-    int in = open(from, O_RDONLY);
-    if (in < 0 || fstat(in, &sb) != 0) {
-        s = aim_error_set(AIM_ERR_IO, "%s: cannot read the run file: %s", from, strerror(errno));
-        if (in >= 0) {
-            close(in);
-        }
-        return s;
-    }
-    int out = open(to, O_WRONLY | O_CREAT | O_TRUNC, sb.st_mode & 07777);
-    if (out < 0) {
-        s = aim_error_set(AIM_ERR_IO, "%s: cannot create a copy of the run file to add /analysis to: %s", to,
-                          strerror(errno));
-        close(in);
-        return s;
-    }
     char *buf = malloc(1 << 20);
     if (!buf) {
         s = aim_error_set(AIM_ERR_NOMEM, "out of memory copying %s", from);
@@ -932,8 +959,9 @@ static enum aim_status aim_analyze_copy(const char *from, const char *to)
         for (ssize_t done = 0; done < n && s == AIM_OK;) {
             ssize_t w = write(out, buf + done, (size_t)(n - done));
             if (w < 0 && errno != EINTR) {
-                s = aim_error_set(AIM_ERR_IO, "%s: write error (disk full?): %s; the run file is unchanged",
-                                  to, strerror(errno));
+                s = aim_error_set(AIM_ERR_IO,
+                                  "%s: write error copying the run file: %s; the run file is unchanged", to,
+                                  strerror(errno));
             }
             done += w > 0 ? w : 0;
         }
@@ -942,13 +970,6 @@ static enum aim_status aim_analyze_copy(const char *from, const char *to)
     if (s == AIM_OK && fsync(out) != 0) {
         s = aim_error_set(AIM_ERR_IO, "%s: cannot sync to disk: %s; the run file is unchanged", to,
                           strerror(errno));
-    }
-    if (close(out) != 0 && s == AIM_OK) {
-        s = aim_error_set(AIM_ERR_IO, "%s: write error: %s; the run file is unchanged", to, strerror(errno));
-    }
-    close(in);
-    if (s != AIM_OK) {
-        unlink(to);
     }
     return s;
 }
@@ -966,34 +987,39 @@ enum aim_status aim_analyze_write(const struct aim_analysis *a, const char *run_
             return aim_error_set(AIM_ERR_USAGE, "%s is the run file itself; -o must name another file",
                                  out_path);
         }
-        /* Written as OUT.partial and renamed when complete: a failure leaves no half-written OUT
-         * and whatever OUT held before stays until the new file is whole. */
-        size_t len = strlen(out_path);
-        partial = malloc(len + sizeof ".partial");
-        if (!partial) {
-            return aim_error_set(AIM_ERR_NOMEM, "%s: out of memory", out_path);
+        /* Written as a new OUT.XXXXXX.partial and renamed when complete: a failure leaves no
+         * half-written OUT, whatever OUT held before stays until the new file is whole, and a file
+         * or link someone placed under a fixed temporary name is never written through. New files
+         * get the usual permissions (0666 less the umask). */
+        mode_t mask = umask(022);
+        umask(mask);
+        int fd = aim_analyze_temp(out_path, 0666 & ~mask, &partial);
+        if (fd < 0) {
+            return aim_error_prefix(AIM_ERR_IO, "cannot create the analysis file: ");
         }
-        snprintf(partial, len + sizeof ".partial", "%s.partial", out_path);
+        close(fd);
         path = partial;
         file = H5Fcreate(partial, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
         if (file < 0) {
             H5Eclear2(H5E_DEFAULT);
             int err = errno;
+            unlink(partial);
             free(partial);
             return aim_error_set(AIM_ERR_IO, "%s: cannot create the analysis file%s%s", out_path,
                                  err ? ": " : "", err ? strerror(err) : "");
         }
         if (aim_store_write_string_attr(file, "aimsim_format", AIM_ANALYZE_FORMAT) < 0 ||
             aim_store_write_string_attr(file, "source_file", run_path) < 0) {
-            H5Fclose(file);
             enum aim_status f = aim_analyze_h5fail(path, "writing root attributes of", "");
+            H5Fclose(file);
             unlink(partial);
             free(partial);
             return f;
         }
     } else {
-        /* Into the run file: /analysis is added to a copy beside it (RUN.h5.analyze.partial), which
-         * replaces the run file only when complete (through a symbolic link, its target). */
+        /* Into the run file: /analysis is added to a new copy beside it
+         * (RUN.h5.XXXXXX.partial), which replaces the run file only when complete (through a
+         * symbolic link, its target). */
         if (access(run_path, W_OK) != 0) {
             return aim_error_set(AIM_ERR_USAGE,
                                  "%s: the run file is not writable (%s); use -o OTHER.h5 to write /analysis "
@@ -1004,15 +1030,29 @@ enum aim_status aim_analyze_write(const struct aim_analysis *a, const char *run_
         if (!target) {
             return aim_error_set(AIM_ERR_IO, "%s: %s", run_path, strerror(errno));
         }
-        size_t len = strlen(target);
-        partial = malloc(len + sizeof ".analyze.partial");
-        if (!partial) {
+        struct stat sb;
+        int in = open(target, O_RDONLY);
+        if (in < 0 || fstat(in, &sb) != 0) {
+            enum aim_status c =
+                aim_error_set(AIM_ERR_IO, "%s: cannot read the run file: %s", run_path, strerror(errno));
+            if (in >= 0) {
+                close(in);
+            }
             free(target);
-            return aim_error_set(AIM_ERR_NOMEM, "%s: out of memory", run_path);
+            return c;
         }
-        snprintf(partial, len + sizeof ".analyze.partial", "%s.analyze.partial", target);
-        enum aim_status c = aim_analyze_copy(target, partial);
+        int out = aim_analyze_temp(target, sb.st_mode & 07777, &partial);
+        enum aim_status c = out < 0 ? aim_error_prefix(AIM_ERR_IO, "cannot add /analysis: ")
+                                    : aim_analyze_copy(target, in, out, partial);
+        if (out >= 0 && close(out) != 0 && c == AIM_OK) {
+            c = aim_error_set(AIM_ERR_IO, "%s: write error: %s; the run file is unchanged", partial,
+                              strerror(errno));
+        }
+        close(in);
         if (c != AIM_OK) {
+            if (partial) {
+                unlink(partial);
+            }
             free(partial);
             free(target);
             return c;
@@ -1028,8 +1068,8 @@ enum aim_status aim_analyze_write(const struct aim_analysis *a, const char *run_
         }
         htri_t have = H5Lexists(file, "analysis", H5P_DEFAULT);
         if (have < 0 || (have > 0 && H5Ldelete(file, "analysis", H5P_DEFAULT) < 0)) {
-            H5Fclose(file);
             enum aim_status f = aim_analyze_h5fail(run_path, "replacing", "");
+            H5Fclose(file);
             unlink(partial);
             free(partial);
             free(target);
@@ -1061,7 +1101,13 @@ enum aim_status aim_analyze_write(const struct aim_analysis *a, const char *run_
             s = aim_error_set(AIM_ERR_IO, "cannot rename %s to %s: %s", partial, dest, strerror(errno));
         }
         if (s != AIM_OK) {
+            /* Nothing half-written stays behind, and what the user had is untouched. */
+            const char *full = aim_analyze_full_note(partial);
+            char *why = strdup(aim_error_message());
             unlink(partial);
+            s = aim_error_set(s, "%s%s; %s%s", why ? why : "", full, out_path ? out_path : "the run file",
+                              out_path ? " was not written" : " is unchanged");
+            free(why);
         }
         free(partial);
     }

@@ -4,12 +4,14 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <math.h>
 #include <omp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,6 +25,17 @@ static int aim_cli_fail(const char *cmd, enum aim_status s)
 {
     fprintf(stderr, "aimsim %s: %s\n", cmd, aim_error_message());
     return aim_error_exit_code(s);
+}
+
+/* After a failure to write OUT: says so when the file system holding it has no space left. */
+static void aim_cli_note_full_disk(const char *cmd, const char *out)
+{
+    char *dir = strdup(out);
+    struct statvfs vfs;
+    if (dir && statvfs(dirname(dir), &vfs) == 0 && vfs.f_bavail == 0) {
+        fprintf(stderr, "aimsim %s: the file system holding %s is full\n", cmd, out);
+    }
+    free(dir);
 }
 
 static int aim_cli_usage_error(const char *cmd, const char *fmt, const char *arg)
@@ -198,19 +211,32 @@ static const char aim_cli_run_help[] =
     "      --resume          finish OUT.h5.partial left by an interrupted run\n"
     "      --force           overwrite OUT.h5 / discard OUT.h5.partial\n"
     "      --max-memory SIZE refuse to start if the estimated peak exceeds SIZE (e.g. 4G)\n"
+    "      --max-disk SIZE   refuse to start if the estimated file size exceeds SIZE\n"
+    "                        (default: the free space where OUT.h5 goes)\n"
     "  -q, --quiet           no progress display\n"
     "  -h, --help            this help\n"
     "Exit status: 0 ok, 1 runtime failure, 2 usage or configuration error.\n";
 
+/* Whether path names anything, a symbolic link included (even one pointing nowhere). */
 static int aim_cli_exists(const char *path)
 {
     struct stat sb;
-    return stat(path, &sb) == 0;
+    return lstat(path, &sb) == 0;
 }
 
 int aim_cli_run_main(int argc, char **argv)
 {
-    enum { OPT_REPLICAS = 256, OPT_STEPS, OPT_SEED, OPT_THREADS, OPT_SET, OPT_RESUME, OPT_FORCE, OPT_MAXMEM };
+    enum {
+        OPT_REPLICAS = 256,
+        OPT_STEPS,
+        OPT_SEED,
+        OPT_THREADS,
+        OPT_SET,
+        OPT_RESUME,
+        OPT_FORCE,
+        OPT_MAXMEM,
+        OPT_MAXDISK
+    };
     static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
                                              {"replicas", required_argument, NULL, OPT_REPLICAS},
                                              {"steps", required_argument, NULL, OPT_STEPS},
@@ -220,6 +246,7 @@ int aim_cli_run_main(int argc, char **argv)
                                              {"resume", no_argument, NULL, OPT_RESUME},
                                              {"force", no_argument, NULL, OPT_FORCE},
                                              {"max-memory", required_argument, NULL, OPT_MAXMEM},
+                                             {"max-disk", required_argument, NULL, OPT_MAXDISK},
                                              {"quiet", no_argument, NULL, 'q'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
@@ -228,7 +255,7 @@ int aim_cli_run_main(int argc, char **argv)
     char *run_sets[3] = {NULL, NULL, NULL}; /* "run.KEY=VALUE", as long as VALUE is */
     int n_sets = 0, resume = 0, force = 0, quiet = 0, rc = 0;
     long threads = omp_get_max_threads();
-    size_t max_memory = 0;
+    size_t max_memory = 0, max_disk = 0;
     struct aim_config *cfg = NULL;
     struct aim_store *st = NULL;
     char *yaml = NULL, *partial = NULL;
@@ -274,6 +301,12 @@ int aim_cli_run_main(int argc, char **argv)
         case OPT_MAXMEM:
             if ((s = aim_cli_parse_size(optarg, &max_memory))) {
                 rc = aim_cli_usage_error("run", "--max-memory: %s", aim_error_message());
+                goto done;
+            }
+            break;
+        case OPT_MAXDISK:
+            if ((s = aim_cli_parse_size(optarg, &max_disk))) {
+                rc = aim_cli_usage_error("run", "--max-disk: %s", aim_error_message());
                 goto done;
             }
             break;
@@ -361,11 +394,19 @@ int aim_cli_run_main(int argc, char **argv)
         rc = 2;
         goto done;
     }
-    if (resume && !aim_cli_exists(partial)) {
-        fprintf(stderr, "aimsim run: nothing to resume: %s does not exist%s\n", partial,
-                aim_cli_exists(out) ? " (the output is already complete)" : "");
+    if (resume && !aim_cli_exists(partial) && aim_cli_exists(out)) {
+        fprintf(stderr, "aimsim run: nothing to resume: %s does not exist (the output is already complete)\n",
+                partial);
         rc = 2;
         goto done;
+    }
+    if (resume && !aim_cli_exists(partial)) {
+        /* Killed before its file was made (or never started): every replica is missing. */
+        if (!quiet) {
+            fprintf(stderr, "aimsim run: nothing to resume (%s does not exist); running every replica\n",
+                    partial);
+        }
+        resume = 0;
     }
     /* Finishing the partial file renames it over OUT.h5: never a file the user already has. */
     if (resume && aim_cli_exists(out)) {
@@ -376,8 +417,11 @@ int aim_cli_run_main(int argc, char **argv)
         rc = 2;
         goto done;
     }
-    /* Refuse before creating anything. */
+    /* Refuse before creating anything: what does not fit in memory, or on the disk. */
     s = aim_runner_check_memory(cfg, (int)threads, max_memory);
+    if (!s) {
+        s = aim_runner_check_disk(cfg, 1, out, max_disk);
+    }
     if (s) {
         rc = aim_cli_fail("run", s);
         goto done;
@@ -401,6 +445,7 @@ int aim_cli_run_main(int argc, char **argv)
     }
     if (s) {
         rc = aim_cli_fail("run", s);
+        aim_cli_note_full_disk("run", partial);
         goto done;
     }
     struct aim_cli_progress progress = {isatty(STDERR_FILENO), quiet, -1e9, 0};
@@ -414,17 +459,26 @@ int aim_cli_run_main(int argc, char **argv)
     }
     s = aim_runner_run(cfg, st, &opt, &report);
     if (s) {
-        aim_store_close(st);
-        st = NULL;
         rc = aim_cli_fail("run", s);
-        fprintf(stderr, "aimsim run: completed replicas are kept in %s; rerun with --resume to finish\n",
-                partial);
+        aim_cli_note_full_disk("run", partial);
+        if (aim_store_done_count(st, 0) > 0) {
+            aim_store_close(st);
+            fprintf(stderr, "aimsim run: completed replicas are kept in %s; rerun with --resume to finish\n",
+                    partial);
+        } else if (aim_store_discard(st) == AIM_OK) {
+            /* Nothing worth keeping: no file is left to block the next run. */
+            fprintf(stderr, "aimsim run: no replica was completed; %s removed\n", partial);
+        } else {
+            fprintf(stderr, "aimsim run: %s\n", aim_error_message());
+        }
+        st = NULL;
         goto done;
     }
     s = aim_store_finish(st, out);
     st = NULL;
     if (s) {
         rc = aim_cli_fail("run", s);
+        aim_cli_note_full_disk("run", partial);
         goto done;
     }
     struct stat sb;

@@ -7,10 +7,14 @@
  * replicas finish; aim_world_step's results do not depend on its thread count. */
 #include "sim/runner.h"
 
+#include <errno.h>
+#include <libgen.h>
 #include <omp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "sim/world.h"
@@ -95,6 +99,75 @@ enum aim_status aim_runner_check_memory(const struct aim_config *cfg, int thread
             max_memory ? ", or raise --max-memory" : "");
     }
     return AIM_OK;
+}
+
+/* Per replica, beyond its series: each chunk is preallocated filled with NaN (deflated to a few
+ * dozen bytes) and indexed (a B-tree entry), and deflate can grow incompressible data by a
+ * little. Events: the seed scenario records about one row per 8 firm-months; count one per 4. */
+enum { AIM_RUNNER_CHUNK_OVERHEAD = 256, AIM_RUNNER_EVENT_ROW_BYTES = 56, AIM_RUNNER_FILE_METADATA = 1 << 20 };
+
+size_t aim_runner_estimate_file_bytes(const struct aim_config *cfg, int n_points)
+{
+    int firms = aim_world_firm_count(cfg);
+    struct aim_store_layout lay = {n_points, (int)cfg->run.replicas, (int)cfg->run.steps + 1, firms, NULL,
+                                   NULL,     cfg->run.start_date};
+    double raw = (double)aim_store_replica_raw_bytes(&lay);
+    double chunks = AIM_FIRM_VAR_COUNT + AIM_MARKET_VAR_COUNT;
+    double events = (double)cfg->run.steps * (firms > 0 ? firms : 1) / 4.0 * AIM_RUNNER_EVENT_ROW_BYTES;
+    double per_replica = raw * 1.001 + chunks * AIM_RUNNER_CHUNK_OVERHEAD + events;
+    double total = (double)n_points * (double)cfg->run.replicas * per_replica + AIM_RUNNER_FILE_METADATA;
+    return total >= 1.8e19 ? SIZE_MAX : (size_t)total;
+}
+
+/* bytes as "512 B", "23.4 KiB", "2.17 MiB", "2.06 TiB" (for messages). */
+static void aim_runner_size_text(char *buf, size_t size, double bytes)
+{
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    int u = 0;
+    while (bytes >= 1024.0 && u < 6) {
+        bytes /= 1024.0;
+        u++;
+    }
+    snprintf(buf, size, u ? "%.3g %s" : "%.0f %s", bytes, units[u]);
+}
+
+enum aim_status aim_runner_check_disk(const struct aim_config *cfg, int n_points, const char *path,
+                                      size_t max_disk)
+{
+    size_t need = aim_runner_estimate_file_bytes(cfg, n_points), limit = max_disk;
+    char *dir = strdup(path);
+    if (!dir) {
+        return aim_error_set(AIM_ERR_NOMEM, "out of memory");
+    }
+    const char *where = dirname(dir);
+    if (!max_disk) {
+        struct statvfs vfs;
+        if (statvfs(where, &vfs) != 0) {
+            enum aim_status s =
+                aim_error_set(AIM_ERR_IO, "%s: cannot read the free space: %s", where, strerror(errno));
+            free(dir);
+            return s;
+        }
+        limit = (size_t)vfs.f_bavail * (size_t)vfs.f_frsize;
+    }
+    enum aim_status s = AIM_OK;
+    if (need > limit) {
+        char total[32], each[32], room[32];
+        long n = cfg->run.replicas * n_points;
+        aim_runner_size_text(total, sizeof total, (double)need);
+        aim_runner_size_text(each, sizeof each, (double)(need - AIM_RUNNER_FILE_METADATA) / (double)n);
+        aim_runner_size_text(room, sizeof room, (double)limit);
+        s = aim_error_set(
+            AIM_ERR_IO,
+            "estimated file size %s (%ld replicas x %s, uncompressed: the worst case) exceeds %s "
+            "of %s%s%s; run fewer replicas (run.replicas) or months (run.steps), write to a "
+            "file system with more space, or %s",
+            total, n, each, max_disk ? "--max-disk" : "the free space", room, max_disk ? "" : " in ",
+            max_disk ? "" : where,
+            max_disk ? "raise --max-disk" : "give --max-disk SIZE if compression will make it fit");
+    }
+    free(dir);
+    return s;
 }
 
 /* One replica from reset to the horizon. Each month its investor loop gets budget / (replicas
@@ -192,6 +265,8 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
     shared(cfg, st, opt, todo, ntodo, budget, next, done, failed, write_s, first_status, first_message, t0,  \
            store_lock, error_lock, active, max_inner)
     {
+        /* HDF5's error printing is set per thread: the store reports through aim_error_set. */
+        aim_store_hdf5_quiet();
         int my_max_inner = 1;
         struct aim_world *w = NULL;
         struct aim_traj *tr = NULL;

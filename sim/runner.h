@@ -52,6 +52,13 @@ size_t aim_runner_estimate_bytes(const struct aim_config *cfg, int threads);
 size_t aim_runner_memory_limit(size_t max_memory);
 /** @brief Refuses (AIM_ERR_NOMEM, with the figures) a run whose estimate exceeds the limit. */
 enum aim_status aim_runner_check_memory(const struct aim_config *cfg, int threads, size_t max_memory);
+/** @brief Estimated size of the run file of cfg with n_points points, in the worst case (nothing
+ * compresses): preallocated chunks, every series uncompressed, events, metadata. */
+size_t aim_runner_estimate_file_bytes(const struct aim_config *cfg, int n_points);
+/** @brief Refuses (AIM_ERR_IO, with the figures) a run whose file estimate exceeds max_disk if set,
+ * else the free space of the file system holding path. */
+enum aim_status aim_runner_check_disk(const struct aim_config *cfg, int n_points, const char *path,
+                                      size_t max_disk);
 /** @brief Runs replicas [begin, end) of a point into st; datasets do not depend on threads or
  * on the order in which replicas complete. */
 enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *st,

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,6 +45,9 @@ struct aim_store_event_row {
 struct aim_store {
     char *path;
     int writable;
+    dev_t dev; /* identity of the file this store created (created = 1), checked before renaming */
+    ino_t ino;
+    int created;
     hid_t file;
     hid_t firm[AIM_FIRM_VAR_COUNT];
     hid_t market[AIM_MARKET_VAR_COUNT];
@@ -551,6 +555,58 @@ fail:
     return status;
 }
 
+static enum aim_status aim_store_fsync_path(const char *path, int directory);
+
+/* Reserves a new empty file PATH.XXXXXX.creating (unique XXXXXX), created exclusively and never
+ * through a symbolic link, with the usual permissions (0666 less the umask). Returns the
+ * malloc'd name or NULL with the error set. */
+static char *aim_store_reserve_temp(const char *path)
+{
+    size_t size = strlen(path) + sizeof ".XXXXXX.creating";
+    char *tmp = malloc(size);
+    if (!tmp) {
+        aim_error_set(AIM_ERR_NOMEM, "%s: out of memory", path);
+        return NULL;
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    unsigned long x = (unsigned long)ts.tv_nsec ^ ((unsigned long)getpid() << 20) ^ (unsigned long)ts.tv_sec;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        x = x * 6364136223846793005ul + 1442695040888963407ul;
+        snprintf(tmp, size, "%s.%06lx.creating", path, (x >> 40) & 0xfffffful);
+        int fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd >= 0) {
+            close(fd);
+            return tmp;
+        }
+        if (errno != EEXIST) {
+            aim_error_set(AIM_ERR_IO, "%s: cannot create the file: %s", tmp, strerror(errno));
+            free(tmp);
+            return NULL;
+        }
+    }
+    aim_error_set(AIM_ERR_IO, "%s: cannot find an unused temporary name beside it", path);
+    free(tmp);
+    return NULL;
+}
+
+/* Renames from to to unless to exists (atomically where the file system allows). */
+static int aim_store_rename_noreplace(const char *from, const char *to)
+{
+    if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0) {
+        return 0;
+    }
+    if (errno != EINVAL && errno != ENOSYS) {
+        return -1;
+    }
+    /* A file system without RENAME_NOREPLACE: a hard link fails if to exists, as wanted. */
+    if (link(from, to) != 0) {
+        return -1;
+    }
+    unlink(from);
+    return 0;
+}
+
 enum aim_status aim_store_create(struct aim_store **out, const char *path, const struct aim_store_layout *lay,
                                  const struct aim_store_provenance *prov)
 {
@@ -560,6 +616,7 @@ enum aim_status aim_store_create(struct aim_store **out, const char *path, const
         return status;
     }
     aim_store_hdf5_quiet();
+    char *tmp = NULL;
     struct aim_store *st = aim_store_alloc(path, 1);
     hid_t firm_g = H5I_INVALID_HID, market_g = H5I_INVALID_HID;
     hid_t root_sc[4] = {-1, -1, -1, -1}, firm_sc[4] = {-1, -1, -1, -1}, market_sc[4] = {-1, -1, -1, -1};
@@ -578,9 +635,18 @@ enum aim_status aim_store_create(struct aim_store **out, const char *path, const
                              lay->n_replicas);
     }
     struct stat sb;
-    if (stat(path, &sb) == 0) {
+    if (lstat(path, &sb) == 0) {
         aim_store_release(st);
         return aim_error_set(AIM_ERR_IO, "%s: already exists (not overwritten)", path);
+    }
+    /* Made under a unique temporary name and renamed to path only once its layout and provenance
+     * are on disk: a kill before that leaves nothing at path, one after leaves a file that
+     * --resume finishes; path is never written through a link someone placed there. */
+    tmp = aim_store_reserve_temp(path);
+    if (!tmp) {
+        status = AIM_ERR_IO; /* the message says what failed */
+        aim_store_release(st);
+        return status;
     }
     /* Earliest file format: readable by every HDF5 1.8+/netCDF-4 reader, and no superblock
      * "open for writing" flag that would stop a killed run's file from opening. */
@@ -593,8 +659,15 @@ enum aim_status aim_store_create(struct aim_store **out, const char *path, const
     AIM_H5_CHECK(dcpl, st, "creating file properties of", "the file");
     AIM_H5_CHECK(H5Pset_file_space_strategy(dcpl, H5F_FSPACE_STRATEGY_NONE, 0, 1), st,
                  "setting the file space strategy of", "the file");
-    st->file = H5Fcreate(path, H5F_ACC_EXCL, dcpl, H5P_DEFAULT);
+    st->file = H5Fcreate(tmp, H5F_ACC_TRUNC, dcpl, H5P_DEFAULT);
     AIM_H5_CHECK(st->file, st, "creating", "the file");
+    if (stat(tmp, &sb) != 0) {
+        status = aim_error_set(AIM_ERR_IO, "%s: cannot stat the new file: %s", tmp, strerror(errno));
+        goto fail;
+    }
+    st->dev = sb.st_dev;
+    st->ino = sb.st_ino;
+    st->created = 1;
     H5Pclose(dcpl);
     dcpl = H5I_INVALID_HID;
     status = aim_store_provenance_attrs(st, prov, lay);
@@ -687,7 +760,15 @@ enum aim_status aim_store_create(struct aim_store **out, const char *path, const
                      st, "writing attributes of", "/events");
     }
     AIM_H5_CHECK(H5Fflush(st->file, H5F_SCOPE_GLOBAL), st, "flushing", "the new file");
-    status = AIM_OK;
+    status = aim_store_fsync_path(tmp, 0);
+    if (!status && aim_store_rename_noreplace(tmp, path) != 0) {
+        status = errno == EEXIST
+                     ? aim_error_set(AIM_ERR_IO,
+                                     "%s: already exists (made by another run meanwhile); not "
+                                     "overwritten",
+                                     path)
+                     : aim_error_set(AIM_ERR_IO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+    }
 fail:
     for (int i = 0; i < 4; i++) {
         if (root_sc[i] >= 0) {
@@ -713,13 +794,21 @@ fail:
         H5Pclose(dcpl);
     }
     if (status) {
-        int created = st->file >= 0;
+        char *why = strdup(aim_error_message()); /* closing may fail too: keep the first reason */
+        char *dir = strdup(path);
+        struct statvfs vfs;
+        int full = dir && statvfs(dirname(dir), &vfs) == 0 && vfs.f_bavail == 0;
         aim_store_release(st);
-        if (created) {
-            unlink(path); /* a half-made file of ours, never someone else's */
+        if (why) {
+            aim_error_set(status, "%s%s", why, full ? " (the file system is full)" : "");
+            free(why);
         }
+        free(dir);
+        unlink(tmp); /* a half-made file of ours, never someone else's */
+        free(tmp);
         return status;
     }
+    free(tmp);
     *out = st;
     return AIM_OK;
 }
@@ -1257,6 +1346,10 @@ enum aim_status aim_store_finish(struct aim_store *st, const char *final_path)
     enum aim_status status = AIM_OK;
     char now[32];
     char *path = strdup(st->path);
+    struct stat sb;
+    dev_t dev = st->dev;
+    ino_t ino = st->ino;
+    int created = st->created;
     if (!path) {
         aim_store_release(st);
         return aim_error_set(AIM_ERR_NOMEM, "out of memory");
@@ -1286,6 +1379,15 @@ enum aim_status aim_store_finish(struct aim_store *st, const char *final_path)
         goto fail;
     }
     status = aim_store_fsync_path(path, 0);
+    /* The rename goes by name: make sure the name is still this run's file (another run with
+     * --force may have replaced it), right before renaming. */
+    if (!status && final_path && strcmp(final_path, path) != 0 && created &&
+        (stat(path, &sb) != 0 || sb.st_dev != dev || sb.st_ino != ino)) {
+        status = aim_error_set(AIM_ERR_IO,
+                               "%s: another run replaced or removed this file while this one was writing it; "
+                               "%s was not written by this run",
+                               path, final_path);
+    }
     if (!status && final_path && strcmp(final_path, path) != 0) {
         if (rename(path, final_path) != 0) {
             status =
@@ -1308,6 +1410,23 @@ fail:
 enum aim_status aim_store_close(struct aim_store *st)
 {
     return st ? aim_store_release(st) : AIM_OK;
+}
+
+enum aim_status aim_store_discard(struct aim_store *st)
+{
+    if (!st) {
+        return AIM_OK;
+    }
+    char *path = strdup(st->path);
+    struct stat sb;
+    int ours = st->created && path && stat(path, &sb) == 0 && sb.st_dev == st->dev && sb.st_ino == st->ino;
+    aim_store_release(st); /* its failure does not matter: the file goes */
+    enum aim_status status = AIM_OK;
+    if (ours && unlink(path) != 0) {
+        status = aim_error_set(AIM_ERR_IO, "%s: cannot remove: %s", path, strerror(errno));
+    }
+    free(path);
+    return status;
 }
 
 size_t aim_store_replica_raw_bytes(const struct aim_store_layout *lay)

@@ -30,7 +30,8 @@ struct aim_store_provenance {
 };
 
 /** @brief Creates a new store at path (fails if it exists), with every dataset allocated and
- * the provenance attributes written; replicas are then added by aim_store_write_replica. */
+ * the provenance attributes written; replicas are then added by aim_store_write_replica. The file
+ * appears at path only once that is on disk (made under a unique temporary name beside it). */
 enum aim_status aim_store_create(struct aim_store **st, const char *path,
                                  const struct aim_store_layout *layout,
                                  const struct aim_store_provenance *prov);
@@ -56,6 +57,9 @@ void aim_store_shape(const struct aim_store *st, int *n_points, int *n_replicas,
 enum aim_status aim_store_finish(struct aim_store *st, const char *final_path);
 /** @brief Closes the file without finishing it (after an error or interruption); frees st. */
 enum aim_status aim_store_close(struct aim_store *st);
+/** @brief Closes and removes a file this store created, if its path still names that file (one
+ * with nothing worth keeping, e.g. no replica done after a failure); frees st. */
+enum aim_status aim_store_discard(struct aim_store *st);
 /** @brief Bytes of memory the HDF5 caches of an open store of this layout may hold. */
 size_t aim_store_cache_bytes(const struct aim_store_layout *layout);
 /** @brief Bytes one replica takes in the file before compression (for size estimates). */

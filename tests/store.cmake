@@ -23,6 +23,9 @@ endif()
 if(TARGET aimsim)
   add_test(NAME test_cli_usage COMMAND sh ${CMAKE_SOURCE_DIR}/tests/test_cli_usage.sh $<TARGET_FILE:aimsim>)
   set_tests_properties(test_cli_usage PROPERTIES TIMEOUT 120)
+  # A full disk for real (a small tmpfs, mounted as root; skipped otherwise).
+  add_test(NAME test_cli_disk COMMAND sh ${CMAKE_SOURCE_DIR}/tests/test_cli_disk.sh $<TARGET_FILE:aimsim>)
+  set_tests_properties(test_cli_disk PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77)
 endif()
 if(TARGET aimsim)
   # h5py and xarray on a file from a real run: dimensions, shapes and every provenance value.

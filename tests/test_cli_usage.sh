@@ -97,6 +97,27 @@ fi
 expect 0 "wrote" "--quiet run" -- "$aimsim" run -o "$dir/q.h5" $small --quiet
 ! grep -q "replicas done" "$dir/out"
 check $? "--quiet prints no progress"
+# Temporary files are created new, never through a link placed under the name they once had
+# (OUT.partial, RUN.h5.analyze.partial, OUT.h5.partial): the link's target keeps its bytes.
+printf 'precious\n' >"$dir/victim"
+ln -s "$dir/victim" "$dir/an.h5.partial"
+expect 0 "written: $dir/an.h5:/analysis" "analyze -o with a link at OUT.partial writes OUT" -- "$aimsim" analyze "$dir/ok.h5" -o "$dir/an.h5" --no-bubble --no-cache
+[ "$(cat "$dir/victim")" = "precious" ] && [ -L "$dir/an.h5.partial" ]
+check $? "analyze -o leaves the link's target and the link untouched"
+cp "$dir/ok.h5" "$dir/inplace.h5"
+ln -s "$dir/victim" "$dir/inplace.h5.analyze.partial"
+expect 0 "written: $dir/inplace.h5:/analysis" "analyze in place with a link at RUN.h5.analyze.partial" -- "$aimsim" analyze "$dir/inplace.h5" --no-bubble --no-cache
+[ "$(cat "$dir/victim")" = "precious" ] && [ -z "$(ls "$dir" | grep 'inplace.h5.*partial$' | grep -v 'inplace.h5.analyze.partial')" ]
+check $? "analyze in place leaves the link's target untouched and no temporary behind"
+ln -s "$dir/victim" "$dir/sym.h5.partial"
+expect 2 "sym.h5.partial exists" "run with a link at OUT.h5.partial refuses" -- "$aimsim" run -o "$dir/sym.h5" $small
+expect 0 "wrote $dir/sym.h5" "run --force replaces the link, not its target" -- "$aimsim" run -o "$dir/sym.h5" $small --force
+[ "$(cat "$dir/victim")" = "precious" ]
+check $? "the link's target keeps its bytes after run and run --force"
+ln -s "$dir/newvictim" "$dir/dangling.h5.partial"
+expect 2 "dangling.h5.partial exists" "run with a dangling link at OUT.h5.partial refuses" -- "$aimsim" run -o "$dir/dangling.h5" $small
+[ ! -e "$dir/newvictim" ] && [ -z "$(ls "$dir" | grep creating)" ]
+check $? "no file is created through the dangling link, no temporary is left"
 expect 0 "replicas complete (point 0): 3 of 3" "info shows the completed replicas" -- "$aimsim" info "$dir/ok.h5"
 expect 0 "/firm/cash *float64 *\[point=1, replica=3, time=7, firm=" "info shows named shapes" -- "$aimsim" info "$dir/ok.h5"
 expect 0 "git_revision: " "info shows the git revision" -- "$aimsim" info "$dir/ok.h5"
