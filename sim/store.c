@@ -1378,15 +1378,17 @@ enum aim_status aim_store_finish(struct aim_store *st, const char *final_path)
     if (status) {
         goto fail;
     }
-    status = aim_store_fsync_path(path, 0);
-    /* The rename goes by name: make sure the name is still this run's file (another run with
-     * --force may have replaced it), right before renaming. */
-    if (!status && final_path && strcmp(final_path, path) != 0 && created &&
-        (stat(path, &sb) != 0 || sb.st_dev != dev || sb.st_ino != ino)) {
-        status = aim_error_set(AIM_ERR_IO,
-                               "%s: another run replaced or removed this file while this one was writing it; "
-                               "%s was not written by this run",
-                               path, final_path);
+    /* Syncing and renaming go by name: make sure the name is still this run's file (another run
+     * with --force may have replaced it), before syncing and again right before renaming. */
+    for (int pass = 0; pass < 2 && !status; pass++) {
+        if (created && (stat(path, &sb) != 0 || sb.st_dev != dev || sb.st_ino != ino)) {
+            status = aim_error_set(AIM_ERR_IO,
+                                   "%s: another run replaced or removed this file while this one was writing "
+                                   "it; %s was not written by this run",
+                                   path, final_path ? final_path : path);
+        } else if (pass == 0) {
+            status = aim_store_fsync_path(path, 0);
+        }
     }
     if (!status && final_path && strcmp(final_path, path) != 0) {
         if (rename(path, final_path) != 0) {
