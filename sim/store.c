@@ -14,12 +14,14 @@
  * not marked done, and duplicates left by an interrupted run, are dropped when the run finishes. */
 #include "sim/store.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <libgen.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -557,53 +559,109 @@ fail:
 
 static enum aim_status aim_store_fsync_path(const char *path, int directory);
 
-/* Reserves a new empty file PATH.XXXXXX.creating (unique XXXXXX), created exclusively and never
- * through a symbolic link, with the usual permissions (0666 less the umask). Returns the
- * malloc'd name or NULL with the error set. */
+/* Temporary names are PATH.HOST.PID.creating: a kill while the file is being made leaves one,
+ * which a later run on this host removes once process PID is gone. */
+static char *aim_store_temp_name(const char *path, long pid)
+{
+    char host[256] = "localhost";
+    if (gethostname(host, sizeof host - 1) != 0) {
+        snprintf(host, sizeof host, "localhost");
+    }
+    host[sizeof host - 1] = '\0';
+    for (char *c = host; *c; c++) {
+        *c = *c == '/' ? '_' : *c;
+    }
+    size_t size = strlen(path) + strlen(host) + 48;
+    char *tmp = malloc(size);
+    if (tmp) {
+        snprintf(tmp, size, "%s.%s.%ld.creating", path, host, pid);
+    }
+    return tmp;
+}
+
+/* Removes PATH.HOST.PID.creating files of this host whose process no longer exists. */
+static void aim_store_remove_stale_temps(const char *path)
+{
+    char *dir = strdup(path), *base = strdup(path);
+    char *pattern = aim_store_temp_name(path, 0); /* PATH.HOST.0.creating */
+    const char *dir_name = dir && base && pattern ? dirname(dir) : NULL;
+    DIR *d = dir_name ? opendir(dir_name) : NULL;
+    if (d) {
+        const char *b = basename(base);
+        size_t nb = strlen(b), np = strlen(pattern) - strlen("0.creating");
+        const char *host_part = pattern + strlen(path); /* ".HOST." */
+        size_t nh = np - strlen(path);
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            size_t n = strlen(e->d_name);
+            const char *rest = e->d_name + nb;
+            if (n <= nb + nh + strlen(".creating") || strncmp(e->d_name, b, nb) != 0 ||
+                strncmp(rest, host_part, nh) != 0 ||
+                strcmp(e->d_name + n - strlen(".creating"), ".creating") != 0) {
+                continue;
+            }
+            char *end = NULL;
+            long pid = strtol(rest + nh, &end, 10);
+            if (pid <= 0 || end != e->d_name + n - strlen(".creating") ||
+                (kill((pid_t)pid, 0) == 0 || errno != ESRCH)) {
+                continue;
+            }
+            size_t size = strlen(dir_name) + n + 2;
+            char *full = malloc(size);
+            if (full) {
+                snprintf(full, size, "%s/%s", dir_name, e->d_name);
+                unlink(full);
+                free(full);
+            }
+        }
+        closedir(d);
+    }
+    free(pattern);
+    free(base);
+    free(dir);
+}
+
+/* Reserves a new empty file PATH.HOST.PID.creating for path to be made in, created exclusively
+ * and never through a symbolic link, with the usual permissions (0666 less the umask). Returns
+ * the malloc'd name or NULL with the error set. */
 static char *aim_store_reserve_temp(const char *path)
 {
-    size_t size = strlen(path) + sizeof ".XXXXXX.creating";
-    char *tmp = malloc(size);
+    aim_store_remove_stale_temps(path);
+    char *tmp = aim_store_temp_name(path, (long)getpid());
     if (!tmp) {
         aim_error_set(AIM_ERR_NOMEM, "%s: out of memory", path);
         return NULL;
     }
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    unsigned long x = (unsigned long)ts.tv_nsec ^ ((unsigned long)getpid() << 20) ^ (unsigned long)ts.tv_sec;
-    for (int attempt = 0; attempt < 100; attempt++) {
-        x = x * 6364136223846793005ul + 1442695040888963407ul;
-        snprintf(tmp, size, "%s.%06lx.creating", path, (x >> 40) & 0xfffffful);
-        int fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-        if (fd >= 0) {
-            close(fd);
-            return tmp;
-        }
-        if (errno != EEXIST) {
-            aim_error_set(AIM_ERR_IO, "%s: cannot create the file: %s", tmp, strerror(errno));
-            free(tmp);
-            return NULL;
-        }
+    int fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0 && errno == EEXIST) {
+        /* Our own name: left by an earlier process with this pid, or by this one's failure. */
+        unlink(tmp);
+        fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     }
-    aim_error_set(AIM_ERR_IO, "%s: cannot find an unused temporary name beside it", path);
-    free(tmp);
-    return NULL;
+    if (fd < 0) {
+        aim_error_set(AIM_ERR_IO, "%s: cannot create the file: %s", tmp, strerror(errno));
+        free(tmp);
+        return NULL;
+    }
+    close(fd);
+    return tmp;
 }
 
-/* Renames from to to unless to exists (atomically where the file system allows). */
-static int aim_store_rename_noreplace(const char *from, const char *to)
+/* Gives the made file its name path, unless path exists (then -1 with errno EEXIST): an atomic
+ * no-replace rename where the file system has one, else a hard link. */
+static int aim_store_publish(const char *tmp, const char *path)
 {
-    if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0) {
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0) {
         return 0;
     }
     if (errno != EINVAL && errno != ENOSYS) {
         return -1;
     }
-    /* A file system without RENAME_NOREPLACE: a hard link fails if to exists, as wanted. */
-    if (link(from, to) != 0) {
+    /* A file system without RENAME_NOREPLACE: a hard link fails if path exists, as wanted. */
+    if (link(tmp, path) != 0) {
         return -1;
     }
-    unlink(from);
+    unlink(tmp);
     return 0;
 }
 
@@ -639,9 +697,10 @@ enum aim_status aim_store_create(struct aim_store **out, const char *path, const
         aim_store_release(st);
         return aim_error_set(AIM_ERR_IO, "%s: already exists (not overwritten)", path);
     }
-    /* Made under a unique temporary name and renamed to path only once its layout and provenance
-     * are on disk: a kill before that leaves nothing at path, one after leaves a file that
-     * --resume finishes; path is never written through a link someone placed there. */
+    /* Made under a temporary name and renamed to path only once its layout and provenance are on
+     * disk: a kill before that leaves nothing at path, one after leaves a file that --resume
+     * finishes; path is never written through a link someone placed there, nor over a file that
+     * appeared meanwhile. */
     tmp = aim_store_reserve_temp(path);
     if (!tmp) {
         status = AIM_ERR_IO; /* the message says what failed */
@@ -761,13 +820,12 @@ enum aim_status aim_store_create(struct aim_store **out, const char *path, const
     }
     AIM_H5_CHECK(H5Fflush(st->file, H5F_SCOPE_GLOBAL), st, "flushing", "the new file");
     status = aim_store_fsync_path(tmp, 0);
-    if (!status && aim_store_rename_noreplace(tmp, path) != 0) {
-        status = errno == EEXIST
-                     ? aim_error_set(AIM_ERR_IO,
-                                     "%s: already exists (made by another run meanwhile); not "
-                                     "overwritten",
-                                     path)
-                     : aim_error_set(AIM_ERR_IO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+    if (!status && aim_store_publish(tmp, path) != 0) {
+        status = errno == EEXIST ? aim_error_set(AIM_ERR_IO,
+                                                 "%s: already exists (made by another run meanwhile); not "
+                                                 "overwritten",
+                                                 path)
+                                 : aim_error_set(AIM_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
     }
 fail:
     for (int i = 0; i < 4; i++) {

@@ -2,7 +2,8 @@
 # Runs killed in their first milliseconds, and two runs racing for one -o.
 # - `aimsim run` is killed with SIGKILL at several early moments (while its file is being made,
 #   before and after the first replica); `--resume` must then finish every time, into datasets
-#   identical to an uninterrupted run, whatever the kill left (nothing, or OUT.h5.partial).
+#   identical to an uninterrupted run, whatever the kill left (nothing, OUT.h5.partial, or a
+#   temporary file that the resumed run removes).
 # - A second run on the same -o with --force replaces the first one's partial file: the first must
 #   then fail (exit 1, saying so) instead of reporting success for the second run's file.
 # Usage: test_cli_kill.sh AIMSIM
@@ -45,6 +46,10 @@ for delay in 0 0 0 0.001 0.002 0.003 0.005 0.008 0.01 0.015 0.02 0.03 0.05 0.08 
     rc=$?
     [ $rc -eq 0 ] && [ -e "$out" ] && [ ! -e "$out.partial" ]
     check $? "killed after ${delay}s ($what): --resume finishes (exit $rc $(head -c 200 "$dir/err"))"
+    # A kill while the file was being made leaves OUT.h5.partial.HOST.PID.creating at most; the
+    # next run removes it (its process is gone).
+    [ -z "$(ls "$dir" | grep creating)" ]
+    check $? "killed after ${delay}s ($what): no temporary file is left after --resume"
     "$py" "$here/test_cli_compare.py" "$out" "$dir/ref.h5" >"$dir/cmp" 2>&1
     check $? "killed after ${delay}s ($what): the resumed run equals the uninterrupted run"
 done
