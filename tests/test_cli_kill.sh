@@ -83,5 +83,34 @@ check $? "the first run fails with exit 1 and says another run replaced its file
 check $? "OUT.h5 is the second run's complete file"
 [ ! -e "$out.partial" ] && [ -z "$(ls "$dir" | grep creating)" ]
 check $? "no partial or temporary file is left"
+rm -f "$out"
+
+# The other order: the first run finishes while the second (--force) is still writing. Renaming
+# by name would turn the second run's unfinished file into OUT.h5 and report success.
+"$aimsim" run -o "$out" --replicas 4 --steps 60 --seed 3 --set investors.count=20000 -q --threads 1 \
+    >"$dir/a.out" 2>"$dir/a.err" &
+pid_a=$!
+i=0
+while [ ! -e "$out.partial" ] && [ $i -lt 200 ]; do
+    sleep 0.01
+    i=$((i + 1))
+done
+"$aimsim" run -o "$out" --replicas 8 --steps 120 --seed 4 --set investors.count=20000 -q --threads 1 --force \
+    >"$dir/b.out" 2>"$dir/b.err" &
+pid=$!
+wait $pid_a
+rc_a=$?
+running=0
+kill -0 $pid 2>/dev/null && running=1
+wait $pid
+rc_b=$?
+pid=
+[ $running -eq 1 ]
+check $? "the first run finished while the second (--force) was still running"
+[ $rc_a -eq 1 ] && grep -q "another run replaced or removed this file" "$dir/a.err" && [ ! -s "$dir/a.out" ]
+check $? "the first run fails with exit 1 and says another run replaced its file (exit $rc_a: $(head -c 300 "$dir/a.err"))"
+[ $rc_b -eq 0 ] && "$aimsim" info "$out" >"$dir/info" 2>&1 && grep -q "^seed: 4$" "$dir/info" &&
+    grep -q "^status: complete" "$dir/info" && grep -q "replicas complete (point 0): 8 of 8" "$dir/info"
+check $? "the second run finishes (exit $rc_b) and OUT.h5 is its complete file"
 echo "$fails failed"
 [ $fails -eq 0 ]
