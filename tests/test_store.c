@@ -44,7 +44,7 @@ static void fill(struct aim_traj *tr, int p, int r)
         }
     }
     for (int k = 0; k < r % 3 + p; k++) {
-        struct aim_event e = {k + 1, 1 + k % 4, r, k - 1, p, {1.5 * k, -2.25 * r, 1e9 + p}};
+        struct aim_event e = {k + 1, 1 + k % 4, r % NF, k - 1, p, {1.5 * k, -2.25 * r, 1e9 + p}};
         aim_traj_add_event(tr, &e);
     }
 }
