@@ -2181,7 +2181,7 @@ static enum aim_status aim_store_open_resume_loud(struct aim_store **out, const 
     }
     sprintf(tmp, "%s.salvage", path);
     if (H5Dread(old->count_ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, counts) < 0) {
-        status = aim_store_hdf5_fail(path, "reading", "/event_count");
+        status = aim_store_damaged(path, "reading", "/event_count");
         goto done;
     }
     status = aim_store_read_rows_tolerant(old, &nrows);
