@@ -1166,6 +1166,16 @@ static enum aim_status aim_store_open(struct aim_store **out, const char *path, 
         goto fail;
     }
     format = aim_store_read_string_attr(st->file, "aimsim_format");
+    if (!format && H5Aexists(st->file, "aimsim_format") > 0) {
+        /* aimsim-trajectories-1 wrote variable-length strings, which are no longer read. */
+        status =
+            aim_error_set(AIM_ERR_FORMAT,
+                          "%s: root attribute aimsim_format is not a fixed-length string: a file of an older "
+                          "aimsim (aimsim-trajectories-1; rerun it) or a damaged one, want \"%s\"",
+                          path, AIM_STORE_FORMAT);
+        goto fail;
+    }
+    H5Eclear2(H5E_DEFAULT);
     if (!format || strcmp(format, AIM_STORE_FORMAT) != 0) {
         status = aim_error_set(
             AIM_ERR_FORMAT,
