@@ -38,12 +38,15 @@ enum aim_status aim_store_create(struct aim_store **st, const char *path,
 enum aim_status aim_store_open_resume(struct aim_store **st, const char *path,
                                       const struct aim_store_layout *layout,
                                       const struct aim_store_provenance *prov);
-/** @brief Opens a store read-only (for aim_store_read_replica and aim_store_replica_done). */
+/** @brief Opens a store read-only (for aim_store_read_replica and aim_store_replica_done) after
+ * checking every object of the layout; AIM_ERR_FORMAT naming the dataset for a damaged file.
+ * A killed run's file (superblock still "open for writing") opens too, unchanged. */
 enum aim_status aim_store_open_read(struct aim_store **st, const char *path);
 /** @brief Writes replica r of point p, flushes it to disk, then marks it done and flushes again. */
 enum aim_status aim_store_write_replica(struct aim_store *st, int point, int replica,
                                         const struct aim_traj *tr);
-/** @brief Reads replica r of point p into tr (sized for the store's firms and times). */
+/** @brief Reads replica r of point p into tr (sized for the store's firms and times); a chunk
+ * that fails its checksum or an event row out of range is AIM_ERR_FORMAT. */
 enum aim_status aim_store_read_replica(struct aim_store *st, int point, int replica, struct aim_traj *tr);
 /** @brief 1 if replica r of point p is complete in the file, 0 if not (out of range: 0). */
 int aim_store_replica_done(const struct aim_store *st, int point, int replica);
@@ -66,8 +69,7 @@ enum aim_status aim_store_describe(const char *path, char **text);
 /** @brief Root string attribute name of an open store (start_date, config, ...) as a malloc'd
  * string in *value; AIM_ERR_FORMAT if it is missing, not a fixed-length string or unreadable. */
 enum aim_status aim_store_read_root_string(const struct aim_store *st, const char *name, char **value);
-/** @brief Kind (enum aim_firm_kind) of firm f, from /firm/firm_kind as validated on opening; -1 out of range.
- */
+/** @brief Kind (enum aim_firm_kind) of firm f, read and checked on opening; -1 out of range. */
 int aim_store_firm_kind(const struct aim_store *st, int f);
 /** @brief Days from the first day of start_date ("YYYY-MM") to the first day of each of the
  * n_times months from it (proleptic Gregorian calendar): the values of the time coordinate. */
