@@ -89,83 +89,37 @@ void aim_analyze_free(struct aim_analysis *a)
 static const int aim_analyze_share_var[3] = {AIM_FV_capacity, AIM_FV_deliveries, AIM_FV_demand_share};
 static const int aim_analyze_share_kind[3] = {AIM_KIND_CLOUD, AIM_KIND_VENDOR, AIM_KIND_LAB};
 
-/* ---- reading what the store API does not expose: root attributes and firm kinds ---- */
-
-/* Kinds of the n_firms firms from /firm/firm_kind ("vendor", "cloud", "lab"). */
-static enum aim_status aim_analyze_read_kinds(hid_t file, const char *path, int n_firms, int *kind)
-{
-    if (n_firms == 0) {
-        return AIM_OK;
-    }
-    enum aim_status status = AIM_OK;
-    char **names = calloc((size_t)n_firms, sizeof *names);
-    hid_t ds = H5Dopen2(file, "/firm/firm_kind", H5P_DEFAULT);
-    hid_t space = ds >= 0 ? H5Dget_space(ds) : H5I_INVALID_HID;
-    hid_t mt = H5Tcopy(H5T_C_S1);
-    hsize_t dims[1] = {0};
-    if (!names) {
-        status = aim_error_set(AIM_ERR_NOMEM, "%s: out of memory", path);
-        goto done;
-    }
-    if (ds < 0 || space < 0 || H5Sget_simple_extent_ndims(space) != 1 ||
-        H5Sget_simple_extent_dims(space, dims, NULL) < 0 || dims[0] != (hsize_t)n_firms || mt < 0 ||
-        H5Tset_size(mt, H5T_VARIABLE) < 0 || H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, names) < 0) {
-        status = aim_error_set(
-            AIM_ERR_FORMAT, "%s: cannot read /firm/firm_kind as %d strings (damaged file?)", path, n_firms);
-        goto done;
-    }
-    for (int f = 0; f < n_firms; f++) {
-        const char *k = names[f] ? names[f] : "";
-        kind[f] = strcmp(k, "vendor") == 0 ? 0 : strcmp(k, "cloud") == 0 ? 1 : strcmp(k, "lab") == 0 ? 2 : -1;
-        if (kind[f] < 0) {
-            status =
-                aim_error_set(AIM_ERR_FORMAT,
-                              "%s: /firm/firm_kind[%d] is \"%s\"; expected vendor, cloud or lab", path, f, k);
-            break;
-        }
-    }
-    H5Dvlen_reclaim(mt, space, H5P_DEFAULT, names);
-done:
-    if (mt >= 0) {
-        H5Tclose(mt);
-    }
-    if (space >= 0) {
-        H5Sclose(space);
-    }
-    if (ds >= 0) {
-        H5Dclose(ds);
-    }
-    free(names);
-    return status;
-}
-
 /* Crash settings from the run's own configuration (root attribute "config"), unless overridden. */
-static enum aim_status aim_analyze_read_meta(struct aim_analysis *a, const char *path,
+static enum aim_status aim_analyze_read_meta(struct aim_analysis *a, struct aim_store *st, const char *path,
                                              const struct aim_analyze_options *opt, int *kind)
 {
     enum aim_status status = AIM_OK;
     struct aim_config *cfg = NULL;
     char *yaml = NULL, *start = NULL;
-    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (file < 0) {
-        H5Eclear2(H5E_DEFAULT);
-        return aim_error_set(AIM_ERR_FORMAT, "%s: cannot reopen the run file to read its attributes", path);
-    }
-    start = aim_store_read_string_attr(file, "start_date");
-    snprintf(a->start_date, sizeof a->start_date, "%s", start && strlen(start) == 7 ? start : "0000-01");
-    status = aim_analyze_read_kinds(file, path, a->n_firms, kind);
+    double first_day = 0.0;
+    status = aim_store_read_root_string(st, "start_date", &start);
     if (status) {
+        return status;
+    }
+    /* A start date the time coordinate can be computed from, or the file is not usable. */
+    if (aim_store_month_days(start, 1, &first_day) != AIM_OK) {
+        status = aim_error_set(AIM_ERR_FORMAT, "%s: root attribute start_date is not YYYY-MM (damaged file?)",
+                               path);
         goto done;
+    }
+    snprintf(a->start_date, sizeof a->start_date, "%s", start);
+    for (int f = 0; f < a->n_firms; f++) {
+        kind[f] = aim_store_firm_kind(st, f);
     }
     a->crash_drawdown = opt->crash_drawdown;
     a->crash_window = opt->crash_window;
     if (a->crash_drawdown <= 0.0 || a->crash_window <= 0) {
-        yaml = aim_store_read_string_attr(file, "config");
-        if (!yaml) {
-            status = aim_error_set(AIM_ERR_FORMAT,
-                                   "%s: no root attribute \"config\" (the run's configuration); give "
-                                   "--crash-drawdown and --crash-window",
-                                   path);
+        if (aim_store_read_root_string(st, "config", &yaml) != AIM_OK) {
+            status =
+                aim_error_set(AIM_ERR_FORMAT,
+                              "%s: no readable root attribute \"config\" (the run's configuration); give "
+                              "--crash-drawdown and --crash-window",
+                              path);
             goto done;
         }
         status = aim_config_create(&cfg);
@@ -188,7 +142,6 @@ done:
     aim_config_free(cfg);
     free(yaml);
     free(start);
-    H5Fclose(file);
     return status;
 }
 
@@ -427,7 +380,6 @@ enum aim_status aim_analyze_run(struct aim_analysis **out, const char *path,
                                 const struct aim_analyze_options *opt)
 {
     *out = NULL;
-    aim_store_hdf5_quiet();
     if (opt->cascade_link < 1) {
         return aim_error_set(AIM_ERR_USAGE, "cascade link of %d months: must be at least 1",
                              opt->cascade_link);
@@ -482,7 +434,7 @@ enum aim_status aim_analyze_run(struct aim_analysis **out, const char *path,
         }
     }
     AIM_ANALYZE_ALLOC(w.kind, (size_t)nf);
-    status = aim_analyze_read_meta(a, path, opt, w.kind);
+    status = aim_analyze_read_meta(a, st, path, opt, w.kind);
     if (status) {
         goto fail;
     }
@@ -708,7 +660,7 @@ static enum aim_status aim_analyze_write_group(const struct aim_analysis *a, str
     enum aim_status s;
     const hsize_t np = (hsize_t)a->n_points, nr = (hsize_t)a->n_replicas, nt = (hsize_t)a->n_times;
     char units[64];
-    snprintf(units, sizeof units, "months since %s-01", a->start_date);
+    snprintf(units, sizeof units, "days since %s-01", a->start_date);
     hid_t g = wr->group;
     /* What this is and how it was computed. */
     int ok =
@@ -737,17 +689,30 @@ static enum aim_status aim_analyze_write_group(const struct aim_analysis *a, str
     }
     double q[AIM_BANDS_N_STANDARD];
     memcpy(q, aim_bands_standard_probs(), sizeof q);
+    /* The time coordinate of the run file: first days of the months in the standard calendar. */
+    double *days = malloc((size_t)nt * sizeof *days);
+    if (!days) {
+        return aim_error_set(AIM_ERR_NOMEM, "%s: out of memory", wr->path);
+    }
+    s = aim_store_month_days(a->start_date, (int)nt, days);
+    if (s) {
+        free(days);
+        return s;
+    }
     if ((s = aim_analyze_scale(wr, AIM_DIM_POINT, "point", np, NULL, "sweep point index")) ||
         (s = aim_analyze_scale(wr, AIM_DIM_REPLICA, "replica", nr, NULL, "Monte Carlo replica index")) ||
-        (s = aim_analyze_scale(wr, AIM_DIM_TIME, "time", nt, NULL, "month (0: state at the start)")) ||
+        (s = aim_analyze_scale(wr, AIM_DIM_TIME, "time", nt, days,
+                               "first day of the month (index 0: state at the start)")) ||
         (s = aim_analyze_scale(wr, AIM_DIM_LAYER, "layer", AIM_ANALYZE_N_LAYERS, NULL,
                                "concentration layer index (layer_name)")) ||
         (s = aim_analyze_scale(wr, AIM_DIM_QUANTILE, "quantile", AIM_BANDS_N_STANDARD, q,
                                "probability of the band (R type 7 quantile across replicas)"))) {
+        free(days);
         return s;
     }
+    free(days);
     if (aim_store_write_string_attr(wr->scale[AIM_DIM_TIME], "units", units) < 0 ||
-        aim_store_write_string_attr(wr->scale[AIM_DIM_TIME], "calendar", "360_day") < 0) {
+        aim_store_write_string_attr(wr->scale[AIM_DIM_TIME], "calendar", "proleptic_gregorian") < 0) {
         return aim_analyze_h5fail(wr->path, "writing attributes of", "time");
     }
     if (aim_store_write_string_var(g, "layer_name", AIM_ANALYZE_N_LAYERS, aim_analyze_layers,
@@ -974,9 +939,9 @@ static enum aim_status aim_analyze_copy(const char *from, int in, int out, const
     return s;
 }
 
-enum aim_status aim_analyze_write(const struct aim_analysis *a, const char *run_path, const char *out_path)
+static enum aim_status aim_analyze_write_loud(const struct aim_analysis *a, const char *run_path,
+                                              const char *out_path)
 {
-    aim_store_hdf5_quiet();
     const char *path = out_path ? out_path : run_path;
     char *partial = NULL, *target = NULL;
     hid_t file;
@@ -1112,5 +1077,15 @@ enum aim_status aim_analyze_write(const struct aim_analysis *a, const char *run_
         free(partial);
     }
     free(target);
+    return s;
+}
+
+enum aim_status aim_analyze_write(const struct aim_analysis *a, const char *run_path, const char *out_path)
+{
+    /* HDF5's error printing off while writing (failures are reported through aim_error_set). */
+    struct aim_store_hdf5_errors saved;
+    aim_store_hdf5_quiet(&saved);
+    enum aim_status s = aim_analyze_write_loud(a, run_path, out_path);
+    aim_store_hdf5_restore(&saved);
     return s;
 }

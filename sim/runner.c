@@ -265,8 +265,6 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
     shared(cfg, st, opt, todo, ntodo, budget, next, done, failed, write_s, first_status, first_message, t0,  \
            store_lock, error_lock, active, max_inner)
     {
-        /* HDF5's error printing is set per thread: the store reports through aim_error_set. */
-        aim_store_hdf5_quiet();
         int my_max_inner = 1;
         struct aim_world *w = NULL;
         struct aim_traj *tr = NULL;

@@ -20,6 +20,7 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -34,9 +35,9 @@
 #include "sim/version.h"
 
 /* Identifies an aimsim file and the version of this layout. */
-#define AIM_STORE_FORMAT "aimsim-trajectories-1"
+#define AIM_STORE_FORMAT "aimsim-trajectories-2"
 /* deflate level: 4 compresses these smooth series nearly as well as 9, several times faster. */
-enum { AIM_STORE_DEFLATE = 4, AIM_STORE_EVENT_CHUNK = 256 };
+enum { AIM_STORE_DEFLATE = 4, AIM_STORE_EVENT_CHUNK = 256, AIM_STORE_MAX_CHUNK1 = 65536 };
 
 /** @brief One event row as stored: the key (point, replica, seq) makes every row unique. */
 struct aim_store_event_row {
@@ -56,9 +57,11 @@ struct aim_store {
     hid_t done_ds, count_ds, events_ds, event_scale;
     hid_t event_type; /* memory and file type of a row */
     int n_points, n_replicas, n_times, n_firms;
-    int batch;        /* while salvaging: no flush per replica, one at the end */
-    uint8_t *done;    /* copy of /replica_done */
-    hsize_t n_events; /* rows in /events */
+    int batch;          /* while salvaging: no flush per replica, one at the end */
+    uint8_t *done;      /* copy of /replica_done */
+    int *kinds;         /* enum aim_firm_kind of each firm */
+    int label_width[2]; /* characters of /firm/firm_name and /firm/firm_kind (as read) */
+    hsize_t n_events;   /* rows in /events */
     struct aim_store_event_row *rows;
     size_t cap_rows;
 };
@@ -81,6 +84,15 @@ enum aim_status aim_store_hdf5_fail(const char *path, const char *what, const ch
     return aim_error_set(AIM_ERR_IO, "%s: %s %s failed: %s", path, what, object, why);
 }
 
+/* A read that failed in a file that passed the checks on opening: the file is damaged. */
+static enum aim_status aim_store_damaged(const char *path, const char *what, const char *object)
+{
+    char why[256] = "no detail from HDF5";
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, aim_store_walk, why);
+    H5Eclear2(H5E_DEFAULT);
+    return aim_error_set(AIM_ERR_FORMAT, "%s: damaged file: %s %s failed: %s", path, what, object, why);
+}
+
 #define AIM_H5_CHECK(expr, st, what, object)                                                                 \
     do {                                                                                                     \
         if ((expr) < 0) {                                                                                    \
@@ -89,10 +101,21 @@ enum aim_status aim_store_hdf5_fail(const char *path, const char *what, const ch
         }                                                                                                    \
     } while (0)
 
-void aim_store_hdf5_quiet(void)
+void aim_store_hdf5_quiet(struct aim_store_hdf5_errors *saved)
 {
     /* Errors are reported through aim_error_set with the dataset path, not printed by HDF5. */
+    saved->func = NULL;
+    saved->data = NULL;
+    if (H5Eget_auto2(H5E_DEFAULT, &saved->func, &saved->data) < 0) {
+        saved->func = NULL;
+        saved->data = NULL;
+    }
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
+
+void aim_store_hdf5_restore(const struct aim_store_hdf5_errors *saved)
+{
+    H5Eset_auto2(H5E_DEFAULT, saved->func, saved->data);
 }
 
 static struct aim_store *aim_store_alloc(const char *path, int writable)
@@ -148,6 +171,7 @@ static enum aim_status aim_store_release(struct aim_store *st)
         st->file = H5I_INVALID_HID;
     }
     free(st->done);
+    free(st->kinds);
     free(st->rows);
     free(st->path);
     free(st);
@@ -191,11 +215,13 @@ static herr_t aim_store_attr_delete_if(hid_t obj, const char *name)
     return e > 0 ? H5Adelete(obj, name) : 0;
 }
 
-/* The variable-length UTF-8 string type (h5py and xarray read it as str); negative on failure. */
-static hid_t aim_store_utf8_type(void)
+/* A fixed-length UTF-8 string type of size bytes, NUL-terminated (no variable-length strings:
+ * they live in HDF5's global heap, which has no checksum); negative on failure. */
+static hid_t aim_store_utf8_type(size_t size)
 {
     hid_t type = H5Tcopy(H5T_C_S1);
-    if (type >= 0 && (H5Tset_size(type, H5T_VARIABLE) < 0 || H5Tset_cset(type, H5T_CSET_UTF8) < 0)) {
+    if (type >= 0 && (H5Tset_size(type, size > 0 ? size : 1) < 0 || H5Tset_cset(type, H5T_CSET_UTF8) < 0 ||
+                      H5Tset_strpad(type, H5T_STR_NULLTERM) < 0)) {
         H5Tclose(type);
         return H5I_INVALID_HID;
     }
@@ -207,13 +233,13 @@ herr_t aim_store_write_string_attr(hid_t obj, const char *name, const char *valu
     if (aim_store_attr_delete_if(obj, name) < 0) {
         return -1;
     }
-    hid_t type = aim_store_utf8_type();
+    hid_t type = aim_store_utf8_type(strlen(value) + 1);
     hid_t space = H5Screate(H5S_SCALAR);
     herr_t rc = -1;
     if (type >= 0 && space >= 0) {
         hid_t a = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
         if (a >= 0) {
-            rc = H5Awrite(a, type, &value);
+            rc = H5Awrite(a, type, value);
             if (H5Aclose(a) < 0) {
                 rc = -1;
             }
@@ -249,6 +275,21 @@ herr_t aim_store_write_scalar_attr(hid_t obj, const char *name, hid_t ftype, hid
     return rc;
 }
 
+/* Size in bytes of the file that holds obj (0 if unknown): no string read from it can be longer. */
+static hsize_t aim_store_file_bytes(hid_t obj)
+{
+    hsize_t size = 0;
+    hid_t file = H5Iget_file_id(obj);
+    if (file < 0 || H5Fget_filesize(file, &size) < 0) {
+        size = 0;
+    }
+    if (file >= 0) {
+        H5Fclose(file);
+    }
+    H5Eclear2(H5E_DEFAULT);
+    return size;
+}
+
 char *aim_store_read_string_attr(hid_t obj, const char *name)
 {
     char *out = NULL;
@@ -258,26 +299,26 @@ char *aim_store_read_string_attr(hid_t obj, const char *name)
     }
     hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
     hid_t ft = a >= 0 ? H5Aget_type(a) : H5I_INVALID_HID;
+    hid_t space = a >= 0 ? H5Aget_space(a) : H5I_INVALID_HID;
     hid_t mt = H5Tcopy(H5T_C_S1);
-    if (a < 0 || ft < 0 || mt < 0 || H5Tget_class(ft) != H5T_STRING) {
+    size_t n = ft >= 0 ? H5Tget_size(ft) : 0;
+    /* One fixed-length string no longer than the file itself. */
+    if (a < 0 || ft < 0 || space < 0 || mt < 0 || H5Tget_class(ft) != H5T_STRING ||
+        H5Tis_variable_str(ft) != 0 || H5Sget_simple_extent_npoints(space) != 1 || n == 0 ||
+        (hsize_t)n > aim_store_file_bytes(obj)) {
         goto done;
     }
-    if (H5Tis_variable_str(ft) > 0) {
-        char *v = NULL;
-        if (H5Tset_size(mt, H5T_VARIABLE) >= 0 && H5Tset_cset(mt, H5Tget_cset(ft)) >= 0 &&
-            H5Aread(a, mt, &v) >= 0 && v) {
-            out = strdup(v);
-            H5free_memory(v);
-        }
-    } else {
-        size_t n = H5Tget_size(ft);
-        out = calloc(n + 1, 1);
-        if (out && (H5Tset_size(mt, n + 1) < 0 || H5Aread(a, mt, out) < 0)) {
-            free(out);
-            out = NULL;
-        }
+    out = calloc(n + 1, 1);
+    if (out &&
+        (H5Tset_size(mt, n + 1) < 0 || H5Tset_cset(mt, H5Tget_cset(ft)) < 0 || H5Aread(a, mt, out) < 0)) {
+        free(out);
+        out = NULL;
     }
 done:
+    H5Eclear2(H5E_DEFAULT);
+    if (space >= 0) {
+        H5Sclose(space);
+    }
     if (mt >= 0) {
         H5Tclose(mt);
     }
@@ -298,10 +339,22 @@ static int aim_store_attr_read_u64(hid_t obj, const char *name, uint64_t *value)
     }
     hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
     if (a < 0) {
+        H5Eclear2(H5E_DEFAULT);
         return -1;
     }
-    herr_t rc = H5Aread(a, H5T_NATIVE_UINT64, value);
+    hid_t ft = H5Aget_type(a), space = H5Aget_space(a);
+    herr_t rc = ft >= 0 && space >= 0 && H5Tget_class(ft) == H5T_INTEGER && H5Tget_size(ft) == 8 &&
+                        H5Sget_simple_extent_npoints(space) == 1
+                    ? H5Aread(a, H5T_NATIVE_UINT64, value)
+                    : -1;
+    if (ft >= 0) {
+        H5Tclose(ft);
+    }
+    if (space >= 0) {
+        H5Sclose(space);
+    }
     H5Aclose(a);
+    H5Eclear2(H5E_DEFAULT);
     return rc < 0 ? -1 : 0;
 }
 
@@ -319,16 +372,26 @@ static void aim_store_utc_now(char *buf, size_t size)
 
 /* ---- creation ---- */
 
+/* A 1-D chunking of n elements (at most AIM_STORE_MAX_CHUNK1 a chunk) with a Fletcher32 checksum. */
+static herr_t aim_store_checked_chunks(hid_t dcpl, hsize_t n, int unlimited)
+{
+    hsize_t chunk[1] = {unlimited                  ? AIM_STORE_EVENT_CHUNK
+                        : n < 1                    ? 1
+                        : n > AIM_STORE_MAX_CHUNK1 ? AIM_STORE_MAX_CHUNK1
+                                                   : n};
+    return H5Pset_chunk(dcpl, 1, chunk) >= 0 && H5Pset_fletcher32(dcpl) >= 0 ? 0 : -1;
+}
+
 hid_t aim_store_create_scale(hid_t loc, const char *name, hsize_t n, const double *values, int unlimited)
 {
-    hsize_t dims[1] = {n}, maxdims[1] = {unlimited ? H5S_UNLIMITED : n}, chunk[1] = {AIM_STORE_EVENT_CHUNK};
+    hsize_t dims[1] = {n}, maxdims[1] = {unlimited ? H5S_UNLIMITED : n};
     hid_t space = H5Screate_simple(1, dims, maxdims);
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     hid_t ds = H5I_INVALID_HID;
     if (space < 0 || dcpl < 0) {
         goto done;
     }
-    if (unlimited && H5Pset_chunk(dcpl, 1, chunk) < 0) {
+    if (aim_store_checked_chunks(dcpl, n, unlimited) < 0) {
         goto done;
     }
     ds =
@@ -368,19 +431,65 @@ done:
     return ds;
 }
 
+/* The netCDF dimension <name>_strlen of the characters of a label: a dimension scale that is
+ * not a variable (netCDF-C's convention, which h5netcdf follows: xarray does not show it). */
+static hid_t aim_store_strlen_dim(hid_t loc, const char *name, size_t width)
+{
+    char dim[128], scale_name[96];
+    hsize_t dims[1] = {width};
+    snprintf(dim, sizeof dim, "%s_strlen", name);
+    snprintf(scale_name, sizeof scale_name, "This is a netCDF dimension but not a netCDF variable.%10zu",
+             width);
+    hid_t space = H5Screate_simple(1, dims, NULL);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    hid_t ds = H5I_INVALID_HID;
+    if (space >= 0 && dcpl >= 0 && aim_store_checked_chunks(dcpl, width, 0) >= 0) {
+        ds = H5Dcreate2(loc, dim, H5T_STD_I32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    }
+    if (ds >= 0 && H5DSset_scale(ds, scale_name) < 0) {
+        H5Dclose(ds);
+        ds = H5I_INVALID_HID;
+    }
+    if (space >= 0) {
+        H5Sclose(space);
+    }
+    if (dcpl >= 0) {
+        H5Pclose(dcpl);
+    }
+    return ds;
+}
+
 herr_t aim_store_write_string_var(hid_t loc, const char *name, int n, const char *const *values, hid_t scale,
                                   const char *long_name)
 {
-    hsize_t dims[1] = {(hsize_t)n};
-    hid_t type = aim_store_utf8_type();
-    hid_t space = H5Screate_simple(1, dims, NULL);
+    /* A netCDF character array [n, width] (NC_CHAR: one-byte fixed-length strings), NUL-padded:
+     * netCDF-C 4.9.0 crashes on HDF5 fixed-length string datasets, and variable-length strings
+     * live in HDF5's global heap, which has no checksum. xarray joins the characters into str
+     * (the _Encoding attribute). */
+    size_t width = 1;
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(values[i]);
+        width = len > width ? len : width;
+    }
+    hsize_t dims[2] = {(hsize_t)n, width};
+    hsize_t chunk[2] = {n < 1 ? 1 : (hsize_t)n, width};
+    char *packed = calloc(n > 0 ? (size_t)n : 1, width);
+    hid_t type = aim_store_utf8_type(1);
+    hid_t space = H5Screate_simple(2, dims, NULL);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    hid_t strlen_dim = aim_store_strlen_dim(loc, name, width);
     herr_t rc = -1;
-    if (type >= 0 && space >= 0) {
-        hid_t ds = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (packed && type >= 0 && space >= 0 && dcpl >= 0 && strlen_dim >= 0 &&
+        H5Pset_chunk(dcpl, 2, chunk) >= 0 && H5Pset_fletcher32(dcpl) >= 0) {
+        for (int i = 0; i < n; i++) {
+            memcpy(packed + (size_t)i * width, values[i], strlen(values[i]));
+        }
+        hid_t ds = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
         if (ds >= 0) {
-            rc = (n == 0 || H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) >= 0) &&
-                         H5DSattach_scale(ds, scale, 0) >= 0 &&
-                         aim_store_write_string_attr(ds, "long_name", long_name) >= 0
+            rc = (n == 0 || H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, packed) >= 0) &&
+                         H5DSattach_scale(ds, scale, 0) >= 0 && H5DSattach_scale(ds, strlen_dim, 1) >= 0 &&
+                         aim_store_write_string_attr(ds, "long_name", long_name) >= 0 &&
+                         aim_store_write_string_attr(ds, "_Encoding", "utf-8") >= 0
                      ? 0
                      : -1;
             if (H5Dclose(ds) < 0) {
@@ -388,11 +497,80 @@ herr_t aim_store_write_string_var(hid_t loc, const char *name, int n, const char
             }
         }
     }
+    free(packed);
+    if (strlen_dim >= 0) {
+        H5Dclose(strlen_dim);
+    }
     if (type >= 0) {
         H5Tclose(type);
     }
     if (space >= 0) {
         H5Sclose(space);
+    }
+    if (dcpl >= 0) {
+        H5Pclose(dcpl);
+    }
+    return rc;
+}
+
+/* Days from 1970-01-01 to the first day of month m (1..12) of year y, proleptic Gregorian
+ * (H. Hinnant's days_from_civil). */
+static long long aim_store_civil_days(long long y, int m)
+{
+    y -= m <= 2;
+    long long era = (y >= 0 ? y : y - 399) / 400;
+    long long yoe = y - era * 400;
+    long long doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5;
+    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+enum aim_status aim_store_month_days(const char *start_date, int n_times, double *days)
+{
+    int y = 0, m = 0, used = 0;
+    if (!start_date || strlen(start_date) != 7 || sscanf(start_date, "%4d-%2d%n", &y, &m, &used) != 2 ||
+        used != 7 || m < 1 || m > 12) {
+        return aim_error_set(AIM_ERR_USAGE, "start date \"%s\" is not YYYY-MM", start_date ? start_date : "");
+    }
+    long long origin = aim_store_civil_days(y, m);
+    for (int t = 0; t < n_times; t++) {
+        long long months = (long long)(m - 1) + t;
+        days[t] = (double)(aim_store_civil_days(y + months / 12, (int)(months % 12) + 1) - origin);
+    }
+    return AIM_OK;
+}
+
+/* /<group>/month: the month index 0..n-1 along time, a coordinate of the group's series. */
+static herr_t aim_store_write_month(hid_t loc, int n_times, hid_t time_scale)
+{
+    hsize_t dims[1] = {(hsize_t)n_times};
+    int32_t *v = malloc((n_times > 0 ? (size_t)n_times : 1) * sizeof *v);
+    hid_t space = H5Screate_simple(1, dims, NULL);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    herr_t rc = -1;
+    if (v && space >= 0 && dcpl >= 0 && aim_store_checked_chunks(dcpl, dims[0], 0) >= 0) {
+        for (int t = 0; t < n_times; t++) {
+            v[t] = t;
+        }
+        hid_t ds = H5Dcreate2(loc, "month", H5T_STD_I32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+        if (ds >= 0) {
+            rc = H5Dwrite(ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0 &&
+                         H5DSattach_scale(ds, time_scale, 0) >= 0 &&
+                         aim_store_write_string_attr(ds, "long_name",
+                                                     "month index (0: state at the start)") >= 0
+                     ? 0
+                     : -1;
+            if (H5Dclose(ds) < 0) {
+                rc = -1;
+            }
+        }
+    }
+    free(v);
+    if (space >= 0) {
+        H5Sclose(space);
+    }
+    if (dcpl >= 0) {
+        H5Pclose(dcpl);
     }
     return rc;
 }
@@ -406,6 +584,15 @@ static enum aim_status aim_store_make_scales(struct aim_store *st, hid_t loc, co
     char units[64];
     const char *kind_names[3] = {"vendor", "cloud", "lab"};
     const char **kinds = NULL;
+    double *days = malloc((size_t)lay->n_times * sizeof *days);
+    if (!days) {
+        return aim_error_set(AIM_ERR_NOMEM, "%s: out of memory", st->path);
+    }
+    status = aim_store_month_days(lay->start_date, lay->n_times, days);
+    if (status) {
+        free(days);
+        return status;
+    }
     scales[0] = aim_store_create_scale(loc, "point", (hsize_t)lay->n_points, NULL, 0);
     AIM_H5_CHECK(scales[0], st, "creating dimension scale", "point");
     AIM_H5_CHECK(aim_store_write_string_attr(scales[0], "long_name", "sweep point index"), st,
@@ -414,16 +601,20 @@ static enum aim_status aim_store_make_scales(struct aim_store *st, hid_t loc, co
     AIM_H5_CHECK(scales[1], st, "creating dimension scale", "replica");
     AIM_H5_CHECK(aim_store_write_string_attr(scales[1], "long_name", "Monte Carlo replica index"), st,
                  "writing attributes of", "replica");
-    scales[2] = aim_store_create_scale(loc, "time", (hsize_t)lay->n_times, NULL, 0);
+    /* The first day of each month as days since the first day of the start month, in the
+     * standard (proleptic Gregorian) calendar: xarray decodes it to datetime64 without cftime. */
+    scales[2] = aim_store_create_scale(loc, "time", (hsize_t)lay->n_times, days, 0);
     AIM_H5_CHECK(scales[2], st, "creating dimension scale", "time");
-    /* Months since the first day of the start month; the 360-day calendar (twelve 30-day
-     * months) is the CF calendar in which "months since" is exact, so xarray decodes it. */
-    snprintf(units, sizeof units, "months since %s-01", lay->start_date);
+    snprintf(units, sizeof units, "days since %s-01", lay->start_date);
     AIM_H5_CHECK(aim_store_write_string_attr(scales[2], "units", units), st, "writing attributes of", "time");
-    AIM_H5_CHECK(aim_store_write_string_attr(scales[2], "calendar", "360_day"), st, "writing attributes of",
-                 "time");
-    AIM_H5_CHECK(aim_store_write_string_attr(scales[2], "long_name", "month (0: state at the start)"), st,
+    AIM_H5_CHECK(aim_store_write_string_attr(scales[2], "calendar", "proleptic_gregorian"), st,
                  "writing attributes of", "time");
+    AIM_H5_CHECK(aim_store_write_string_attr(scales[2], "long_name",
+                                             "first day of the month (index 0: state at the start)"),
+                 st, "writing attributes of", "time");
+    if (strcmp(where, "/") != 0) {
+        AIM_H5_CHECK(aim_store_write_month(loc, lay->n_times, scales[2]), st, "writing", "month");
+    }
     scales[3] = H5I_INVALID_HID;
     if (with_firm) {
         scales[3] = aim_store_create_scale(loc, "firm", (hsize_t)lay->n_firms, NULL, 0);
@@ -433,7 +624,8 @@ static enum aim_status aim_store_make_scales(struct aim_store *st, hid_t loc, co
                      st, "writing attributes of", "firm");
         kinds = malloc(((size_t)lay->n_firms + 1) * sizeof *kinds);
         if (!kinds) {
-            return aim_error_set(AIM_ERR_NOMEM, "%s: out of memory", st->path);
+            status = aim_error_set(AIM_ERR_NOMEM, "%s: out of memory", st->path);
+            goto fail;
         }
         for (int f = 0; f < lay->n_firms; f++) {
             int k = lay->firm_kinds[f];
@@ -446,9 +638,9 @@ static enum aim_status aim_store_make_scales(struct aim_store *st, hid_t loc, co
                                                 "firm kind: vendor, cloud or lab"),
                      st, "writing", "firm_kind");
     }
-    (void)where;
 fail:
     free(kinds);
+    free(days);
     return status;
 }
 
@@ -466,7 +658,7 @@ static hid_t aim_store_series(hid_t loc, const char *name, int rank, const hsize
         chunk[3] = 1; /* no firms: the chunk must still have a positive size */
     }
     ok = ok && H5Pset_chunk(dcpl, rank, chunk) >= 0 && H5Pset_shuffle(dcpl) >= 0 &&
-         H5Pset_deflate(dcpl, AIM_STORE_DEFLATE) >= 0 &&
+         H5Pset_deflate(dcpl, AIM_STORE_DEFLATE) >= 0 && H5Pset_fletcher32(dcpl) >= 0 &&
          H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &fill) >= 0 &&
          H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY) >= 0;
     if (ok) {
@@ -479,8 +671,9 @@ static hid_t aim_store_series(hid_t loc, const char *name, int rank, const hsize
         }
         ok = ok && aim_store_write_string_attr(ds, "units", unit[0] ? unit : "1") >= 0 &&
              aim_store_write_string_attr(ds, "long_name", doc) >= 0;
-        if (ok && with_coords) {
-            ok = aim_store_write_string_attr(ds, "coordinates", "firm_name firm_kind") >= 0;
+        if (ok) {
+            ok = aim_store_write_string_attr(ds, "coordinates",
+                                             with_coords ? "firm_name firm_kind month" : "month") >= 0;
         }
         if (!ok) {
             H5Dclose(ds);
@@ -665,20 +858,20 @@ static int aim_store_publish(const char *tmp, const char *path)
     return 0;
 }
 
-enum aim_status aim_store_create(struct aim_store **out, const char *path, const struct aim_store_layout *lay,
-                                 const struct aim_store_provenance *prov)
+static enum aim_status aim_store_create_loud(struct aim_store **out, const char *path,
+                                             const struct aim_store_layout *lay,
+                                             const struct aim_store_provenance *prov)
 {
     *out = NULL;
     enum aim_status status = aim_store_check_layout(lay, path);
     if (status) {
         return status;
     }
-    aim_store_hdf5_quiet();
     char *tmp = NULL;
     struct aim_store *st = aim_store_alloc(path, 1);
     hid_t firm_g = H5I_INVALID_HID, market_g = H5I_INVALID_HID;
     hid_t root_sc[4] = {-1, -1, -1, -1}, firm_sc[4] = {-1, -1, -1, -1}, market_sc[4] = {-1, -1, -1, -1};
-    hid_t space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID;
+    hid_t space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID, fapl = H5I_INVALID_HID;
     if (!st) {
         return aim_error_set(AIM_ERR_NOMEM, "%s: out of memory", path);
     }
@@ -687,7 +880,11 @@ enum aim_status aim_store_create(struct aim_store **out, const char *path, const
     st->n_times = lay->n_times;
     st->n_firms = lay->n_firms;
     st->done = calloc((size_t)lay->n_points * (size_t)lay->n_replicas, 1);
-    if (!st->done) {
+    st->kinds = malloc(((size_t)lay->n_firms + 1) * sizeof *st->kinds);
+    for (int f = 0; st->kinds && f < lay->n_firms; f++) {
+        st->kinds[f] = lay->firm_kinds[f];
+    }
+    if (!st->done || !st->kinds) {
         aim_store_release(st);
         return aim_error_set(AIM_ERR_NOMEM, "%s: out of memory for %d x %d done flags", path, lay->n_points,
                              lay->n_replicas);
@@ -707,8 +904,10 @@ enum aim_status aim_store_create(struct aim_store **out, const char *path, const
         aim_store_release(st);
         return status;
     }
-    /* Earliest file format: readable by every HDF5 1.8+/netCDF-4 reader, and no superblock
-     * "open for writing" flag that would stop a killed run's file from opening. */
+    /* The HDF5 1.10 file format (what Debian 12's libhdf5, h5py and netCDF-C 4.9 use): a
+     * checksum on the superblock, every object header and every chunk index, so that damage to
+     * the file's metadata is detected rather than decoded. Its superblock marks the file "open
+     * for writing" until it is closed; aim_store_open reads a killed run's file regardless. */
     /* No free-space reuse: space freed when a chunk is rewritten (a replica's chunk replacing
      * its fill value, the event table's last chunk growing) is never handed to another chunk,
      * so until the chunk index points at the new copy the old copy stays intact. A run killed
@@ -718,7 +917,15 @@ enum aim_status aim_store_create(struct aim_store **out, const char *path, const
     AIM_H5_CHECK(dcpl, st, "creating file properties of", "the file");
     AIM_H5_CHECK(H5Pset_file_space_strategy(dcpl, H5F_FSPACE_STRATEGY_NONE, 0, 1), st,
                  "setting the file space strategy of", "the file");
-    st->file = H5Fcreate(tmp, H5F_ACC_TRUNC, dcpl, H5P_DEFAULT);
+    /* The root's attributes (the provenance, config included) stay in its object header, which
+     * has a checksum, rather than moving to dense storage past 8 attributes: the fractal heap
+     * keeps objects over 4 KiB, such as the config, without one. */
+    AIM_H5_CHECK(H5Pset_attr_phase_change(dcpl, 64, 48), st, "setting the attribute storage of", "/");
+    fapl = H5Pcreate(H5P_FILE_ACCESS);
+    AIM_H5_CHECK(fapl, st, "creating file access properties of", "the file");
+    AIM_H5_CHECK(H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_V110), st,
+                 "setting the file format (HDF5 1.10) of", "the file");
+    st->file = H5Fcreate(tmp, H5F_ACC_TRUNC, dcpl, fapl);
     AIM_H5_CHECK(st->file, st, "creating", "the file");
     if (stat(tmp, &sb) != 0) {
         status = aim_error_set(AIM_ERR_IO, "%s: cannot stat the new file: %s", tmp, strerror(errno));
@@ -728,7 +935,8 @@ enum aim_status aim_store_create(struct aim_store **out, const char *path, const
     st->ino = sb.st_ino;
     st->created = 1;
     H5Pclose(dcpl);
-    dcpl = H5I_INVALID_HID;
+    H5Pclose(fapl);
+    dcpl = fapl = H5I_INVALID_HID;
     status = aim_store_provenance_attrs(st, prov, lay);
     if (status) {
         goto fail;
@@ -765,11 +973,17 @@ enum aim_status aim_store_create(struct aim_store **out, const char *path, const
                                          aim_traj_market_var_unit(v), aim_traj_market_var_doc(v), 0);
         AIM_H5_CHECK(st->market[v], st, "creating dataset", obj);
     }
-    /* replica_done: contiguous and allocated now, so marking a replica is an in-place write. */
+    /* replica_done: one chunk per point, allocated now, with a Fletcher32 checksum whose size
+     * never changes, so marking a replica rewrites its chunk in place. */
     space = H5Screate_simple(2, fdims, NULL);
     AIM_H5_CHECK(space, st, "creating dataspace of", "/replica_done");
     dcpl = H5Pcreate(H5P_DATASET_CREATE);
     AIM_H5_CHECK(dcpl, st, "creating properties of", "/replica_done");
+    {
+        hsize_t chunk[2] = {1, (hsize_t)lay->n_replicas};
+        AIM_H5_CHECK(H5Pset_chunk(dcpl, 2, chunk), st, "setting chunks of", "/replica_done");
+    }
+    AIM_H5_CHECK(H5Pset_fletcher32(dcpl), st, "setting the checksum of", "/replica_done");
     AIM_H5_CHECK(H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY), st, "setting allocation of", "/replica_done");
     AIM_H5_CHECK(H5Pset_fill_time(dcpl, H5D_FILL_TIME_ALLOC), st, "setting fill of", "/replica_done");
     st->done_ds = H5Dcreate2(st->file, "replica_done", H5T_STD_U8LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
@@ -805,6 +1019,7 @@ enum aim_status aim_store_create(struct aim_store **out, const char *path, const
         AIM_H5_CHECK(H5Pset_chunk(dcpl, 1, chunk), st, "setting chunks of", "/events");
         AIM_H5_CHECK(H5Pset_shuffle(dcpl), st, "setting shuffle of", "/events");
         AIM_H5_CHECK(H5Pset_deflate(dcpl, AIM_STORE_DEFLATE), st, "setting deflate of", "/events");
+        AIM_H5_CHECK(H5Pset_fletcher32(dcpl), st, "setting the checksum of", "/events");
         st->events_ds = H5Dcreate2(st->file, "events", st->event_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
         AIM_H5_CHECK(st->events_ds, st, "creating dataset", "/events");
         AIM_H5_CHECK(H5DSattach_scale(st->events_ds, st->event_scale, 0), st, "attaching event to",
@@ -851,6 +1066,9 @@ fail:
     if (dcpl >= 0) {
         H5Pclose(dcpl);
     }
+    if (fapl >= 0) {
+        H5Pclose(fapl);
+    }
     if (status) {
         char *why = strdup(aim_error_message()); /* closing may fail too: keep the first reason */
         char *dir = strdup(path);
@@ -888,13 +1106,175 @@ static int aim_store_dims(hid_t ds, hsize_t dims[4])
     return rank;
 }
 
+/* The file's own size in bytes (0 if it cannot be read). */
+static hsize_t aim_store_path_bytes(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && sb.st_size > 0 ? (hsize_t)sb.st_size : 0;
+}
+
+/** @brief What a dataset of the layout must be: element class and size, rank, dimensions. */
+struct aim_store_expect {
+    H5T_class_t cls;
+    size_t size;         /* element bytes (strings: at most this) */
+    int rank;            /* 1 to 4 */
+    const hsize_t *dims; /* NULL: any (the caller reads them) */
+};
+
+/* Opens dataset obj (an absolute path) after checking that every group on its path and the
+ * dataset exist, then that its type, rank and dimensions are those expected and that it is
+ * chunked with a Fletcher32 checksum (so that damaged data fails to read rather than reads
+ * wrong). dims receives the dimensions. AIM_ERR_FORMAT naming the dataset otherwise. */
+static enum aim_status aim_store_open_checked(struct aim_store *st, const char *obj,
+                                              const struct aim_store_expect *want, hsize_t dims[4],
+                                              hid_t *out)
+{
+    enum aim_status status = AIM_OK;
+    char prefix[128];
+    hid_t ds = H5I_INVALID_HID, type = H5I_INVALID_HID, dcpl = H5I_INVALID_HID;
+    unsigned flags = 0, cd[4];
+    size_t ncd = 4;
+    *out = H5I_INVALID_HID;
+    /* Each link on the path, from the root down: H5Lexists fails on a missing intermediate group. */
+    for (const char *slash = strchr(obj + 1, '/');; slash = strchr(slash + 1, '/')) {
+        size_t len = slash ? (size_t)(slash - obj) : strlen(obj);
+        H5O_info_t info;
+        snprintf(prefix, sizeof prefix, "%.*s", (int)len, obj);
+        if (H5Lexists(st->file, prefix, H5P_DEFAULT) <= 0) {
+            H5Eclear2(H5E_DEFAULT);
+            return aim_error_set(AIM_ERR_FORMAT,
+                                 "%s: %s is missing (damaged file, or not written by this aimsim)", st->path,
+                                 prefix);
+        }
+        if (H5Oget_info_by_name2(st->file, prefix, &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0) {
+            return aim_store_damaged(st->path, "reading the object header of", prefix);
+        }
+        if (info.type != (slash ? H5O_TYPE_GROUP : H5O_TYPE_DATASET)) {
+            return aim_error_set(AIM_ERR_FORMAT, "%s: %s is not a %s (damaged file?)", st->path, prefix,
+                                 slash ? "group" : "dataset");
+        }
+        if (!slash) {
+            break;
+        }
+    }
+    ds = H5Dopen2(st->file, obj, H5P_DEFAULT);
+    if (ds < 0) {
+        return aim_store_damaged(st->path, "opening dataset", obj);
+    }
+    type = H5Dget_type(ds);
+    H5T_class_t cls = type >= 0 ? H5Tget_class(type) : H5T_NO_CLASS;
+    size_t size = type >= 0 ? H5Tget_size(type) : 0;
+    int type_ok = cls == want->cls && (cls == H5T_STRING ? size == want->size && H5Tis_variable_str(type) == 0
+                                       : cls == H5T_COMPOUND ? H5Tequal(type, st->event_type) > 0
+                                                             : size == want->size);
+    if (!type_ok) {
+        status = aim_error_set(
+            AIM_ERR_FORMAT, "%s: dataset %s does not have the element type of an aimsim file (damaged file?)",
+            st->path, obj);
+        goto fail;
+    }
+    int rank = aim_store_dims(ds, dims);
+    int dims_ok = rank == want->rank;
+    for (int i = 0; dims_ok && want->dims && i < rank; i++) {
+        dims_ok = dims[i] == want->dims[i];
+    }
+    if (!dims_ok) {
+        status = aim_error_set(
+            AIM_ERR_FORMAT,
+            "%s: dataset %s has rank %d or dimensions other than the file's layout (damaged file?)", st->path,
+            obj, rank);
+        goto fail;
+    }
+    dcpl = H5Dget_create_plist(ds);
+    if (dcpl < 0 || H5Pget_layout(dcpl) != H5D_CHUNKED ||
+        H5Pget_filter_by_id2(dcpl, H5Z_FILTER_FLETCHER32, &flags, &ncd, cd, 0, NULL, NULL) < 0) {
+        H5Eclear2(H5E_DEFAULT);
+        status = aim_error_set(AIM_ERR_FORMAT,
+                               "%s: dataset %s has no Fletcher32 checksum (not written by this aimsim)",
+                               st->path, obj);
+        goto fail;
+    }
+    *out = ds;
+    ds = H5I_INVALID_HID;
+fail:
+    if (dcpl >= 0) {
+        H5Pclose(dcpl);
+    }
+    if (type >= 0) {
+        H5Tclose(type);
+    }
+    if (ds >= 0) {
+        H5Dclose(ds);
+    }
+    H5Eclear2(H5E_DEFAULT);
+    return status;
+}
+
+/* Opens and checks a dataset that is only checked, not kept open. */
+static enum aim_status aim_store_check_dataset(struct aim_store *st, const char *obj,
+                                               const struct aim_store_expect *want)
+{
+    hsize_t dims[4];
+    hid_t ds;
+    enum aim_status status = aim_store_open_checked(st, obj, want, dims, &ds);
+    if (!status) {
+        H5Dclose(ds);
+    }
+    return status;
+}
+
+/* The kinds of the firms from /firm/firm_kind, each "vendor", "cloud" or "lab": a character
+ * array [firm, width], NUL-padded. */
+static enum aim_status aim_store_read_kinds(struct aim_store *st, hid_t ds, size_t width)
+{
+    enum aim_status status = AIM_OK;
+    static const char *const names[3] = {"vendor", "cloud", "lab"};
+    hid_t ft = H5Dget_type(ds);
+    char *buf = calloc((size_t)st->n_firms + 1, width);
+    st->kinds = malloc(((size_t)st->n_firms + 1) * sizeof *st->kinds);
+    if (!buf || !st->kinds) {
+        status = aim_error_set(AIM_ERR_NOMEM, "%s: out of memory for %d firm kinds", st->path, st->n_firms);
+        goto fail;
+    }
+    if (st->n_firms > 0 && (ft < 0 || H5Dread(ds, ft, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)) {
+        status = aim_store_damaged(st->path, "reading", "/firm/firm_kind");
+        goto fail;
+    }
+    for (int f = 0; f < st->n_firms; f++) {
+        const char *k = buf + (size_t)f * width;
+        size_t len = strnlen(k, width);
+        st->kinds[f] = -1;
+        for (int i = 0; i < 3; i++) {
+            if (len == strlen(names[i]) && memcmp(k, names[i], len) == 0) {
+                st->kinds[f] = i;
+            }
+        }
+        if (st->kinds[f] < 0) {
+            status = aim_error_set(AIM_ERR_FORMAT,
+                                   "%s: /firm/firm_kind[%d] is not vendor, cloud or lab (damaged file?)",
+                                   st->path, f);
+            goto fail;
+        }
+    }
+fail:
+    if (ft >= 0) {
+        H5Tclose(ft);
+    }
+    H5Eclear2(H5E_DEFAULT);
+    free(buf);
+    return status;
+}
+
+/* Opens a file for reading (or, writable, for writing) after checking every object of the
+ * layout: existence, type, rank, dimensions and checksums, with every size bounded by the file's
+ * own size, so that a damaged file is reported (AIM_ERR_FORMAT) before anything is read from it. */
 static enum aim_status aim_store_open(struct aim_store **out, const char *path, int writable)
 {
     *out = NULL;
-    aim_store_hdf5_quiet();
     enum aim_status status = AIM_OK;
     struct aim_store *st = aim_store_alloc(path, writable);
     hsize_t dims[4];
+    hid_t fapl = H5I_INVALID_HID, ds = H5I_INVALID_HID;
     char *format = NULL;
     if (!st) {
         return aim_error_set(AIM_ERR_NOMEM, "%s: out of memory", path);
@@ -903,13 +1283,29 @@ static enum aim_status aim_store_open(struct aim_store **out, const char *path, 
         status = aim_error_set(AIM_ERR_IO, "%s: %s", path, strerror(errno));
         goto fail;
     }
+    hsize_t file_bytes = aim_store_path_bytes(path);
     if (H5Fis_hdf5(path) <= 0) {
         H5Eclear2(H5E_DEFAULT);
         status = aim_error_set(AIM_ERR_FORMAT,
                                "%s: not a readable HDF5 file (truncated, damaged or another format)", path);
         goto fail;
     }
-    st->file = H5Fopen(path, writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT);
+    /* A run killed while writing leaves the superblock's "open for writing" flag set, which
+     * makes HDF5 refuse to open the file. Reading, the flag is ignored (HDF5's own
+     * "clear_status_flags" access property, what h5clear uses; read-only, the file is not
+     * changed). A file being written now is still protected by HDF5's file lock. */
+    fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0) {
+        status = aim_store_hdf5_fail(path, "creating file access properties of", "the file");
+        goto fail;
+    }
+    if (!writable) {
+        hbool_t clear = 1;
+        if (H5Pset(fapl, "clear_status_flags", &clear) < 0) {
+            H5Eclear2(H5E_DEFAULT);
+        }
+    }
+    st->file = H5Fopen(path, writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, fapl);
     if (st->file < 0) {
         /* The signature was found but the file does not open: truncated or damaged. */
         aim_store_hdf5_fail(path, "opening", "the file");
@@ -917,80 +1313,191 @@ static enum aim_status aim_store_open(struct aim_store **out, const char *path, 
         goto fail;
     }
     format = aim_store_read_string_attr(st->file, "aimsim_format");
+    if (!format && H5Aexists(st->file, "aimsim_format") > 0) {
+        /* aimsim-trajectories-1 wrote variable-length strings, which are no longer read. */
+        status =
+            aim_error_set(AIM_ERR_FORMAT,
+                          "%s: root attribute aimsim_format is not a fixed-length string: a file of an older "
+                          "aimsim (aimsim-trajectories-1; rerun it) or a damaged one, want \"%s\"",
+                          path, AIM_STORE_FORMAT);
+        goto fail;
+    }
+    H5Eclear2(H5E_DEFAULT);
     if (!format || strcmp(format, AIM_STORE_FORMAT) != 0) {
         status = aim_error_set(
             AIM_ERR_FORMAT,
             "%s: not an aimsim trajectory file (root attribute aimsim_format is %s%s%s, want \"%s\")", path,
-            format ? "\"" : "", format ? format : "missing", format ? "\"" : "", AIM_STORE_FORMAT);
+            format ? "\"" : "", format ? format : "missing or unreadable", format ? "\"" : "",
+            AIM_STORE_FORMAT);
         goto fail;
     }
-    for (int v = 0; v < AIM_FIRM_VAR_COUNT; v++) {
+    st->event_type = aim_store_event_type();
+    AIM_H5_CHECK(st->event_type, st, "creating the compound type of", "/events");
+    /* The shape, from the first firm series; every other dataset must agree with it. */
+    {
         char obj[128];
-        snprintf(obj, sizeof obj, "/firm/%s", aim_traj_firm_var_name(v));
-        st->firm[v] = H5Dopen2(st->file, obj, H5P_DEFAULT);
-        AIM_H5_CHECK(st->firm[v], st, "opening dataset", obj);
-        if (aim_store_dims(st->firm[v], dims) != 4 ||
-            (v > 0 && (dims[0] != (hsize_t)st->n_points || dims[1] != (hsize_t)st->n_replicas ||
-                       dims[2] != (hsize_t)st->n_times || dims[3] != (hsize_t)st->n_firms))) {
-            status = aim_error_set(AIM_ERR_FORMAT, "%s: dataset %s does not have the shape of /firm/%s", path,
-                                   obj, aim_traj_firm_var_name(0));
+        snprintf(obj, sizeof obj, "/firm/%s", aim_traj_firm_var_name(0));
+        struct aim_store_expect any4 = {H5T_FLOAT, 8, 4, NULL};
+        status = aim_store_open_checked(st, obj, &any4, dims, &st->firm[0]);
+        if (status) {
             goto fail;
         }
-        st->n_points = (int)dims[0];
-        st->n_replicas = (int)dims[1];
-        st->n_times = (int)dims[2];
-        st->n_firms = (int)dims[3];
+    }
+    /* Bounds from the file's own size: the done flags (1 byte each), the time coordinate (8
+     * bytes a month) and the firm index (4 bytes a firm) are stored uncompressed; the series
+     * cannot hold more than deflate's best ratio (1032:1) times the file. */
+    if (dims[0] < 1 || dims[1] < 1 || dims[2] < 1 || dims[0] > INT_MAX || dims[1] > INT_MAX ||
+        dims[2] > INT_MAX || dims[3] > INT_MAX || dims[0] * dims[1] > file_bytes ||
+        dims[2] * 8 > file_bytes || dims[3] * 4 > file_bytes ||
+        (double)dims[0] * (double)dims[1] * (double)dims[2] * ((double)dims[3] + 1) * 8.0 *
+                (AIM_FIRM_VAR_COUNT + AIM_MARKET_VAR_COUNT) >
+            1100.0 * (double)file_bytes) {
+        status = aim_error_set(
+            AIM_ERR_FORMAT,
+            "%s: /firm/%s has dimensions [%llu, %llu, %llu, %llu] that a file of %llu bytes "
+            "cannot hold (damaged file?)",
+            path, aim_traj_firm_var_name(0), (unsigned long long)dims[0], (unsigned long long)dims[1],
+            (unsigned long long)dims[2], (unsigned long long)dims[3], (unsigned long long)file_bytes);
+        goto fail;
+    }
+    st->n_points = (int)dims[0];
+    st->n_replicas = (int)dims[1];
+    st->n_times = (int)dims[2];
+    st->n_firms = (int)dims[3];
+    const hsize_t fdims[4] = {dims[0], dims[1], dims[2], dims[3]};
+    const struct aim_store_expect firm4 = {H5T_FLOAT, 8, 4, fdims}, market3 = {H5T_FLOAT, 8, 3, fdims};
+    for (int v = 1; v < AIM_FIRM_VAR_COUNT; v++) {
+        char obj[128];
+        snprintf(obj, sizeof obj, "/firm/%s", aim_traj_firm_var_name(v));
+        status = aim_store_open_checked(st, obj, &firm4, dims, &st->firm[v]);
+        if (status) {
+            goto fail;
+        }
     }
     for (int v = 0; v < AIM_MARKET_VAR_COUNT; v++) {
         char obj[128];
         snprintf(obj, sizeof obj, "/market/%s", aim_traj_market_var_name(v));
-        st->market[v] = H5Dopen2(st->file, obj, H5P_DEFAULT);
-        AIM_H5_CHECK(st->market[v], st, "opening dataset", obj);
-        if (aim_store_dims(st->market[v], dims) != 3 || dims[0] != (hsize_t)st->n_points ||
-            dims[1] != (hsize_t)st->n_replicas || dims[2] != (hsize_t)st->n_times) {
-            status = aim_error_set(AIM_ERR_FORMAT,
-                                   "%s: dataset %s is not [point, replica, time] like /firm/*", path, obj);
+        status = aim_store_open_checked(st, obj, &market3, dims, &st->market[v]);
+        if (status) {
             goto fail;
         }
     }
-    st->done_ds = H5Dopen2(st->file, "replica_done", H5P_DEFAULT);
-    AIM_H5_CHECK(st->done_ds, st, "opening dataset", "/replica_done");
-    if (aim_store_dims(st->done_ds, dims) != 2 || dims[0] != (hsize_t)st->n_points ||
-        dims[1] != (hsize_t)st->n_replicas) {
-        status = aim_error_set(AIM_ERR_FORMAT, "%s: /replica_done is not [point, replica]", path);
-        goto fail;
+    /* The coordinates of each group. */
+    {
+        const hsize_t np[1] = {fdims[0]}, nr[1] = {fdims[1]}, nt[1] = {fdims[2]}, nf[1] = {fdims[3]};
+        const struct aim_store_expect point = {H5T_INTEGER, 4, 1, np}, replica = {H5T_INTEGER, 4, 1, nr},
+                                      time = {H5T_FLOAT, 8, 1, nt}, month = {H5T_INTEGER, 4, 1, nt},
+                                      firm = {H5T_INTEGER, 4, 1, nf}, label = {H5T_STRING, 1, 2, NULL};
+        const struct {
+            const char *obj;
+            const struct aim_store_expect *want;
+        } coords[] = {{"/point", &point},
+                      {"/replica", &replica},
+                      {"/time", &time},
+                      {"/firm/point", &point},
+                      {"/firm/replica", &replica},
+                      {"/firm/time", &time},
+                      {"/firm/month", &month},
+                      {"/firm/firm", &firm},
+                      {"/market/point", &point},
+                      {"/market/replica", &replica},
+                      {"/market/time", &time},
+                      {"/market/month", &month}};
+        for (size_t i = 0; i < sizeof coords / sizeof *coords; i++) {
+            status = aim_store_check_dataset(st, coords[i].obj, coords[i].want);
+            if (status) {
+                goto fail;
+            }
+        }
+        /* Names and kinds: [firm, characters], at most 256 characters a label. */
+        for (int k = 0; k < 2; k++) {
+            const char *obj = k == 0 ? "/firm/firm_name" : "/firm/firm_kind";
+            status = aim_store_open_checked(st, obj, &label, dims, &ds);
+            if (!status && (dims[0] != fdims[3] || dims[1] < 1 || dims[1] > 256)) {
+                status = aim_error_set(AIM_ERR_FORMAT,
+                                       "%s: %s is not [firm=%d, 1 to 256 characters] (damaged file?)", path,
+                                       obj, st->n_firms);
+            }
+            if (!status) {
+                st->label_width[k] = (int)dims[1];
+            }
+            if (!status && k == 1) {
+                status = aim_store_read_kinds(st, ds, (size_t)dims[1]);
+            }
+            if (ds >= 0) {
+                H5Dclose(ds);
+                ds = H5I_INVALID_HID;
+            }
+            if (status) {
+                goto fail;
+            }
+        }
     }
-    st->done = malloc((size_t)st->n_points * (size_t)st->n_replicas);
-    if (!st->done) {
-        status = aim_error_set(AIM_ERR_NOMEM, "%s: out of memory for the done flags", path);
-        goto fail;
+    {
+        const struct aim_store_expect done = {H5T_INTEGER, 1, 2, fdims}, count = {H5T_INTEGER, 4, 2, fdims},
+                                      events = {H5T_COMPOUND, 0, 1, NULL};
+        status = aim_store_open_checked(st, "/replica_done", &done, dims, &st->done_ds);
+        if (status) {
+            goto fail;
+        }
+        st->done = malloc((size_t)st->n_points * (size_t)st->n_replicas);
+        if (!st->done) {
+            status = aim_error_set(AIM_ERR_NOMEM, "%s: out of memory for the done flags", path);
+            goto fail;
+        }
+        if (H5Dread(st->done_ds, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, st->done) < 0) {
+            status = aim_store_damaged(path, "reading", "/replica_done");
+            goto fail;
+        }
+        for (size_t i = 0; i < (size_t)st->n_points * (size_t)st->n_replicas; i++) {
+            if (st->done[i] > 1) {
+                status =
+                    aim_error_set(AIM_ERR_FORMAT, "%s: /replica_done holds %d, not 0 or 1 (damaged file?)",
+                                  path, st->done[i]);
+                goto fail;
+            }
+        }
+        status = aim_store_open_checked(st, "/event_count", &count, dims, &st->count_ds);
+        if (status) {
+            goto fail;
+        }
+        /* A run killed while finishing may have left the sorted table under its temporary name. */
+        const char *events_obj =
+            H5Lexists(st->file, "events", H5P_DEFAULT) > 0 ? "/events" : "/events_sorted";
+        H5Eclear2(H5E_DEFAULT);
+        status = aim_store_open_checked(st, events_obj, &events, dims, &st->events_ds);
+        if (status) {
+            goto fail;
+        }
+        st->n_events = dims[0];
+        const hsize_t ne[1] = {st->n_events};
+        const struct aim_store_expect event = {H5T_INTEGER, 4, 1, ne};
+        /* /event is stored uncompressed: 4 bytes a row. */
+        if (st->n_events * 4 > file_bytes) {
+            status = aim_error_set(AIM_ERR_FORMAT,
+                                   "%s: /events has %llu rows, more than a file of %llu bytes holds", path,
+                                   (unsigned long long)st->n_events, (unsigned long long)file_bytes);
+            goto fail;
+        }
+        status = aim_store_open_checked(st, "/event", &event, dims, &st->event_scale);
+        if (status) {
+            goto fail;
+        }
     }
-    AIM_H5_CHECK(H5Dread(st->done_ds, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, st->done), st,
-                 "reading", "/replica_done");
-    st->count_ds = H5Dopen2(st->file, "event_count", H5P_DEFAULT);
-    AIM_H5_CHECK(st->count_ds, st, "opening dataset", "/event_count");
-    st->event_type = aim_store_event_type();
-    AIM_H5_CHECK(st->event_type, st, "creating the compound type of", "/events");
-    st->events_ds = H5Dopen2(
-        st->file, H5Lexists(st->file, "events", H5P_DEFAULT) > 0 ? "events" : "events_sorted", H5P_DEFAULT);
-    AIM_H5_CHECK(st->events_ds, st, "opening dataset", "/events");
-    if (aim_store_dims(st->events_ds, dims) != 1) {
-        status = aim_error_set(AIM_ERR_FORMAT, "%s: /events is not one-dimensional", path);
-        goto fail;
-    }
-    st->n_events = dims[0];
-    st->event_scale = H5Dopen2(st->file, "event", H5P_DEFAULT);
-    AIM_H5_CHECK(st->event_scale, st, "opening dimension scale", "/event");
     free(format);
+    H5Pclose(fapl);
     *out = st;
     return AIM_OK;
 fail:
     free(format);
+    if (fapl >= 0) {
+        H5Pclose(fapl);
+    }
     aim_store_release(st);
     return status;
 }
 
-enum aim_status aim_store_open_read(struct aim_store **st, const char *path)
+static enum aim_status aim_store_open_read_loud(struct aim_store **st, const char *path)
 {
     return aim_store_open(st, path, 0);
 }
@@ -1099,23 +1606,25 @@ static enum aim_status aim_store_series_all(struct aim_store *st, int point, int
 {
     enum aim_status status = AIM_OK;
     char obj[128];
-    for (int v = 0; v < AIM_FIRM_VAR_COUNT; v++) {
-        snprintf(obj, sizeof obj, "/firm/%s", aim_traj_firm_var_name(v));
-        AIM_H5_CHECK(
-            aim_store_series_io(st->firm[v], 4, point, replica, st->n_times, st->n_firms, firm[v], write), st,
-            write ? "writing" : "reading", obj);
+    for (int v = 0; v < AIM_FIRM_VAR_COUNT + AIM_MARKET_VAR_COUNT; v++) {
+        int is_firm = v < AIM_FIRM_VAR_COUNT, m = v - AIM_FIRM_VAR_COUNT;
+        herr_t rc =
+            is_firm ? aim_store_series_io(st->firm[v], 4, point, replica, st->n_times, st->n_firms, firm[v],
+                                          write)
+                    : aim_store_series_io(st->market[m], 3, point, replica, st->n_times, 0, market[m], write);
+        if (rc < 0) {
+            snprintf(obj, sizeof obj, "/%s/%s (replica %d of point %d)", is_firm ? "firm" : "market",
+                     is_firm ? aim_traj_firm_var_name(v) : aim_traj_market_var_name(m), replica, point);
+            /* Reading, the file passed every check on opening: a chunk that fails is damaged. */
+            return write ? aim_store_hdf5_fail(st->path, "writing", obj)
+                         : aim_store_damaged(st->path, "reading", obj);
+        }
     }
-    for (int v = 0; v < AIM_MARKET_VAR_COUNT; v++) {
-        snprintf(obj, sizeof obj, "/market/%s", aim_traj_market_var_name(v));
-        AIM_H5_CHECK(aim_store_series_io(st->market[v], 3, point, replica, st->n_times, 0, market[v], write),
-                     st, write ? "writing" : "reading", obj);
-    }
-fail:
     return status;
 }
 
-enum aim_status aim_store_write_replica(struct aim_store *st, int point, int replica,
-                                        const struct aim_traj *tr)
+static enum aim_status aim_store_write_replica_loud(struct aim_store *st, int point, int replica,
+                                                    const struct aim_traj *tr)
 {
     enum aim_status status = aim_store_check_replica(st, point, replica, tr);
     hid_t fs = H5I_INVALID_HID, ms = H5I_INVALID_HID;
@@ -1216,12 +1725,11 @@ static enum aim_status aim_store_read_rows(struct aim_store *st, size_t *n)
     if (status) {
         return status;
     }
-    if (st->n_events > 0) {
-        AIM_H5_CHECK(H5Dread(st->events_ds, st->event_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, st->rows), st,
-                     "reading", "/events");
+    if (st->n_events > 0 &&
+        H5Dread(st->events_ds, st->event_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, st->rows) < 0) {
+        return aim_store_damaged(st->path, "reading", "/events");
     }
     *n = (size_t)st->n_events;
-fail:
     return status;
 }
 
@@ -1248,7 +1756,9 @@ static size_t aim_store_clean_rows(struct aim_store *st, size_t n)
             st->rows[k++] = *r;
         }
     }
-    qsort(st->rows, k, sizeof *st->rows, aim_store_row_cmp);
+    if (k > 1) {
+        qsort(st->rows, k, sizeof *st->rows, aim_store_row_cmp);
+    }
     size_t m = 0;
     for (size_t i = 0; i < k; i++) {
         if (m == 0 || aim_store_row_cmp(&st->rows[m - 1], &st->rows[i]) != 0) {
@@ -1258,7 +1768,8 @@ static size_t aim_store_clean_rows(struct aim_store *st, size_t n)
     return m;
 }
 
-enum aim_status aim_store_read_replica(struct aim_store *st, int point, int replica, struct aim_traj *tr)
+static enum aim_status aim_store_read_replica_loud(struct aim_store *st, int point, int replica,
+                                                   struct aim_traj *tr)
 {
     enum aim_status status = aim_store_check_replica(st, point, replica, tr);
     if (status) {
@@ -1278,6 +1789,15 @@ enum aim_status aim_store_read_replica(struct aim_store *st, int point, int repl
     for (size_t i = 0; i < n; i++) {
         const struct aim_store_event_row *r = &st->rows[i];
         if (r->point == point && r->replica == replica) {
+            /* Every field the analysis uses as an index or a category is in range. */
+            if (r->step < 0 || r->step >= st->n_times || r->kind < 1 || r->kind > 4 || r->a < -1 ||
+                r->a >= st->n_firms || r->b < -1 || r->b >= st->n_firms || r->c < -1 || r->c >= st->n_firms) {
+                return aim_error_set(
+                    AIM_ERR_FORMAT,
+                    "%s: /events row (point %d, replica %d, seq %d) has step %d, kind %d or firm "
+                    "%d, %d, %d out of range (damaged file?)",
+                    st->path, r->point, r->replica, r->seq, r->step, r->kind, r->a, r->b, r->c);
+            }
             struct aim_event e = {r->step, r->kind, r->a, r->b, r->c, {r->amount0, r->amount1, r->amount2}};
             status = aim_traj_add_event(tr, &e);
             if (status) {
@@ -1399,7 +1919,7 @@ static enum aim_status aim_store_fsync_path(const char *path, int directory)
     return AIM_OK;
 }
 
-enum aim_status aim_store_finish(struct aim_store *st, const char *final_path)
+static enum aim_status aim_store_finish_loud(struct aim_store *st, const char *final_path)
 {
     enum aim_status status = AIM_OK;
     char now[32];
@@ -1467,12 +1987,12 @@ fail:
     return status;
 }
 
-enum aim_status aim_store_close(struct aim_store *st)
+static enum aim_status aim_store_close_loud(struct aim_store *st)
 {
     return st ? aim_store_release(st) : AIM_OK;
 }
 
-enum aim_status aim_store_discard(struct aim_store *st)
+static enum aim_status aim_store_discard_loud(struct aim_store *st)
 {
     if (!st) {
         return AIM_OK;
@@ -1549,70 +2069,93 @@ static void aim_store_printf(struct aim_store_text *t, const char *fmt, ...)
     t->len += (size_t)n;
 }
 
-/* Name of the first dimension scale attached to a dimension. */
-static herr_t aim_store_scale_name(hid_t ds, unsigned dim, hid_t scale, void *data)
+/** @brief One line of the dataset list of aimsim info. */
+struct aim_store_listed {
+    char name[96];
+    const char *type;
+    char dims[160];
+};
+
+static int aim_store_listed_cmp(const void *pa, const void *pb)
 {
-    (void)ds;
-    (void)dim;
-    if (H5DSget_scale_name(scale, (char *)data, 64) < 0) {
-        ((char *)data)[0] = '\0';
-    }
-    return 1; /* the first is enough */
+    return strcmp(((const struct aim_store_listed *)pa)->name, ((const struct aim_store_listed *)pb)->name);
 }
 
-static herr_t aim_store_describe_link(hid_t loc, const char *name, const H5L_info_t *info, void *data)
+/* Every dataset of the layout, in name order, with its dimensions as checked on opening (the
+ * file's dimension-scale attributes are not read: their references live in HDF5's global heap,
+ * which has no checksum). */
+static void aim_store_describe_datasets(const struct aim_store *st, struct aim_store_text *t)
 {
-    struct aim_store_text *t = data;
-    H5O_info_t oinfo;
-    (void)info;
-    if (H5Oget_info_by_name2(loc, name, &oinfo, H5O_INFO_BASIC, H5P_DEFAULT) < 0 ||
-        oinfo.type != H5O_TYPE_DATASET) {
-        H5Eclear2(H5E_DEFAULT);
-        return 0;
+    enum { N_LISTED = AIM_FIRM_VAR_COUNT + AIM_MARKET_VAR_COUNT + 23 };
+    struct aim_store_listed list[N_LISTED];
+    size_t n = 0;
+    char p[32], r[32], tm[32], f[32], e[32];
+    snprintf(p, sizeof p, "point=%d", st->n_points);
+    snprintf(r, sizeof r, "replica=%d", st->n_replicas);
+    snprintf(tm, sizeof tm, "time=%d", st->n_times);
+    snprintf(f, sizeof f, "firm=%d", st->n_firms);
+    snprintf(e, sizeof e, "event=%llu", (unsigned long long)st->n_events);
+#define AIM_LIST(nm, ty, ...)                                                                                \
+    do {                                                                                                     \
+        snprintf(list[n].name, sizeof list[n].name, "%s", nm);                                               \
+        list[n].type = ty;                                                                                   \
+        snprintf(list[n].dims, sizeof list[n].dims, __VA_ARGS__);                                            \
+        n++;                                                                                                 \
+    } while (0)
+    AIM_LIST("event", "int32", "%s", e);
+    AIM_LIST("event_count", "int32", "%s, %s", p, r);
+    AIM_LIST("events", "compound", "%s", e);
+    AIM_LIST("point", "int32", "%s", p);
+    AIM_LIST("replica", "int32", "%s", r);
+    AIM_LIST("replica_done", "uint8", "%s, %s", p, r);
+    AIM_LIST("time", "float64", "%s", tm);
+    for (int g = 0; g < 2; g++) {
+        const char *grp = g == 0 ? "firm" : "market";
+        char nm[96];
+        snprintf(nm, sizeof nm, "%s/point", grp);
+        AIM_LIST(nm, "int32", "%s", p);
+        snprintf(nm, sizeof nm, "%s/replica", grp);
+        AIM_LIST(nm, "int32", "%s", r);
+        snprintf(nm, sizeof nm, "%s/time", grp);
+        AIM_LIST(nm, "float64", "%s", tm);
+        snprintf(nm, sizeof nm, "%s/month", grp);
+        AIM_LIST(nm, "int32", "%s", tm);
     }
-    hid_t ds = H5Dopen2(loc, name, H5P_DEFAULT);
-    if (ds < 0) {
-        aim_store_printf(t, "  /%-28s (cannot open)\n", name);
-        H5Eclear2(H5E_DEFAULT);
-        return 0;
+    AIM_LIST("firm/firm", "int32", "%s", f);
+    AIM_LIST("firm/firm_name", "char", "%s, firm_name_strlen=%d", f, st->label_width[0]);
+    AIM_LIST("firm/firm_name_strlen", "int32", "firm_name_strlen=%d", st->label_width[0]);
+    AIM_LIST("firm/firm_kind", "char", "%s, firm_kind_strlen=%d", f, st->label_width[1]);
+    AIM_LIST("firm/firm_kind_strlen", "int32", "firm_kind_strlen=%d", st->label_width[1]);
+    for (int v = 0; v < AIM_FIRM_VAR_COUNT; v++) {
+        char nm[96];
+        snprintf(nm, sizeof nm, "firm/%s", aim_traj_firm_var_name(v));
+        AIM_LIST(nm, "float64", "%s, %s, %s, %s", p, r, tm, f);
     }
-    hsize_t dims[4] = {0, 0, 0, 0};
-    int rank = aim_store_dims(ds, dims);
-    hid_t type = H5Dget_type(ds);
-    const char *tname = "other";
-    if (type >= 0) {
-        H5T_class_t c = H5Tget_class(type);
-        size_t size = H5Tget_size(type);
-        tname = c == H5T_FLOAT      ? (size == 8 ? "float64" : "float32")
-                : c == H5T_INTEGER  ? (size == 1   ? "uint8"
-                                       : size == 4 ? "int32"
-                                                   : "int64")
-                : c == H5T_STRING   ? "string"
-                : c == H5T_COMPOUND ? "compound"
-                                    : "other";
-        H5Tclose(type);
+    for (int v = 0; v < AIM_MARKET_VAR_COUNT; v++) {
+        char nm[96];
+        snprintf(nm, sizeof nm, "market/%s", aim_traj_market_var_name(v));
+        AIM_LIST(nm, "float64", "%s, %s, %s", p, r, tm);
     }
-    char dimnames[256] = "";
-    size_t off = 0;
-    for (int i = 0; i < rank && off < sizeof dimnames; i++) {
-        char dim[64] = "";
-        if (rank == 1 && H5DSis_scale(ds) > 0) {
-            if (H5DSget_scale_name(ds, dim, sizeof dim) < 0) { /* a scale is its own dimension */
-                dim[0] = '\0';
-            }
-        } else if (H5DSiterate_scales(ds, (unsigned)i, NULL, aim_store_scale_name, dim) < 0) {
-            dim[0] = '\0';
-        }
-        off += (size_t)snprintf(dimnames + off, sizeof dimnames - off, "%s%s%s%llu", i ? ", " : "", dim,
-                                dim[0] ? "=" : "", (unsigned long long)dims[i]);
+#undef AIM_LIST
+    qsort(list, n, sizeof *list, aim_store_listed_cmp);
+    for (size_t i = 0; i < n; i++) {
+        aim_store_printf(t, "  /%-28s %-8s [%s]\n", list[i].name, list[i].type, list[i].dims);
     }
-    H5Eclear2(H5E_DEFAULT);
-    aim_store_printf(t, "  /%-28s %-8s [%s]\n", name, tname, rank == 0 ? "scalar" : dimnames);
-    H5Dclose(ds);
-    return 0;
 }
 
-enum aim_status aim_store_describe(const char *path, char **text)
+/* Root string attribute name: *value NULL if the file has none (end_time of a partial file);
+ * AIM_ERR_FORMAT if it is there but does not read. */
+static enum aim_status aim_store_describe_attr(const struct aim_store *st, const char *name, char **value)
+{
+    *value = NULL;
+    htri_t exists = H5Aexists(st->file, name);
+    if (exists < 0) {
+        return aim_store_damaged(st->path, "looking up root attribute", name);
+    }
+    return exists > 0 ? aim_store_read_root_string(st, name, value) : AIM_OK;
+}
+
+static enum aim_status aim_store_describe_loud(const char *path, char **text)
 {
     *text = NULL;
     struct aim_store *st = NULL;
@@ -1626,15 +2169,18 @@ enum aim_status aim_store_describe(const char *path, char **text)
                                        "libfyaml_version", "start_date",     "start_time",   "end_time"};
     aim_store_printf(&t, "file: %s\n", path);
     aim_store_printf(&t, "format: %s\n", AIM_STORE_FORMAT);
-    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-        char *v = aim_store_read_string_attr(st->file, keys[i]);
+    for (size_t i = 0; i < sizeof keys / sizeof *keys && !status; i++) {
+        char *v = NULL;
+        status = aim_store_describe_attr(st, keys[i], &v);
         aim_store_printf(&t, "%s: %s\n", keys[i], v ? v : "(not set)");
         free(v);
     }
     uint64_t seed = 0;
-    if (aim_store_attr_read_u64(st->file, "seed", &seed) == 0) {
-        aim_store_printf(&t, "seed: %llu\n", (unsigned long long)seed);
+    if (!status && aim_store_attr_read_u64(st->file, "seed", &seed) != 0) {
+        status = aim_error_set(AIM_ERR_FORMAT,
+                               "%s: root attribute seed is missing or unreadable (damaged file?)", path);
     }
+    aim_store_printf(&t, "seed: %llu\n", (unsigned long long)seed);
     aim_store_printf(&t, "shape: %d points x %d replicas x %d times x %d firms\n", st->n_points,
                      st->n_replicas, st->n_times, st->n_firms);
     for (int p = 0; p < st->n_points; p++) {
@@ -1643,10 +2189,11 @@ enum aim_status aim_store_describe(const char *path, char **text)
     }
     aim_store_printf(&t, "events: %llu rows\n", (unsigned long long)st->n_events);
     aim_store_printf(&t, "datasets:\n");
-    if (H5Lvisit(st->file, H5_INDEX_NAME, H5_ITER_INC, aim_store_describe_link, &t) < 0) {
-        status = aim_store_hdf5_fail(path, "listing", "datasets");
+    aim_store_describe_datasets(st, &t);
+    char *config = NULL;
+    if (!status) {
+        status = aim_store_read_root_string(st, "config", &config);
     }
-    char *config = aim_store_read_string_attr(st->file, "config");
     aim_store_printf(&t, "config:\n");
     if (config) {
         /* Indented so the block reads as YAML nested under "config:". */
@@ -1788,9 +2335,9 @@ static enum aim_status aim_store_salvage_replica(struct aim_store *st, struct ai
     return aim_store_write_replica(st, p, r, tr);
 }
 
-enum aim_status aim_store_open_resume(struct aim_store **out, const char *path,
-                                      const struct aim_store_layout *lay,
-                                      const struct aim_store_provenance *prov)
+static enum aim_status aim_store_open_resume_loud(struct aim_store **out, const char *path,
+                                                  const struct aim_store_layout *lay,
+                                                  const struct aim_store_provenance *prov)
 {
     /* A killed run can leave the partial file's chunk index pointing past the end of the space
      * HDF5 recorded as allocated (the index reached the disk, the superblock did not). Writing
@@ -1823,14 +2370,16 @@ enum aim_status aim_store_open_resume(struct aim_store **out, const char *path,
     }
     sprintf(tmp, "%s.salvage", path);
     if (H5Dread(old->count_ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, counts) < 0) {
-        status = aim_store_hdf5_fail(path, "reading", "/event_count");
+        status = aim_store_damaged(path, "reading", "/event_count");
         goto done;
     }
     status = aim_store_read_rows_tolerant(old, &nrows);
     if (status) {
         goto done;
     }
-    qsort(old->rows, nrows, sizeof *old->rows, aim_store_row_cmp);
+    if (nrows > 1) {
+        qsort(old->rows, nrows, sizeof *old->rows, aim_store_row_cmp);
+    }
     size_t m = 0;
     for (size_t i = 0; i < nrows; i++) {
         if (m == 0 || aim_store_row_cmp(&old->rows[m - 1], &old->rows[i]) != 0) {
@@ -1904,5 +2453,112 @@ done:
         return status;
     }
     *out = st;
+    return AIM_OK;
+}
+
+/* ---- the public entry points: HDF5's error printing off for the call, restored after ---- */
+
+enum aim_status aim_store_create(struct aim_store **st, const char *path,
+                                 const struct aim_store_layout *layout,
+                                 const struct aim_store_provenance *prov)
+{
+    struct aim_store_hdf5_errors saved;
+    aim_store_hdf5_quiet(&saved);
+    enum aim_status status = aim_store_create_loud(st, path, layout, prov);
+    aim_store_hdf5_restore(&saved);
+    return status;
+}
+
+enum aim_status aim_store_open_resume(struct aim_store **st, const char *path,
+                                      const struct aim_store_layout *layout,
+                                      const struct aim_store_provenance *prov)
+{
+    struct aim_store_hdf5_errors saved;
+    aim_store_hdf5_quiet(&saved);
+    enum aim_status status = aim_store_open_resume_loud(st, path, layout, prov);
+    aim_store_hdf5_restore(&saved);
+    return status;
+}
+
+enum aim_status aim_store_open_read(struct aim_store **st, const char *path)
+{
+    struct aim_store_hdf5_errors saved;
+    aim_store_hdf5_quiet(&saved);
+    enum aim_status status = aim_store_open_read_loud(st, path);
+    aim_store_hdf5_restore(&saved);
+    return status;
+}
+
+enum aim_status aim_store_write_replica(struct aim_store *st, int point, int replica,
+                                        const struct aim_traj *tr)
+{
+    struct aim_store_hdf5_errors saved;
+    aim_store_hdf5_quiet(&saved);
+    enum aim_status status = aim_store_write_replica_loud(st, point, replica, tr);
+    aim_store_hdf5_restore(&saved);
+    return status;
+}
+
+enum aim_status aim_store_read_replica(struct aim_store *st, int point, int replica, struct aim_traj *tr)
+{
+    struct aim_store_hdf5_errors saved;
+    aim_store_hdf5_quiet(&saved);
+    enum aim_status status = aim_store_read_replica_loud(st, point, replica, tr);
+    aim_store_hdf5_restore(&saved);
+    return status;
+}
+
+enum aim_status aim_store_finish(struct aim_store *st, const char *final_path)
+{
+    struct aim_store_hdf5_errors saved;
+    aim_store_hdf5_quiet(&saved);
+    enum aim_status status = aim_store_finish_loud(st, final_path);
+    aim_store_hdf5_restore(&saved);
+    return status;
+}
+
+enum aim_status aim_store_close(struct aim_store *st)
+{
+    struct aim_store_hdf5_errors saved;
+    aim_store_hdf5_quiet(&saved);
+    enum aim_status status = aim_store_close_loud(st);
+    aim_store_hdf5_restore(&saved);
+    return status;
+}
+
+enum aim_status aim_store_discard(struct aim_store *st)
+{
+    struct aim_store_hdf5_errors saved;
+    aim_store_hdf5_quiet(&saved);
+    enum aim_status status = aim_store_discard_loud(st);
+    aim_store_hdf5_restore(&saved);
+    return status;
+}
+
+enum aim_status aim_store_describe(const char *path, char **text)
+{
+    struct aim_store_hdf5_errors saved;
+    aim_store_hdf5_quiet(&saved);
+    enum aim_status status = aim_store_describe_loud(path, text);
+    aim_store_hdf5_restore(&saved);
+    return status;
+}
+
+int aim_store_firm_kind(const struct aim_store *st, int f)
+{
+    return st->kinds && f >= 0 && f < st->n_firms ? st->kinds[f] : -1;
+}
+
+enum aim_status aim_store_read_root_string(const struct aim_store *st, const char *name, char **value)
+{
+    struct aim_store_hdf5_errors saved;
+    aim_store_hdf5_quiet(&saved);
+    *value = aim_store_read_string_attr(st->file, name);
+    aim_store_hdf5_restore(&saved);
+    if (!*value) {
+        return aim_error_set(AIM_ERR_FORMAT,
+                             "%s: root attribute %s is missing or not a readable string (damaged file?)",
+                             st->path, name);
+    }
     return AIM_OK;
 }

@@ -39,12 +39,15 @@ enum aim_status aim_store_create(struct aim_store **st, const char *path,
 enum aim_status aim_store_open_resume(struct aim_store **st, const char *path,
                                       const struct aim_store_layout *layout,
                                       const struct aim_store_provenance *prov);
-/** @brief Opens a store read-only (for aim_store_read_replica and aim_store_replica_done). */
+/** @brief Opens a store read-only (for aim_store_read_replica and aim_store_replica_done) after
+ * checking every object of the layout; AIM_ERR_FORMAT naming the dataset for a damaged file.
+ * A killed run's file (superblock still "open for writing") opens too, unchanged. */
 enum aim_status aim_store_open_read(struct aim_store **st, const char *path);
 /** @brief Writes replica r of point p, flushes it to disk, then marks it done and flushes again. */
 enum aim_status aim_store_write_replica(struct aim_store *st, int point, int replica,
                                         const struct aim_traj *tr);
-/** @brief Reads replica r of point p into tr (sized for the store's firms and times). */
+/** @brief Reads replica r of point p into tr (sized for the store's firms and times); a chunk
+ * that fails its checksum or an event row out of range is AIM_ERR_FORMAT. */
 enum aim_status aim_store_read_replica(struct aim_store *st, int point, int replica, struct aim_traj *tr);
 /** @brief 1 if replica r of point p is complete in the file, 0 if not (out of range: 0). */
 int aim_store_replica_done(const struct aim_store *st, int point, int replica);
@@ -67,27 +70,45 @@ size_t aim_store_replica_raw_bytes(const struct aim_store_layout *layout);
 /** @brief A human-readable description of a store file: provenance attributes and every
  * dataset's shape (malloc'd text). Fails with AIM_ERR_FORMAT for a non-aimsim or damaged file. */
 enum aim_status aim_store_describe(const char *path, char **text);
+/** @brief Root string attribute name of an open store (start_date, config, ...) as a malloc'd
+ * string in *value; AIM_ERR_FORMAT if it is missing, not a fixed-length string or unreadable. */
+enum aim_status aim_store_read_root_string(const struct aim_store *st, const char *name, char **value);
+/** @brief Kind (enum aim_firm_kind) of firm f, read and checked on opening; -1 out of range. */
+int aim_store_firm_kind(const struct aim_store *st, int f);
+/** @brief Days from the first day of start_date ("YYYY-MM") to the first day of each of the
+ * n_times months from it (proleptic Gregorian calendar): the values of the time coordinate. */
+enum aim_status aim_store_month_days(const char *start_date, int n_times, double *days);
 
 /* ---- HDF5 helpers for other writers of netCDF-4 style groups (analysis/analyze.c) ---- */
 
-/** @brief Turns off HDF5's printing of its error stack: failures are reported by aim_error_set. */
-void aim_store_hdf5_quiet(void);
+/** @brief HDF5's error printing as it was before aim_store_hdf5_quiet. */
+struct aim_store_hdf5_errors {
+    H5E_auto2_t func;
+    void *data;
+};
+
+/** @brief Turns off HDF5's printing of its error stack (failures are reported by aim_error_set)
+ * until aim_store_hdf5_restore; saved keeps what was set. */
+void aim_store_hdf5_quiet(struct aim_store_hdf5_errors *saved);
+/** @brief Restores HDF5's error printing saved by aim_store_hdf5_quiet. */
+void aim_store_hdf5_restore(const struct aim_store_hdf5_errors *saved);
 /** @brief Records a failed HDF5 call as AIM_ERR_IO "path: what object failed: <HDF5's reason>"
  * and clears HDF5's error stack; returns AIM_ERR_IO. */
 enum aim_status aim_store_hdf5_fail(const char *path, const char *what, const char *object);
-/** @brief Writes (or replaces) a scalar variable-length UTF-8 string attribute, which h5py and
- * xarray read as str; negative on failure. */
+/** @brief Writes (or replaces) a scalar fixed-length, NUL-terminated UTF-8 string attribute
+ * (netCDF-C and xarray read it as str, h5py as bytes); negative on failure. */
 herr_t aim_store_write_string_attr(hid_t obj, const char *name, const char *value);
 /** @brief Writes (or replaces) a scalar attribute of file type ftype from value of memory type mtype. */
 herr_t aim_store_write_scalar_attr(hid_t obj, const char *name, hid_t ftype, hid_t mtype, const void *value);
-/** @brief A string attribute (fixed or variable length) as a malloc'd string; NULL if absent,
- * not a string or unreadable. */
+/** @brief A scalar fixed-length string attribute as a malloc'd string; NULL if absent, not such a
+ * string (variable-length strings are refused), larger than the file or unreadable. */
 char *aim_store_read_string_attr(hid_t obj, const char *name);
 /** @brief Creates a 1-D netCDF-4 dimension scale name of length n in loc: int32 indices 0..n-1, or
- * float64 values when values is not NULL; extensible (chunked) when unlimited. The caller closes it. */
+ * float64 values when values is not NULL; chunked with a Fletcher32 checksum, extensible when
+ * unlimited. The caller closes it. */
 hid_t aim_store_create_scale(hid_t loc, const char *name, hsize_t n, const double *values, int unlimited);
-/** @brief Writes a 1-D variable-length UTF-8 string dataset of n values along scale, with long_name
- * (labels such as firm_name or layer_name that xarray shows as a coordinate). */
+/** @brief Writes a 1-D fixed-length UTF-8 string dataset of n values along scale, with long_name and
+ * _Encoding (labels such as firm_name or layer_name that xarray shows as a coordinate of str). */
 herr_t aim_store_write_string_var(hid_t loc, const char *name, int n, const char *const *values, hid_t scale,
                                   const char *long_name);
 

@@ -43,3 +43,16 @@ if(TARGET aimsim)
            $<TARGET_FILE:aimsim> ${CMAKE_BINARY_DIR}/seed_scenario)
   set_tests_properties(test_seed_scenario PROPERTIES TIMEOUT 600)
 endif()
+
+if(TARGET aimsim)
+  # Damaged copies of a real run file (truncated, flipped bytes, zeroed blocks, from a fixed seed):
+  # aimsim info and analyze exit 2 with a message naming the file, or read it exactly as before.
+  add_test(NAME test_store_damage COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_store_damage.py
+           $<TARGET_FILE:aimsim> ${CMAKE_BINARY_DIR}/store_damage)
+  set_tests_properties(test_store_damage PROPERTIES TIMEOUT 300)
+  # The README's Python example as printed, on a real run file, with cftime unimportable.
+  add_test(NAME test_readme_example COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_readme_example.py
+           $<TARGET_FILE:aimsim> ${CMAKE_BINARY_DIR}/readme_example)
+  set_tests_properties(test_readme_example PROPERTIES TIMEOUT 300
+                       ENVIRONMENT "AIM_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+endif()

@@ -35,7 +35,8 @@ def close(got, want, what, rtol=1e-13, atol=1e-15):
 
 with h5py.File(RUN, "r") as h:
     val = h["firm/valuation"][...]
-    kind = np.array([k.decode() if isinstance(k, bytes) else k for k in h["firm/firm_kind"][...]])
+    # A netCDF character array [firm, strlen], NUL-padded.
+    kind = np.array([b"".join(row).decode() for row in h["firm/firm_kind"][...]])
     flags = h["firm/defaulted"][...]
     cap, dlv, dsh = h["firm/capacity"][...], h["firm/deliveries"][...], h["firm/demand_share"][...]
     com, rev, cash = h["firm/commitments"][...], h["firm/revenue"][...], h["firm/cash"][...]
@@ -57,7 +58,8 @@ check(list(ds["quantile"].values) == [0.05, 0.25, 0.5, 0.75, 0.95], "quantile co
 check(list(ds["layer_name"].values) == ["all", "vendors", "clouds", "labs"], "layer names")
 check(ds.sizes["time"] == NT and ds.sizes["replica"] == NR and ds.sizes["point"] == NP, "sizes match the run")
 t0 = ds["time"].values[0]
-check(getattr(t0, "year", None) == 2025 and getattr(t0, "month", None) == 11, f"time decodes to 2025-11 ({t0})")
+check(ds["time"].dtype == np.dtype("datetime64[ns]") and t0 == np.datetime64("2025-11-01"),
+      f"time decodes to datetime64 2025-11-01 ({t0})")
 check(np.isnan(ds["hhi"].sel(layer=1, point=0, replica=3).values[20]), "xarray: vendor HHI NaN after default")
 ds.close()
 

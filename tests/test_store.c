@@ -44,7 +44,7 @@ static void fill(struct aim_traj *tr, int p, int r)
         }
     }
     for (int k = 0; k < r % 3 + p; k++) {
-        struct aim_event e = {k + 1, 1 + k % 4, r, k - 1, p, {1.5 * k, -2.25 * r, 1e9 + p}};
+        struct aim_event e = {k + 1, 1 + k % 4, r % NF, k - 1, p, {1.5 * k, -2.25 * r, 1e9 + p}};
         aim_traj_add_event(tr, &e);
     }
 }
@@ -360,9 +360,52 @@ static void test_store(void)
     aim_traj_free(back);
 }
 
+/* Custom HDF5 error handler: the store must put it back after each call. */
+static herr_t count_errors(hid_t stack, void *data)
+{
+    (void)stack;
+    ++*(int *)data;
+    return 0;
+}
+
+static void test_time_and_errors(void)
+{
+    /* Month starts from the calendar (not from this code): 2024 is a leap year, 1900 is not,
+     * 2000 is; 2025-11 runs over a year end. */
+    double d[13];
+    aim_test(aim_store_month_days("2024-01", 4, d) == AIM_OK && d[0] == 0 && d[1] == 31 && d[2] == 60 &&
+                 d[3] == 91,
+             "store: 2024-01 month starts 0, 31, 60 (29 February), 91");
+    aim_test(aim_store_month_days("1900-02", 2, d) == AIM_OK && d[1] == 28,
+             "store: February 1900 has 28 days");
+    aim_test(aim_store_month_days("2000-02", 2, d) == AIM_OK && d[1] == 29,
+             "store: February 2000 has 29 days");
+    aim_test(aim_store_month_days("2025-11", 13, d) == AIM_OK && d[2] == 61 && d[12] == 365,
+             "store: 2025-11 + 2 months is day 61, + 12 months day 365");
+    aim_test(aim_store_month_days("2025-13", 1, d) == AIM_ERR_USAGE && aim_store_month_days("25-11", 1, d),
+             "store: month 13 and a two-digit year are refused");
+
+    /* HDF5's error printing is off inside a call and restored after it, failed or not. */
+    int n = 0;
+    H5E_auto2_t func = NULL;
+    void *data = NULL;
+    H5Eset_auto2(H5E_DEFAULT, count_errors, &n);
+    struct aim_store *st = NULL;
+    write_file("store_not_hdf5.h5", "not an HDF5 file\n");
+    aim_test(aim_store_open_read(&st, "store_not_hdf5.h5") == AIM_ERR_FORMAT && !st,
+             "store: a file that is not HDF5 is AIM_ERR_FORMAT");
+    aim_test(H5Eget_auto2(H5E_DEFAULT, &func, &data) >= 0 && func == count_errors && data == &n && n == 0,
+             "store: the caller's HDF5 error handler is restored and was not called");
+    H5Fopen("store_not_hdf5.h5", H5F_ACC_RDONLY, H5P_DEFAULT);
+    aim_test(n > 0, "store: the restored handler sees the caller's own HDF5 errors");
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    remove("store_not_hdf5.h5");
+}
+
 int main(void)
 {
     test_traj();
+    test_time_and_errors();
     test_store();
     return aim_test_summary();
 }

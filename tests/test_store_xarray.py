@@ -28,6 +28,11 @@ def firm_value(v):
     return 2.385 * (v + 1) + 0.125 * p - 1.75 * r + t / 3.0 + f * 1e-3 + (1e300 if v == 3 else 0.0)
 
 
+def text(x):
+    """A fixed-length string attribute as h5py gives it (numpy.bytes_), as str."""
+    return x.decode("utf-8") if isinstance(x, bytes) else x
+
+
 def market_value(v):
     pm, rm, tm = p[..., 0], r[..., 0], t[..., 0]
     return -0.618 * (v + 1) + 7.0 * pm + rm / 7.0 - tm * 0.01
@@ -46,10 +51,17 @@ with h5py.File(path, "r") as h:
     cash = h["firm/cash"]
     check(cash.shape == (NP, NR, NT, NF), f"h5py: /firm/cash shape {cash.shape}")
     check(cash.chunks == (1, 1, NT, NF), f"h5py: one chunk per replica {cash.chunks}")
-    check(cash.compression == "gzip" and cash.shuffle, "h5py: shuffle + deflate")
+    check(cash.compression == "gzip" and cash.shuffle and cash.fletcher32, "h5py: shuffle + deflate + Fletcher32")
+    fixed = [k for k in h.attrs if h.attrs.get_id(k).dtype.kind == "S"]
+    check(len(fixed) == len(h.attrs) - 1, f"h5py: every root attribute but seed is a fixed-length string ({len(fixed)})")
+    check(h["firm/firm_name"].dtype == np.dtype("S1") and h["firm/firm_name"].fletcher32,
+          "h5py: firm_name is a character array [firm, strlen] with a checksum")
+    unchecked = []
+    h.visititems(lambda n, o: unchecked.append(n) if isinstance(o, h5py.Dataset) and not o.fletcher32 else None)
+    check(not unchecked, f"h5py: every dataset has a Fletcher32 checksum (not: {unchecked})")
     check([d.label or list(d.keys())[0] for d in cash.dims] == ["point", "replica", "time", "firm"],
           "h5py: cash dimensions named point, replica, time, firm")
-    check(cash.attrs["units"] == "$B", "h5py: cash units $B")
+    check(text(cash.attrs["units"]) == "$B", "h5py: cash units $B")
     order = ["cash", "debt", "revenue", "organic_share"]
     for v, name in enumerate(order):
         check(np.array_equal(h["firm"][name][...], firm_value(v)), f"h5py: /firm/{name} values bitwise")
@@ -61,15 +73,19 @@ with h5py.File(path, "r") as h:
     check(len(ev) == want_rows, f"h5py: {len(ev)} event rows, expected {want_rows}")
     keys = list(zip(ev["point"], ev["replica"], ev["seq"]))
     check(keys == sorted(keys) and len(set(keys)) == len(keys), "h5py: events sorted by (point, replica, seq), unique")
-    ok = all(e["step"] == e["seq"] + 1 and e["a"] == e["replica"] and e["c"] == e["point"]
+    ok = all(e["step"] == e["seq"] + 1 and e["a"] == e["replica"] % NF and e["c"] == e["point"]
              and e["amount0"] == 1.5 * e["seq"] and e["amount1"] == -2.25 * e["replica"] for e in ev)
     check(ok, "h5py: event fields as written")
     for key in ["config", "seed", "aimsim_version", "git_revision", "git_dirty", "compiler", "compile_flags",
                 "hdf5_version", "libfyaml_version", "start_time", "end_time"]:
         check(key in h.attrs, f"h5py: root attribute {key}")
     check(int(h.attrs["seed"]) == 2385, "h5py: seed 2385")
-    check(h.attrs["hdf5_version"] == h5py.version.hdf5_version, "h5py: hdf5_version matches the library")
-    check(h.attrs["start_time"].endswith("Z") and "T" in h.attrs["start_time"], "h5py: start_time ISO 8601 UTC")
+    check(text(h.attrs["hdf5_version"]) == h5py.version.hdf5_version, "h5py: hdf5_version matches the library")
+    check(text(h.attrs["start_time"]).endswith("Z") and "T" in text(h.attrs["start_time"]),
+          "h5py: start_time ISO 8601 UTC")
+    # Days since the first day of the start month, at each month's first day (2025-11 .. 2026-05).
+    check(h["firm/time"][...].tolist() == [0, 30, 61, 92, 120, 151, 181] and
+          text(h["firm/time"].attrs["units"]) == "days since 2025-11-01", "h5py: time in days since 2025-11-01")
 
 ds = xr.open_dataset(path, engine="h5netcdf", group="firm")
 check(ds["cash"].dims == ("point", "replica", "time", "firm"), "xarray: firm group cash dims")
@@ -77,8 +93,13 @@ check(list(ds["firm_name"].values) == ["NVIDIA", "Microsoft", "Anthropic"], "xar
 check(list(ds["firm_kind"].values) == ["vendor", "cloud", "lab"], "xarray: firm_kind coordinate")
 check("firm_name" in ds.coords and "firm_kind" in ds.coords, "xarray: names and kinds are coordinates")
 tv = ds["time"].values
-check(len(tv) == NT and (tv[0].year, tv[0].month) == (2025, 11) and (tv[2].year, tv[2].month) == (2026, 1),
-      "xarray: time decoded as months from 2025-11")
+want_tv = np.array(["2025-11-01", "2025-12-01", "2026-01-01", "2026-02-01", "2026-03-01", "2026-04-01", "2026-05-01"],
+                   dtype="datetime64[ns]")
+check(tv.dtype == np.dtype("datetime64[ns]") and np.array_equal(tv, want_tv),
+      "xarray: time decodes to datetime64 month starts from 2025-11")
+check("month" in ds.coords and ds["month"].values.tolist() == list(range(NT)), "xarray: month index coordinate")
+check(ds["cash"].sel(time="2026-01").sizes["time"] == 1 and int(ds["month"].sel(time="2026-01")[0]) == 2,
+      "xarray: select a month by date")
 check(np.array_equal(ds["debt"].values, firm_value(1)), "xarray: debt values bitwise")
 sel = ds["cash"].where(ds.firm_name == "Anthropic", drop=True).isel(point=1, replica=2)
 check(np.array_equal(sel.values[:, 0], firm_value(0)[1, 2, :, 2]), "xarray: select a firm by name")
@@ -96,6 +117,9 @@ try:
     with netCDF4.Dataset(path) as nc:
         check(nc.groups["firm"].variables["cash"].dimensions == ("point", "replica", "time", "firm"),
               "netCDF4 (netCDF-C): firm/cash dimensions")
+        check(list(nc.groups["firm"].variables["firm_name"][:]) == ["NVIDIA", "Microsoft", "Anthropic"],
+              "netCDF4 (netCDF-C): firm names as str")
+        check(nc.getncattr("status") == "complete", "netCDF4 (netCDF-C): string attributes as str")
 except ImportError:
     print("netCDF4 not installed: netCDF-C check skipped")
 print(f"{failed} failed")
