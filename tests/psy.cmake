@@ -17,13 +17,13 @@ target_include_directories(psy_cli_driver PRIVATE ${CMAKE_SOURCE_DIR} ${CMAKE_BI
 target_link_libraries(psy_cli_driver PRIVATE OpenMP::OpenMP_C m)
 add_test(NAME test_psy_cli COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_psy_cli.py
          $<TARGET_FILE:psy_cli_driver> WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
-set_tests_properties(test_psy_cli PROPERTIES TIMEOUT 120 ENVIRONMENT "AIM_REFERENCE_DIR=${AIM_REFERENCE_DIR}")
+set_tests_properties(test_psy_cli PROPERTIES TIMEOUT 120 ENVIRONMENT "AIM_TEST_DATA_DIR=${AIM_TEST_DATA_DIR}")
 if(TARGET aimsim AND EXISTS ${CMAKE_SOURCE_DIR}/sim/main.c)
   file(READ ${CMAKE_SOURCE_DIR}/sim/main.c AIM_MAIN_TEXT)
   if(AIM_MAIN_TEXT MATCHES "\"psy\", *aim_psy_cli_main")
     add_test(NAME test_psy_cli_aimsim COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_psy_cli.py
              $<TARGET_FILE:aimsim> WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
     set_tests_properties(test_psy_cli_aimsim PROPERTIES TIMEOUT 120
-                         ENVIRONMENT "AIM_REFERENCE_DIR=${AIM_REFERENCE_DIR}")
+                         ENVIRONMENT "AIM_TEST_DATA_DIR=${AIM_TEST_DATA_DIR}")
   endif()
 endif()
