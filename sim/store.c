@@ -1101,7 +1101,9 @@ static size_t aim_store_clean_rows(struct aim_store *st, size_t n)
             st->rows[k++] = *r;
         }
     }
-    qsort(st->rows, k, sizeof *st->rows, aim_store_row_cmp);
+    if (k > 1) { /* st->rows is NULL when there are no rows; qsort must not be given NULL */
+        qsort(st->rows, k, sizeof *st->rows, aim_store_row_cmp);
+    }
     size_t m = 0;
     for (size_t i = 0; i < k; i++) {
         if (m == 0 || aim_store_row_cmp(&st->rows[m - 1], &st->rows[i]) != 0) {
