@@ -15,7 +15,8 @@ endif()
 # (cmake/build_info.cmake runs at every build, not only when CMake configures, so a binary built
 # after a commit or an edit names that commit and whether the tree was dirty).
 string(TOUPPER "${CMAKE_BUILD_TYPE}" AIM_BUILD_TYPE_UPPER)
-list(JOIN AIM_C_FLAGS " " AIM_C_FLAGS_JOINED)
+set(AIM_C_FLAGS_RECORDED ${AIM_C_FLAGS} ${AIM_SANITIZE_FLAGS})
+list(JOIN AIM_C_FLAGS_RECORDED " " AIM_C_FLAGS_JOINED)
 string(STRIP "${CMAKE_C_FLAGS} ${CMAKE_C_FLAGS_${AIM_BUILD_TYPE_UPPER}} ${AIM_C_FLAGS_JOINED} ${OpenMP_C_FLAGS} -std=c17 -D_GNU_SOURCE"
        AIM_C_FLAGS_ALL)
 set(AIM_BUILD_INFO_ARGS -DSRC=${CMAKE_SOURCE_DIR} -DIN=${CMAKE_SOURCE_DIR}/cmake/build_info.h.in

@@ -15,7 +15,7 @@ function(aim_test)
   target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} m)
   add_test(NAME ${T_NAME} COMMAND ${T_NAME} ${T_ARGS} WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
   set_tests_properties(${T_NAME} PROPERTIES ENVIRONMENT
-    "AIM_SOURCE_DIR=${CMAKE_SOURCE_DIR};AIM_REFERENCE_DIR=${AIM_REFERENCE_DIR}")
+    "AIM_SOURCE_DIR=${CMAKE_SOURCE_DIR};AIM_TEST_DATA_DIR=${AIM_TEST_DATA_DIR}")
   if(T_TIMEOUT)
     set_tests_properties(${T_NAME} PROPERTIES TIMEOUT ${T_TIMEOUT})
   endif()
@@ -26,5 +26,5 @@ endfunction()
 
 # Python tests use Debian's interpreter (h5py, numpy, xarray come from Debian packages).
 set(AIM_PYTHON /usr/bin/python3)
-# ../shared/reference beside the checkout holds the external reference data.
-get_filename_component(AIM_REFERENCE_DIR ${CMAKE_SOURCE_DIR}/../shared/reference ABSOLUTE)
+# External reference data of the tests, with their provenance (tests/data/README.md).
+set(AIM_TEST_DATA_DIR ${CMAKE_SOURCE_DIR}/tests/data)

@@ -1756,7 +1756,7 @@ static size_t aim_store_clean_rows(struct aim_store *st, size_t n)
             st->rows[k++] = *r;
         }
     }
-    if (k > 1) {
+    if (k > 1) { /* st->rows is NULL when there are no rows; qsort must not be given NULL */
         qsort(st->rows, k, sizeof *st->rows, aim_store_row_cmp);
     }
     size_t m = 0;

@@ -90,5 +90,5 @@ const char *aim_test_source_path(char *buf, unsigned long size, const char *rel)
 
 const char *aim_test_reference_path(char *buf, unsigned long size, const char *name)
 {
-    return aim_test_env_path(buf, size, "AIM_REFERENCE_DIR", "../shared/reference", name);
+    return aim_test_env_path(buf, size, "AIM_TEST_DATA_DIR", "../tests/data", name);
 }

@@ -23,7 +23,7 @@ int aim_test_summary(void);
 /** @brief Path of a file under the source tree ($AIM_SOURCE_DIR/rel) in a static buffer per call site. */
 const char *aim_test_source_path(char *buf, unsigned long size, const char *rel);
 
-/** @brief Path of a file in the external reference data ($AIM_REFERENCE_DIR/name). */
+/** @brief Path of a file in the external reference data ($AIM_TEST_DATA_DIR/name, tests/data). */
 const char *aim_test_reference_path(char *buf, unsigned long size, const char *name);
 
 #endif

@@ -1,4 +1,4 @@
-/* Reading the external reference tables (/work/shared/reference, CSV) in tests through the
+/* Reading the external reference tables (tests/data, CSV) in tests through the
  * project's strict reader analysis/csv: a test links tests/aim_test_csv.c and the modules
  * sim/error and analysis/csv. */
 #ifndef AIM_TEST_CSV_H
@@ -8,7 +8,7 @@
 
 #include "analysis/csv.h"
 
-/** @brief Reads reference file name ($AIM_REFERENCE_DIR/name), recording a check that it is
+/** @brief Reads reference file name ($AIM_TEST_DATA_DIR/name), recording a check that it is
  * readable; NULL (and a FAIL line naming the error) if it is not. */
 struct aim_csv *aim_test_csv_open(const char *name);
 /** @brief The number in column col of data row row; NaN (and the reason on stderr) if the column is

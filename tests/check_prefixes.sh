@@ -3,7 +3,8 @@
 # name is its module's prefix). Arguments: the module object files (CMake's $<TARGET_OBJECTS:...>
 # of every module, possibly ';'-separated). The module name is the object's file name without
 # .c.o, so psy_cli.c.o must export aim_psy_cli_*. The one exception: main.c may define main
-# (the program's entry point, not a module).
+# (the program's entry point, not a module). Symbols a sanitizer build adds (__odr_asan.*,
+# __asan_*, __ubsan_*, __tsan_*, __sancov_*) belong to the compiler, not to the module.
 # Prints every offending symbol with its object and exits 1 if there is any, or if an object is
 # missing; AIM_CHECK_BUILT_ONLY=1 in the environment skips missing objects instead (for checking
 # a partial build: AIM_CHECK_BUILT_ONLY=1 ctest -R repo_prefixes).
@@ -47,6 +48,7 @@ for arg in "$@"; do
             NF >= 2 {
                 sym = $1
                 if (name == "main" && sym == "main") next
+                if (sym ~ /^__(odr_asan|asan|ubsan|tsan|sancov)[._]/) next
                 n = split(prefixes, p, " ")
                 ok = 0
                 for (i = 1; i <= n; i++)

@@ -2,7 +2,7 @@
 bootstrap, and every bad input (exit status 2 with a message saying what is wrong).
 
 Usage: test_psy_cli.py PROGRAM [ARGS...]   (PROGRAM ARGS psy FILE ... runs the command; PROGRAM is
-the aimsim binary or tests/psy_cli_driver). AIM_REFERENCE_DIR names the reference data."""
+the aimsim binary or tests/psy_cli_driver). AIM_TEST_DATA_DIR names the reference data (tests/data)."""
 import csv
 import json
 import math
@@ -12,7 +12,7 @@ import sys
 import tempfile
 
 PROG = sys.argv[1:]
-REF = os.environ.get("AIM_REFERENCE_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "shared", "reference"))
+REF = os.environ.get("AIM_TEST_DATA_DIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "data"))
 checks = 0
 failures = 0
 

@@ -112,15 +112,18 @@ root = xr.open_dataset(path, engine="h5netcdf")
 check(root["replica_done"].dims == ("point", "replica"), "xarray: root replica_done dims")
 check(root["events"].dims == ("event",), "xarray: root events on dimension event")
 check(int(root.attrs["seed"]) == 2385 and "config" in root.attrs, "xarray: provenance in root attributes")
+# netCDF-C itself (Debian python3-netcdf4, installed by scripts/setup) must open the file too.
 try:
     import netCDF4
+except ImportError as e:
+    netCDF4 = None
+    check(False, f"netCDF4 (netCDF-C) importable ({e}; scripts/setup installs python3-netcdf4)")
+if netCDF4 is not None:
     with netCDF4.Dataset(path) as nc:
         check(nc.groups["firm"].variables["cash"].dimensions == ("point", "replica", "time", "firm"),
               "netCDF4 (netCDF-C): firm/cash dimensions")
         check(list(nc.groups["firm"].variables["firm_name"][:]) == ["NVIDIA", "Microsoft", "Anthropic"],
               "netCDF4 (netCDF-C): firm names as str")
         check(nc.getncattr("status") == "complete", "netCDF4 (netCDF-C): string attributes as str")
-except ImportError:
-    print("netCDF4 not installed: netCDF-C check skipped")
 print(f"{failed} failed")
 sys.exit(1 if failed else 0)

@@ -73,6 +73,15 @@ static double mean_circularity(const struct aim_traj *tr)
     return s / (tr->n_times - 1);
 }
 
+/* Field by field: struct aim_event has padding after c, and an event built on the stack and
+ * copied whole carries whatever those bytes held, so memcmp of whole events can tell equal events
+ * apart (it did under AddressSanitizer's fake stacks). Amounts compare bitwise. */
+static int event_equal(const struct aim_event *x, const struct aim_event *y)
+{
+    return x->step == y->step && x->kind == y->kind && x->a == y->a && x->b == y->b && x->c == y->c &&
+           memcmp(x->amount, y->amount, sizeof x->amount) == 0;
+}
+
 static int traj_equal(const struct aim_traj *a, const struct aim_traj *b)
 {
     size_t nf = (size_t)a->n_firms * (size_t)a->n_times, nt = (size_t)a->n_times;
@@ -86,7 +95,15 @@ static int traj_equal(const struct aim_traj *a, const struct aim_traj *b)
             return 0;
         }
     }
-    return a->n_events == b->n_events && memcmp(a->events, b->events, a->n_events * sizeof *a->events) == 0;
+    if (a->n_events != b->n_events) {
+        return 0;
+    }
+    for (size_t i = 0; i < a->n_events; i++) {
+        if (!event_equal(&a->events[i], &b->events[i])) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 static void print_summary(const struct aim_config *cfg, const struct aim_traj *tr)
