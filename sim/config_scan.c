@@ -150,7 +150,9 @@ static int aim_config_scan_directive_ok(const char *s, size_t n)
 
 /* What the structure pass carries from line to line. */
 struct aim_config_scan_state {
-    int block[AIM_CONFIG_SCAN_MAX_DEPTH + 1]; /* columns of the open block levels */
+    int block[AIM_CONFIG_SCAN_MAX_DEPTH + 1];       /* columns of the open block levels */
+    int block_items[AIM_CONFIG_SCAN_MAX_DEPTH + 1]; /* lines (keys or items) seen at each */
+    int flow_items[AIM_CONFIG_SCAN_MAX_DEPTH + 1];  /* items of each open flow collection */
     int n_block;
     int flow;             /* open flow collections */
     char quote;           /* '\'' or '"' inside a quoted scalar, else 0 */
@@ -158,7 +160,7 @@ struct aim_config_scan_state {
     int scalar_parent;    /* column of the node that owns the block scalar */
     int scalar_indent;    /* its content indentation; -1 until its first non-blank line */
     int header_col_first; /* column of the line's first content token (after indicators) */
-    long entries;         /* lines with content plus ',' in flow collections */
+    long entries;         /* lines with content, block levels opened, '[', '{' and ',' in flow */
 };
 
 /* Counts one more entry; fails past the limit. */
@@ -166,10 +168,11 @@ static enum aim_status aim_config_scan_entry(struct aim_config_scan_state *s, co
                                              struct aim_config_scan_error *err)
 {
     if (++s->entries > AIM_CONFIG_SCAN_MAX_ENTRIES) {
-        return aim_config_scan_fail(err, text, off,
-                                    "more than %d entries (lines with content plus ',' in flow collections); "
-                                    "a configuration needs a few thousand",
-                                    AIM_CONFIG_SCAN_MAX_ENTRIES);
+        return aim_config_scan_fail(
+            err, text, off,
+            "more than %d entries (lines with content, block levels, '[', '{' and ','); "
+            "a configuration needs a few thousand",
+            AIM_CONFIG_SCAN_MAX_ENTRIES);
     }
     return AIM_OK;
 }
@@ -177,6 +180,20 @@ static enum aim_status aim_config_scan_entry(struct aim_config_scan_state *s, co
 static int aim_config_scan_blank(char c)
 {
     return c == ' ' || c == '\t';
+}
+
+/* Counts one more item of a collection; fails past the limit (libfyaml's duplicate-key check
+ * costs the square of a mapping's size: 16000 keys take 6 s). */
+static enum aim_status aim_config_scan_item(int *count, const char *text, size_t off,
+                                            struct aim_config_scan_error *err)
+{
+    if (++*count > AIM_CONFIG_SCAN_MAX_ITEMS) {
+        return aim_config_scan_fail(err, text, off,
+                                    "more than %d keys or items in one mapping or sequence; a section has at "
+                                    "most a few dozen keys and a list at most 128 items",
+                                    AIM_CONFIG_SCAN_MAX_ITEMS);
+    }
+    return AIM_OK;
 }
 
 /* Opens a block level at column col (closing those to its right); fails past the depth limit. */
@@ -187,7 +204,7 @@ static enum aim_status aim_config_scan_level(struct aim_config_scan_state *s, in
         s->n_block--;
     }
     if (s->n_block > 0 && s->block[s->n_block - 1] == col) {
-        return AIM_OK;
+        return aim_config_scan_item(&s->block_items[s->n_block - 1], text, off, err);
     }
     if (s->n_block + s->flow >= AIM_CONFIG_SCAN_MAX_DEPTH) {
         return aim_config_scan_fail(err, text, off,
@@ -195,8 +212,9 @@ static enum aim_status aim_config_scan_level(struct aim_config_scan_state *s, in
                                     "'{'); a configuration needs 4 (section, list, item, key)",
                                     AIM_CONFIG_SCAN_MAX_DEPTH);
     }
+    s->block_items[s->n_block] = 1;
     s->block[s->n_block++] = col;
-    return AIM_OK;
+    return aim_config_scan_entry(s, text, off, err);
 }
 
 /* Scans the characters of one line from byte i (column col): quoted scalars, comments, flow
@@ -247,7 +265,11 @@ static enum aim_status aim_config_scan_tokens(struct aim_config_scan_state *s, c
                     "'[' and '{'); a configuration needs 4 (section, list, item, key)",
                     AIM_CONFIG_SCAN_MAX_DEPTH);
             }
-            s->flow++;
+            s->flow_items[s->flow++] = 1;
+            enum aim_status st = aim_config_scan_entry(s, text, i, err);
+            if (st) {
+                return st;
+            }
             opener = 1;
             after_close = 0;
             continue;
@@ -260,6 +282,9 @@ static enum aim_status aim_config_scan_tokens(struct aim_config_scan_state *s, c
         }
         if (c == ',' && s->flow > 0) {
             enum aim_status st = aim_config_scan_entry(s, text, i, err);
+            if (!st) {
+                st = aim_config_scan_item(&s->flow_items[s->flow - 1], text, i, err);
+            }
             if (st) {
                 return st;
             }

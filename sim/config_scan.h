@@ -10,8 +10,11 @@
  *     and the characters YAML 1.1 treats as line breaks (U+0085, U+2028, U+2029);
  *   - a line starting with '%' that is not a "%YAML 1.1" or "%YAML 1.2" directive (%TAG and
  *     reserved directives are never needed in a configuration);
- *   - more than AIM_CONFIG_SCAN_MAX_ENTRIES entries (lines with content, outside quoted and block
- *     scalars, plus the ',' separating flow collection items);
+ *   - more than AIM_CONFIG_SCAN_MAX_ENTRIES entries: lines with content (outside quoted and block
+ *     scalars), block levels opened (below), flow collections opened and the ',' separating their
+ *     items; each becomes at most a few parser nodes;
+ *   - more than AIM_CONFIG_SCAN_MAX_ITEMS keys or items in one collection: lines starting at the
+ *     same block level, or ',' within one flow collection;
  *   - nesting deeper than AIM_CONFIG_SCAN_MAX_DEPTH, counted as the open flow collections ('[',
  *     '{' that start a token, outside quoted scalars, comments and block scalars) plus the open
  *     block levels (the distinct increasing indentation columns of the lines above, where each
@@ -25,9 +28,12 @@
 
 /** Largest configuration text accepted, in bytes (1 MiB; the seed scenario is about 10 kB). */
 #define AIM_CONFIG_SCAN_MAX_BYTES ((size_t)1 << 20)
-/** Most entries accepted: lines with content plus ',' in flow collections (libfyaml keeps about
- * 550 bytes per node, so this bounds its memory to tens of MB; a full configuration has ~3000). */
+/** Most entries accepted (libfyaml keeps about 550 bytes per node, so this bounds its memory to
+ * tens of MB; a full configuration has about 6000). */
 #define AIM_CONFIG_SCAN_MAX_ENTRIES 65536
+/** Most keys or items in one mapping or sequence (libfyaml checks duplicate keys in time that
+ * grows as the square of a mapping's size; a section has at most 24 keys, a list 128 items). */
+#define AIM_CONFIG_SCAN_MAX_ITEMS 256
 /** Deepest nesting accepted (a configuration needs 4: section, list, item, key). */
 #define AIM_CONFIG_SCAN_MAX_DEPTH 32
 

@@ -485,7 +485,7 @@ static void test_hostile(void)
              "brackets inside block and quoted scalars are not nesting (%s)", se.msg);
 
     /* Big inputs are refused at once: 10 MB of '[' and of '{', 1 MiB of fixed pseudo-random bytes,
-     * 65537 flow items; the seed scenario and its resolved form pass. */
+     * collections of 257 items and 80000 lines of small ones. */
     size_t big = 10u << 20;
     char *buf = malloc(big);
     if (!buf) {
@@ -508,15 +508,35 @@ static void test_hostile(void)
     st = aim_config_load_string(cfg, buf, AIM_CONFIG_SCAN_MAX_BYTES, "random.yaml");
     aim_test(st == AIM_ERR_CONFIG, "1 MiB of pseudo-random bytes is refused (%s)", aim_error_message());
     aim_test_contains(aim_error_message(), "is not valid UTF-8", "random bytes: not UTF-8");
-    n = 0;
-    buf[n++] = '[';
-    for (int i = 0; i < AIM_CONFIG_SCAN_MAX_ENTRIES + 1; i++) {
-        buf[n++] = '1';
-        buf[n++] = ',';
+    /* 257 keys in one section (libfyaml's duplicate-key check grows as the square of that). */
+    n = (size_t)snprintf(buf, big, "run:\n");
+    for (int i = 0; i <= AIM_CONFIG_SCAN_MAX_ITEMS; i++) {
+        n += (size_t)snprintf(buf + n, big - n, "  k%d: 1\n", i);
     }
-    buf[n - 1] = ']';
+    st = aim_config_load_string(cfg, buf, n, "keys.yaml");
+    aim_test_contains(aim_error_message(), "keys.yaml:258:3: more than 256 keys or items",
+                      "257 keys in one mapping are refused at the 257th");
+    n = (size_t)snprintf(buf, big, "[1");
+    for (int i = 0; i < AIM_CONFIG_SCAN_MAX_ITEMS; i++) {
+        n += (size_t)snprintf(buf + n, big - n, ",1");
+    }
+    n += (size_t)snprintf(buf + n, big - n, "]");
     st = aim_config_load_string(cfg, buf, n, "items.yaml");
-    aim_test_contains(aim_error_message(), "more than 65536 entries", "65537 flow items are refused");
+    aim_test_contains(aim_error_message(), "items.yaml:1:513: more than 256 keys or items",
+                      "257 items in one flow sequence are refused");
+    /* 2 x 200 x 200 keys: every collection within its limit, 80000 lines in all. */
+    n = 0;
+    for (int a = 0; a < 2; a++) {
+        n += (size_t)snprintf(buf + n, big - n, "a%d:\n", a);
+        for (int b = 0; b < 200; b++) {
+            n += (size_t)snprintf(buf + n, big - n, "  b%d:\n", b);
+            for (int c = 0; c < 200; c++) {
+                n += (size_t)snprintf(buf + n, big - n, "    c%d: 1\n", c);
+            }
+        }
+    }
+    st = aim_config_load_string(cfg, buf, n, "entries.yaml");
+    aim_test_contains(aim_error_message(), "more than 65536 entries", "over 65536 entries are refused");
     free(buf);
     aim_config_free(cfg);
     aim_config_free(before);

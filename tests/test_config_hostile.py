@@ -63,7 +63,13 @@ def main():
         "deep-block.yaml": ("".join("%*sk%d:\n" % (2 * i, "", i) for i in range(200)).encode(),
                             ":33:65: nesting deeper than 32"),
         "deep-dashes.yaml": (b"- " * 500000 + b"x\n", ":1:65: nesting deeper than 32"),
-        "flow-items.yaml": (b"[" + b"1," * 300000 + b"1]\n", "more than 65536 entries"),
+        "flow-items.yaml": (b"[" + b"1," * 300000 + b"1]\n", ":1:513: more than 256 keys or items"),
+        # libfyaml checks duplicate keys in time growing as the square of a mapping's size.
+        "many-keys.yaml": (b"run:\n" + b"".join(b"  k%d: 1\n" % i for i in range(65000)),
+                           ":258:3: more than 256 keys or items"),
+        "many-entries.yaml": (b"".join(b"a%d:\n" % a + b"".join(b"  b%d:\n" % b + b"".join(
+            b"    c%d: 1\n" % c for c in range(200)) for b in range(200)) for a in range(2)),
+            "more than 65536 entries"),
     }
     for name, (data, phrase) in files.items():
         path = os.path.join(d, name)
