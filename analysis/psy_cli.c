@@ -204,7 +204,7 @@ static void psy_cli_progress_cb(void *ctx, double done, double total)
             bar[i] = i < fill ? '#' : '.';
         }
         bar[width] = '\0';
-        fprintf(stderr, "\r[%s] %s: %s  elapsed %s  ETA %s ", bar, p->stage, count, el, eta);
+        fprintf(stderr, "\r[%s] %s: %s done  elapsed %s  ETA %s ", bar, p->stage, count, el, eta);
         if (last) {
             fputc('\n', stderr);
         }
