@@ -156,6 +156,7 @@ struct aim_config_scan_state {
     int n_block;
     int flow;             /* open flow collections */
     char quote;           /* '\'' or '"' inside a quoted scalar, else 0 */
+    int quote_escapes;    /* '' escapes seen in the current single-quoted scalar */
     int scalar;           /* 1 inside a block scalar ('|' or '>') */
     int scalar_parent;    /* column of the node that owns the block scalar */
     int scalar_indent;    /* its content indentation; -1 until its first non-blank line */
@@ -237,6 +238,14 @@ static enum aim_status aim_config_scan_tokens(struct aim_config_scan_state *s, c
         }
         if (s->quote == '\'') {
             if (c == '\'' && i + 1 < end && text[i + 1] == '\'') {
+                if (++s->quote_escapes > AIM_CONFIG_SCAN_MAX_QUOTE_ESCAPES) {
+                    return aim_config_scan_fail(
+                        err, text, i,
+                        "more than %d escaped quotes ('') in one single-quoted string "
+                        "(libfyaml 0.7.12 leaks memory reading such strings); write it "
+                        "double-quoted, as in \"it's\"",
+                        AIM_CONFIG_SCAN_MAX_QUOTE_ESCAPES);
+                }
                 i++;
             } else if (c == '\'') {
                 s->quote = 0;
@@ -255,6 +264,7 @@ static enum aim_status aim_config_scan_tokens(struct aim_config_scan_state *s, c
         }
         if ((c == '\'' || c == '"') && opener) {
             s->quote = c;
+            s->quote_escapes = 0;
             continue;
         }
         if ((c == '[' || c == '{') && (opener || s->flow > 0)) {

@@ -15,6 +15,7 @@
  *     items; each becomes at most a few parser nodes;
  *   - more than AIM_CONFIG_SCAN_MAX_ITEMS keys or items in one collection: lines starting at the
  *     same block level, or ',' within one flow collection;
+ *   - more than AIM_CONFIG_SCAN_MAX_QUOTE_ESCAPES escaped quotes ('') in one single-quoted scalar;
  *   - nesting deeper than AIM_CONFIG_SCAN_MAX_DEPTH, counted as the open flow collections ('[',
  *     '{' that start a token, outside quoted scalars, comments and block scalars) plus the open
  *     block levels (the distinct increasing indentation columns of the lines above, where each
@@ -34,6 +35,9 @@
 /** Most keys or items in one mapping or sequence (libfyaml checks duplicate keys in time that
  * grows as the square of a mapping's size; a section has at most 24 keys, a list 128 items). */
 #define AIM_CONFIG_SCAN_MAX_ITEMS 256
+/** Most '' escapes in one single-quoted scalar: libfyaml 0.7.12 leaks 2 kB formatting some
+ * strings with more (four in a row, or three runs of two: found by tests/fuzz). */
+#define AIM_CONFIG_SCAN_MAX_QUOTE_ESCAPES 2
 /** Deepest nesting accepted (a configuration needs 4: section, list, item, key). */
 #define AIM_CONFIG_SCAN_MAX_DEPTH 32
 

@@ -410,6 +410,9 @@ static const struct hostile_case hostile_cases[] = {
     HOSTILE("reserved directive", "%FOO bar\n---\nrun: {}\n", 1, 1, "'%FOO bar'"),
     HOSTILE("YAML 1.3", "%YAML 1.3\n---\nrun: {}\n", 1, 1, "%YAML 1.2"),
     HOSTILE("garbage after version", "%YAML 1.2x\n---\n", 1, 1, "unsupported directive"),
+    /* libfyaml 0.7.12 leaks 2 kB formatting such a string (found by tests/fuzz/fuzz_config.c). */
+    HOSTILE("escaped quotes", "labs:\n  firms:\n    - name: 'a''''''''b'\n", 3, 19,
+            "more than 2 escaped quotes"),
     HOSTILE("deep flow sequence", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[", 1, 32,
             "nesting deeper than 32"),
     HOSTILE("deep flow mapping",
