@@ -28,6 +28,8 @@ void aim_critval_options_init(struct aim_critval_options *opt)
     opt->threads = 0;
     opt->use_cache = 1;
     opt->cache_dir = NULL;
+    opt->progress = NULL;
+    opt->progress_ctx = NULL;
 }
 
 static int cv_cmp(const void *a, const void *b)
@@ -262,6 +264,7 @@ enum aim_status aim_critval_replications(size_t n, const struct aim_critval_opti
     size_t count = n - levels + 1, reps = (size_t)opt->replications;
     int failed = 0;
     int nt = opt->threads > 0 ? opt->threads : omp_get_max_threads();
+    size_t done = 0; /* replications finished, for the progress report */
 #pragma omp parallel num_threads(nt) reduction(| : failed)
     {
         double *y = malloc(n * sizeof *y);
@@ -296,6 +299,12 @@ enum aim_status aim_critval_replications(size_t n, const struct aim_critval_opti
             adf[j] = badf[count - 1];
             sadf[j] = m;
             gsadf[j] = g;
+            size_t now;
+#pragma omp atomic capture
+            now = ++done;
+            if (opt->progress && omp_get_thread_num() == 0) {
+                opt->progress(opt->progress_ctx, (double)now, (double)reps);
+            }
         }
         free(y);
         free(badf);
@@ -303,6 +312,9 @@ enum aim_status aim_critval_replications(size_t n, const struct aim_critval_opti
     }
     if (failed) {
         return aim_error_set(AIM_ERR_NUMERIC, "critval: a replication failed (singular window or no memory)");
+    }
+    if (opt->progress) {
+        opt->progress(opt->progress_ctx, (double)reps, (double)reps);
     }
     return AIM_OK;
 }
@@ -469,6 +481,7 @@ enum aim_status aim_critval_wild_bootstrap(const double *y, size_t n, const stru
                                            size_t tb, int nboot, uint64_t seed, int threads, double q[3])
 {
     struct aim_psy_options p = *psy;
+    p.progress = NULL; /* the samples' own BSADF runs report nothing; the samples done are reported */
     if (p.window_min <= 0) {
         p.window_min = aim_psy_default_window(n); /* psymonitor passes swindow0 of the full sample */
     }
@@ -485,9 +498,28 @@ enum aim_status aim_critval_wild_bootstrap(const double *y, size_t n, const stru
         return aim_error_set(AIM_ERR_USAGE, "wild bootstrap: %d bootstrap samples are too few (at least 10)",
                              nboot);
     }
+    /* With a fixed lag the statistics are invariant to scaling y, and a power of two scales exactly:
+     * bring 1e+-300-scale data to order one so that the null fit neither overflows nor underflows. */
+    int e = p.ic == AIM_PSY_IC_NONE ? aim_psy_scale_exponent(y, n) : 0;
+    double *scaled = NULL;
+    if (e != 0) {
+        scaled = malloc(n * sizeof *scaled);
+        if (!scaled) {
+            return aim_error_set(AIM_ERR_NOMEM, "wild bootstrap: cannot allocate");
+        }
+        for (size_t i = 0; i < n; i++) {
+            scaled[i] = ldexp(y[i], -e);
+        }
+        y = scaled;
+    }
+    if (n < 6) { /* aim_psy_check_series refused it already; this tells the compiler */
+        free(scaled);
+        return aim_error_set(AIM_ERR_USAGE, "wild bootstrap: series of %zu values is too short", n);
+    }
     size_t t1 = n - 1;
     int big_k = p.lag;
     if ((size_t)(2 * big_k + 3) > t1) {
+        free(scaled);
         return aim_error_set(AIM_ERR_USAGE, "wild bootstrap: series of %zu is too short for lag %d", n,
                              big_k);
     }
@@ -496,7 +528,7 @@ enum aim_status aim_critval_wild_bootstrap(const double *y, size_t n, const stru
     double *stats = malloc((size_t)nboot * sizeof *stats);
     double beta[AIM_PSY_MAX_LAG + 1];
     if (!dy || !eps || !stats) {
-        free(dy), free(eps), free(stats);
+        free(dy), free(eps), free(stats), free(scaled);
         return aim_error_set(AIM_ERR_NOMEM, "wild bootstrap: cannot allocate");
     }
     for (size_t i = 0; i < t1; i++) {
@@ -510,7 +542,7 @@ enum aim_status aim_critval_wild_bootstrap(const double *y, size_t n, const stru
         double pen = p.ic == AIM_PSY_IC_AIC ? 2.0 : log(tfix);
         for (int k = 0; k <= big_k; k++) {
             if (cv_null_fit(dy, t1, k, beta, NULL, &rss) != 0) {
-                free(dy), free(eps), free(stats);
+                free(dy), free(eps), free(stats), free(scaled);
                 return aim_error_set(AIM_ERR_NUMERIC, "wild bootstrap: null model with lag %d is singular",
                                      k);
             }
@@ -523,11 +555,11 @@ enum aim_status aim_critval_wild_bootstrap(const double *y, size_t n, const stru
         }
     }
     if (cv_null_fit(dy, t1, lag, beta, eps, &rss) != 0) {
-        free(dy), free(eps), free(stats);
+        free(dy), free(eps), free(stats), free(scaled);
         return aim_error_set(AIM_ERR_NUMERIC, "wild bootstrap: null model with lag %d is singular", lag);
     }
     size_t t0 = t1 - (size_t)lag, count = tb - levels + 1;
-    int failed = 0;
+    int failed = 0, done = 0;
     int nt = threads > 0 ? threads : omp_get_max_threads();
 #pragma omp parallel num_threads(nt) reduction(| : failed)
     {
@@ -568,15 +600,24 @@ enum aim_status aim_critval_wild_bootstrap(const double *y, size_t n, const stru
                 m = fmax(m, bsadf[i]);
             }
             stats[b] = m;
+            int now;
+#pragma omp atomic capture
+            now = ++done;
+            if (psy->progress && omp_get_thread_num() == 0) {
+                psy->progress(psy->progress_ctx, (double)now, (double)nboot);
+            }
         }
         free(yb), free(dyb), free(bsadf);
+    }
+    if (!failed && psy->progress) {
+        psy->progress(psy->progress_ctx, (double)nboot, (double)nboot);
     }
     if (!failed) {
         for (int l = 0; l < 3; l++) {
             q[l] = aim_critval_quantile(stats, (size_t)nboot, cv_levels[l]);
         }
     }
-    free(dy), free(eps), free(stats);
+    free(dy), free(eps), free(stats), free(scaled);
     if (failed) {
         return aim_error_set(AIM_ERR_NUMERIC, "wild bootstrap: a bootstrap sample failed (singular window)");
     }

@@ -33,6 +33,9 @@ struct aim_critval_options {
     int threads;                        /* OpenMP threads; 0: the OpenMP default */
     int use_cache;                      /* 1: read and write the on-disk cache */
     const char *cache_dir;              /* NULL: $XDG_CACHE_HOME/aimsim or ~/.cache/aimsim */
+    /* Progress of the replications (NULL: none): done out of total, called from one thread. */
+    void (*progress)(void *ctx, double done, double total);
+    void *progress_ctx;
 };
 
 /** @brief Critical values at 90, 95 and 99% (index 0, 1, 2) for a series of length n. */
@@ -70,7 +73,8 @@ enum aim_status aim_critval_cache_path(char *buf, size_t size, size_t n,
 double aim_critval_quantile(double *x, size_t n, double p);
 
 /** @brief psymonitor's wild-bootstrap critical values (90/95/99% into q) of max BSADF over samples
- * of length tb built from y's null-model residuals; psy gives window, lag and IC as for the test. */
+ * of length tb built from y's null-model residuals; psy gives window, lag and IC as for the test,
+ * and its progress callback (if any) receives the samples done out of nboot. */
 enum aim_status aim_critval_wild_bootstrap(const double *y, size_t n, const struct aim_psy_options *psy,
                                            size_t tb, int nboot, uint64_t seed, int threads, double q[3]);
 

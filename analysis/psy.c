@@ -1,6 +1,7 @@
 /* Phillips–Shi–Yu bubble tests with cross-product updating (see psy.h for the conventions). */
 #include "analysis/psy.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,21 @@ void aim_psy_options_init(struct aim_psy_options *opt)
     opt->ic = AIM_PSY_IC_NONE;
     opt->window_min = 0;
     opt->convention = AIM_PSY_EXUBER;
+    opt->progress = NULL;
+    opt->progress_ctx = NULL;
+}
+
+int aim_psy_scale_exponent(const double *y, size_t n)
+{
+    double amax = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        amax = fmax(amax, fabs(y[i]));
+    }
+    int e = 0;
+    if (amax > 0.0 && isfinite(amax)) {
+        (void)frexp(amax, &e);
+    }
+    return e < -64 || e > 64 ? e : 0;
 }
 
 long aim_psy_default_window(size_t n)
@@ -81,6 +97,28 @@ enum aim_status aim_psy_check_series(const double *y, size_t n, const struct aim
     enum aim_status st = aim_psy_min_levels(opt, n, &levels);
     if (st != AIM_OK) {
         return st;
+    }
+    if (opt->ic != AIM_PSY_IC_NONE) {
+        /* Lag choice by AIC/BIC compares raw residual sums, so the series cannot be rescaled:
+         * refuse values whose cross products (n rows of |y| up to 2 amax) would overflow, or whose
+         * differences are so small that their squares lose their digits in subnormals. */
+        double amax = 0.0, dmax = 0.0;
+        for (size_t j = 0; j < n; j++) {
+            amax = fmax(amax, fabs(y[j]));
+            if (j > 0) {
+                dmax = fmax(dmax, fabs(y[j] - y[j - 1]));
+            }
+        }
+        double limit = sqrt(DBL_MAX / (64.0 * (double)n));
+        if (amax > limit || (dmax > 0.0 && dmax < 1e-140)) {
+            return aim_error_set(AIM_ERR_NUMERIC,
+                                 "psy: values up to %.3g (changes up to %.3g) are outside the range where "
+                                 "the lag choice by --ic can be computed (|y| below %.3g, changes above "
+                                 "1e-140): its criterion uses raw residuals and is not scale-invariant, so "
+                                 "rescale the series (e.g. divide by a power of ten) or use a fixed --lag, "
+                                 "which is rescaled internally",
+                                 amax, dmax, limit);
+        }
     }
     size_t i = 1;
     while (i < n && y[i] == y[0]) {
@@ -356,9 +394,23 @@ enum aim_status aim_psy_sequences(const double *y, size_t n, const struct aim_ps
     if (st != AIM_OK) {
         return st;
     }
+    /* A fixed-lag t-statistic does not change when y is scaled; a power of two scales exactly. */
+    int e = opt->ic == AIM_PSY_IC_NONE ? aim_psy_scale_exponent(y, n) : 0;
+    double *scaled = NULL;
+    if (e != 0) {
+        scaled = malloc(n * sizeof *scaled);
+        if (!scaled) {
+            return aim_error_set(AIM_ERR_NOMEM, "psy: cannot allocate %zu values", n);
+        }
+        for (size_t i = 0; i < n; i++) {
+            scaled[i] = ldexp(y[i], -e);
+        }
+        y = scaled;
+    }
     double *dy = malloc(n * sizeof *dy);
     double *ring = NULL;
     if (!dy) {
+        free(scaled);
         return aim_error_set(AIM_ERR_NOMEM, "psy: cannot allocate %zu values", n);
     }
     dy[0] = 0.0;
@@ -369,6 +421,7 @@ enum aim_status aim_psy_sequences(const double *y, size_t n, const struct aim_ps
         ring = malloc((size_t)(opt->lag + 1) * PSY_DIM * PSY_DIM * sizeof *ring);
         if (!ring) {
             free(dy);
+            free(scaled);
             return aim_error_set(AIM_ERR_NOMEM, "psy: cannot allocate the lag-selection workspace");
         }
     }
@@ -387,9 +440,16 @@ enum aim_status aim_psy_sequences(const double *y, size_t n, const struct aim_ps
         } else {
             st = psy_end_fixed(y, dy, r2, min_levels, opt->lag, b, s);
         }
+        if (opt->progress) {
+            /* Work done: the windows of the ends min_levels..r2, 1 + 2 + ... + (i + 1) of them. */
+            double done = (double)(i + 1) * (double)(i + 2) / 2.0;
+            double total = (double)(n - min_levels + 1) * (double)(n - min_levels + 2) / 2.0;
+            opt->progress(opt->progress_ctx, done, total);
+        }
     }
     free(ring);
     free(dy);
+    free(scaled);
     return st;
 }
 

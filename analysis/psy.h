@@ -44,6 +44,10 @@ struct aim_psy_options {
     enum aim_psy_ic ic;                 /* lag selection */
     long window_min;                    /* <= 0: the default floor((0.01+1.8/sqrt(T))T) */
     enum aim_psy_convention convention; /* what window_min counts */
+    /* Progress of aim_psy_sequences (NULL: none): done out of total regression windows, called
+     * after each window end from the calling thread. */
+    void (*progress)(void *ctx, double done, double total);
+    void *progress_ctx;
 };
 
 /** @brief Results of aim_psy_result_create: statistics and sequences for t = first_t..n. */
@@ -66,7 +70,14 @@ long aim_psy_default_window(size_t n);
 /** @brief Minimum window in levels for a series of n values; errors if the options cannot work. */
 enum aim_status aim_psy_min_levels(const struct aim_psy_options *opt, size_t n, size_t *min_levels);
 
-/** @brief Checks that a series can be tested: finite values, not constant, long enough. */
+/** @brief The exponent e that brings max|y| into [0.5, 1) by y 2^-e when max|y| lies outside
+ * [2^-64, 2^64], else 0. The ADF t-statistic is invariant to scaling y, multiplying by a power of two
+ * is exact, and without it the cross products of 1e300-scale data overflow and those of
+ * 1e-300-scale data underflow; aim_psy_sequences applies it for a fixed lag. */
+int aim_psy_scale_exponent(const double *y, size_t n);
+/** @brief Checks that a series can be tested: finite values, not constant, long enough, and with
+ * --ic (whose criterion uses raw residuals, so it cannot be rescaled) within the range where the
+ * cross products neither overflow nor underflow. */
 enum aim_status aim_psy_check_series(const double *y, size_t n, const struct aim_psy_options *opt);
 
 /** @brief ADF statistic of the whole series y[0..n-1] (with IC selection if asked). */

@@ -2,12 +2,16 @@
  * critical values (given, Monte Carlo or wild bootstrap) and date-stamps the episodes. */
 #include "analysis/psy_cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <omp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "analysis/critval.h"
 #include "analysis/csv.h"
@@ -19,7 +23,7 @@ static const char psy_cli_usage[] =
     "Usage: aimsim psy FILE.csv [--column NAME] [--lag K | --ic aic|bic --max-lag K] [--window-min N]\n"
     "                  [--window-convention exuber|psymonitor]\n"
     "                  [--cv X | --cv-reps N --seed S [--cv-method montecarlo|wild] [--tb N]]\n"
-    "                  [--cache-dir DIR] [--json]\n"
+    "                  [--cache-dir DIR] [--json] [--max-memory SIZE] [--quiet] [--progress-interval S]\n"
     "\n"
     "Phillips-Shi-Yu test for explosive behaviour (bubbles) in one column of a CSV file: ADF, SADF,\n"
     "GSADF, the BSADF sequence, critical values and the episodes where BSADF exceeds its 95% value.\n"
@@ -37,6 +41,10 @@ static const char psy_cli_usage[] =
     "  --cache-dir DIR        where Monte Carlo critical values are cached\n"
     "                         (default $XDG_CACHE_HOME/aimsim or ~/.cache/aimsim)\n"
     "  --json                 print one JSON object instead of the table\n"
+    "  --max-memory SIZE      refuse to start if the estimated peak memory exceeds SIZE (e.g. 4G;\n"
+    "                         default: the memory available, MemAvailable)\n"
+    "  --quiet                no progress on stderr\n"
+    "  --progress-interval S  seconds between progress lines when stderr is not a terminal (default 10)\n"
     "\n"
     "Exit status: 0 ok, 2 usage error or unusable input, 1 other failure.\n";
 
@@ -51,6 +59,9 @@ struct psy_cli_args {
     double cv;
     long reps, tb;
     uint64_t seed;
+    size_t max_memory; /* 0: MemAvailable */
+    int quiet;
+    double progress_interval;
 };
 
 /* Usage errors: message on stderr with the usage hint, exit status 2. */
@@ -71,6 +82,140 @@ static int psy_cli_long(const char *text, long lo, long hi, const char *opt, lon
     return 0;
 }
 
+/* --max-memory SIZE and MemAvailable, as `aimsim run` reads them (sim/cli.c, sim/runner.c); kept
+ * here because linking those modules would bring the whole simulation into this command. */
+static enum aim_status psy_cli_parse_size(const char *text, size_t *bytes)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    double scale = 1.0;
+    int ok = !errno && end != text && isfinite(v) && v > 0;
+    if (ok && *end) {
+        const char *units = "KMGT", *u = strchr(units, toupper((unsigned char)*end));
+        ok = u != NULL;
+        if (ok) {
+            scale = pow(1024.0, (double)(u - units + 1));
+            end++;
+            end += *end == 'i';
+            end += *end == 'B';
+        }
+    }
+    if (!ok || *end != '\0' || v * scale < 1.0 || v * scale > 1.8e19) {
+        return aim_error_set(AIM_ERR_USAGE,
+                             "a size is a positive number with an optional unit K, M, G, T (e.g. 512M, 4G, "
+                             "1.5GiB; got \"%s\")",
+                             text);
+    }
+    *bytes = (size_t)(v * scale);
+    return AIM_OK;
+}
+
+/* Bytes that may be allocated without swapping: MemAvailable of /proc/meminfo. */
+static size_t psy_cli_mem_available(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    if (f) {
+        char line[256];
+        unsigned long long kb = 0;
+        while (fgets(line, sizeof line, f)) {
+            if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) {
+                fclose(f);
+                return (size_t)kb * 1024;
+            }
+        }
+        fclose(f);
+    }
+    long pages = sysconf(_SC_AVPHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    return pages > 0 && page > 0 ? (size_t)pages * (size_t)page : (size_t)-1;
+}
+
+/* ---- progress on stderr: a line redrawn on a terminal, plain lines every interval otherwise ---- */
+
+struct psy_cli_progress {
+    int tty, quiet;
+    double interval;    /* seconds between plain lines */
+    const char *stage;  /* what is being computed */
+    const char *unit;   /* what done counts */
+    double start, last; /* monotonic seconds: stage start, last output */
+    int shown;          /* something was printed for this stage */
+    int percent;        /* done is a share of work (shown as %), not a count */
+};
+
+static double psy_cli_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void psy_cli_hms(char *buf, size_t size, double s)
+{
+    if (!isfinite(s) || s < 0) {
+        snprintf(buf, size, "--:--");
+        return;
+    }
+    long t = lround(s);
+    if (t >= 3600) {
+        snprintf(buf, size, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+    } else {
+        snprintf(buf, size, "%ld:%02ld", t / 60, t % 60);
+    }
+}
+
+static void psy_cli_progress_stage(struct psy_cli_progress *p, const char *stage, const char *unit,
+                                   int percent)
+{
+    p->stage = stage;
+    p->unit = unit;
+    p->percent = percent;
+    p->start = p->last = psy_cli_now();
+    p->shown = 0;
+}
+
+/* Called with the work done so far; prints nothing for a stage shorter than a second (terminal)
+ * or than the interval (otherwise), and closes with the final count if it printed anything. */
+static void psy_cli_progress_cb(void *ctx, double done, double total)
+{
+    struct psy_cli_progress *p = ctx;
+    if (p->quiet) {
+        return;
+    }
+    double now = psy_cli_now(), elapsed = now - p->start;
+    int last = done >= total;
+    if (p->tty ? (elapsed < 1.0 || now - p->last < 0.2) && !last : now - p->last < p->interval && !last) {
+        return;
+    }
+    if (last && !p->shown) {
+        return;
+    }
+    char el[32], eta[32], count[64];
+    psy_cli_hms(el, sizeof el, elapsed);
+    psy_cli_hms(eta, sizeof eta, done > 0 ? elapsed * (total - done) / done : NAN);
+    if (p->percent) {
+        snprintf(count, sizeof count, "%.0f%% of the %s", total > 0 ? 100.0 * done / total : 100.0, p->unit);
+    } else {
+        snprintf(count, sizeof count, "%.0f/%.0f %s", done, total, p->unit);
+    }
+    if (p->tty) {
+        int width = 30, fill = total > 0 ? (int)(width * done / total) : width;
+        char bar[64];
+        for (int i = 0; i < width; i++) {
+            bar[i] = i < fill ? '#' : '.';
+        }
+        bar[width] = '\0';
+        fprintf(stderr, "\r[%s] %s: %s done  elapsed %s  ETA %s ", bar, p->stage, count, el, eta);
+        if (last) {
+            fputc('\n', stderr);
+        }
+    } else {
+        fprintf(stderr, "aimsim psy: %s: %s done, elapsed %s, ETA %s\n", p->stage, count, el, eta);
+    }
+    fflush(stderr);
+    p->last = now;
+    p->shown = 1;
+}
+
 static int psy_cli_parse(int argc, char **argv, struct psy_cli_args *a)
 {
     memset(a, 0, sizeof *a);
@@ -78,6 +223,7 @@ static int psy_cli_parse(int argc, char **argv, struct psy_cli_args *a)
     a->reps = 2000;
     a->seed = 123;
     a->method = PSY_CV_MONTECARLO;
+    a->progress_interval = 10.0;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         char name[64];
@@ -107,9 +253,17 @@ static int psy_cli_parse(int argc, char **argv, struct psy_cli_args *a)
             a->json = 1;
             continue;
         }
-        static const char *const with_value[] = {
-            "--column", "--lag",     "--ic",   "--max-lag",   "--window-min", "--window-convention",
-            "--cv",     "--cv-reps", "--seed", "--cv-method", "--tb",         "--cache-dir"};
+        if (strcmp(name, "--quiet") == 0) {
+            a->quiet = 1;
+            continue;
+        }
+        static const char *const with_value[] = {"--column",     "--lag",
+                                                 "--ic",         "--max-lag",
+                                                 "--window-min", "--window-convention",
+                                                 "--cv",         "--cv-reps",
+                                                 "--seed",       "--cv-method",
+                                                 "--tb",         "--cache-dir",
+                                                 "--max-memory", "--progress-interval"};
         int known = 0;
         for (size_t k = 0; k < sizeof with_value / sizeof *with_value; k++) {
             known |= strcmp(name, with_value[k]) == 0;
@@ -190,6 +344,19 @@ static int psy_cli_parse(int argc, char **argv, struct psy_cli_args *a)
             if (psy_cli_long(val, 6, 100000000, name, &a->tb)) {
                 return 2;
             }
+        } else if (strcmp(name, "--max-memory") == 0) {
+            if (psy_cli_parse_size(val, &a->max_memory) != AIM_OK) {
+                return psy_cli_usage_error("--max-memory: %s%s", aim_error_message(), "");
+            }
+        } else if (strcmp(name, "--progress-interval") == 0) {
+            char *end = NULL;
+            errno = 0;
+            double v = strtod(val, &end);
+            if (errno || end == val || *end != '\0' || !(v >= 0.0 && v <= 86400.0)) {
+                return psy_cli_usage_error("--progress-interval wants seconds in [0, 86400], not '%s'%s", val,
+                                           "");
+            }
+            a->progress_interval = v;
         } else {
             a->cache_dir = val;
         }
@@ -420,6 +587,61 @@ static void psy_cli_print_text(FILE *out, const struct psy_cli_args *a, const st
     }
 }
 
+/* The peak memory of the test once the CSV is read, refused above --max-memory or MemAvailable:
+ * the program, the series and its BSADF (8 bytes per value and per t, with the differences and a
+ * rescaled copy), plus the Monte Carlo draws (every replication's cummax(BADF) for each t: 8 count
+ * reps bytes, plus a series per thread) or the wild bootstrap (its samples, one set per thread). */
+static enum aim_status psy_cli_check_memory(const struct psy_cli_args *a, size_t n, size_t levels)
+{
+    const double gib = 1024.0 * 1024.0 * 1024.0;
+    double t = (double)n, count = (double)(n - levels + 1), threads = (double)omp_get_max_threads();
+    /* 16 MiB for the program, its libraries and the OpenMP thread stacks (measured: ~4 MiB). */
+    double series = 16.0 * 1024 * 1024 + 8.0 * t * 4.0 + 8.0 * count * 3.0 +
+                    (double)sizeof(struct aim_datestamp_episode) * count;
+    double cvb = 0.0;
+    char what[256] = "";
+    if (a->method == PSY_CV_MONTECARLO) {
+        struct aim_critval_options co;
+        aim_critval_options_init(&co);
+        co.lag = a->psy.ic == AIM_PSY_IC_NONE ? a->psy.lag : 0;
+        co.convention = AIM_PSY_PSYMONITOR;
+        co.window_min = (long)levels;
+        co.replications = (int)a->reps;
+        co.seed = a->seed;
+        co.cache_dir = a->cache_dir;
+        char path[4400];
+        int cached = aim_critval_cache_path(path, sizeof path, n, &co) == AIM_OK && access(path, R_OK) == 0;
+        aim_error_clear();
+        if (!cached) {
+            double reps = (double)a->reps;
+            cvb = 8.0 * reps * (3.0 + count) + 24.0 * count + threads * 8.0 * (t + 2.0 * count);
+            snprintf(what, sizeof what,
+                     "; Monte Carlo critical values, %ld replications x %.0f values of t: %.3f GiB", a->reps,
+                     count, cvb / gib);
+        }
+    } else if (a->method == PSY_CV_WILD) {
+        double tb = a->tb ? (double)a->tb : t;
+        cvb = 8.0 * (3.0 * t + (double)a->reps) + threads * 8.0 * 3.0 * tb;
+        snprintf(what, sizeof what, "; wild bootstrap, %d threads x samples of %.0f: %.3f GiB", (int)threads,
+                 tb, cvb / gib);
+    }
+    double need = series + cvb;
+    size_t limit = a->max_memory ? a->max_memory : psy_cli_mem_available();
+    if (need > (double)limit) {
+        const char *advice = a->method == PSY_CV_MONTECARLO ? "use fewer --cv-reps or give --cv X"
+                             : a->method == PSY_CV_WILD     ? "use a shorter --tb or fewer --cv-reps"
+                                                            : "use a shorter series";
+        return aim_error_set(
+            AIM_ERR_NOMEM,
+            "estimated peak memory %.3f GiB (series of %zu values and its BSADF: %.3f GiB%s) "
+            "exceeds %s of %.3f GiB; %s%s",
+            need / gib, n, series / gib, what,
+            a->max_memory ? "--max-memory" : "the memory available (MemAvailable)", (double)limit / gib,
+            advice, a->max_memory ? ", or raise --max-memory" : "");
+    }
+    return AIM_OK;
+}
+
 /* Status of a failed step: 2 for anything about the input or the options, 1 for the rest. */
 static int psy_cli_fail(enum aim_status st)
 {
@@ -450,6 +672,15 @@ int aim_psy_cli_main(int argc, char **argv)
     }
     size_t col, n = aim_csv_rows(csv);
     int dates;
+    if (n == 0) {
+        aim_error_set(
+            AIM_ERR_USAGE,
+            "%s has a header (%zu columns, first '%s') but no data rows; the test needs a series of "
+            "at least 6 values, one per row",
+            a.file, aim_csv_cols(csv), aim_csv_cols(csv) ? aim_csv_name(csv, 0) : "");
+        rc = psy_cli_fail(AIM_ERR_USAGE);
+        goto done;
+    }
     if (psy_cli_column(csv, a.column, &col, &dates)) {
         rc = psy_cli_fail(AIM_ERR_USAGE);
         goto done;
@@ -461,7 +692,21 @@ int aim_psy_cli_main(int argc, char **argv)
         goto done;
     }
     st = aim_csv_column_numbers(csv, col, y);
+    size_t levels;
+    if (st == AIM_OK && aim_psy_min_levels(&a.psy, n, &levels) == AIM_OK) {
+        /* Refuse before the long allocations, as `aimsim run --max-memory` does. */
+        st = psy_cli_check_memory(&a, n, levels);
+        if (st != AIM_OK) {
+            rc = psy_cli_fail(st);
+            goto done;
+        }
+    }
+    struct psy_cli_progress progress = {
+        isatty(STDERR_FILENO), a.quiet, a.progress_interval, "", "", 0, 0, 0, 0};
+    a.psy.progress = psy_cli_progress_cb;
+    a.psy.progress_ctx = &progress;
     if (st == AIM_OK) {
+        psy_cli_progress_stage(&progress, "BSADF", "regression windows", 1);
         st = aim_psy_result_create(&r, y, n, &a.psy);
     }
     if (st != AIM_OK) {
@@ -494,6 +739,9 @@ int aim_psy_cli_main(int argc, char **argv)
         co.replications = (int)a.reps;
         co.seed = a.seed;
         co.cache_dir = a.cache_dir;
+        co.progress = psy_cli_progress_cb;
+        co.progress_ctx = &progress;
+        psy_cli_progress_stage(&progress, "Monte Carlo critical values", "replications", 0);
         st = aim_critval_create(&mc, n, &co);
         if (st != AIM_OK) {
             rc = psy_cli_fail(st);
@@ -516,6 +764,7 @@ int aim_psy_cli_main(int argc, char **argv)
         if (!a.tb) {
             a.tb = (long)n;
         }
+        psy_cli_progress_stage(&progress, "wild bootstrap", "samples", 0);
         st = aim_critval_wild_bootstrap(y, n, &wp, (size_t)a.tb, (int)a.reps, a.seed, 0, cv.gsadf);
         if (st != AIM_OK) {
             rc = psy_cli_fail(st);

@@ -11,7 +11,7 @@ target_link_libraries(bench_engine PRIVATE aimcore m)
 
 add_executable(bench_engine_asset_major bench/engine.c ${CMAKE_SOURCE_DIR}/agents/investors.c
                $<TARGET_OBJECTS:aim_sim_error> $<TARGET_OBJECTS:aim_sim_rng> $<TARGET_OBJECTS:aim_sim_config>
-               $<TARGET_OBJECTS:aim_generated_seed>)
+               $<TARGET_OBJECTS:aim_sim_config_scan> $<TARGET_OBJECTS:aim_generated_seed>)
 target_compile_options(bench_engine_asset_major PRIVATE ${AIM_C_FLAGS})
 target_include_directories(bench_engine_asset_major PRIVATE ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR}/generated)
 target_compile_definitions(bench_engine_asset_major PRIVATE AIM_INVESTORS_ASSET_MAJOR=1

@@ -3,6 +3,8 @@
  * resolved-config emitter and the generated reference (docs/config.md). */
 #include "sim/config.h"
 
+#include "sim/config_scan.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -300,7 +302,19 @@ static void aim_config_where(const struct aim_config_ctx *ctx, struct aim_config
                              size_t size)
 {
     if (ctx->set_arg) {
-        snprintf(buf, size, "--set '%s'", ctx->set_arg);
+        /* Control bytes and bytes that are not UTF-8 are shown as \xNN, not sent to the terminal. */
+        char arg[400];
+        size_t n = 0, alen = strlen(ctx->set_arg);
+        int utf8 = aim_config_scan_utf8_valid(ctx->set_arg, alen);
+        for (const unsigned char *p = (const unsigned char *)ctx->set_arg; *p && n + 5 < sizeof arg; p++) {
+            if (*p < 0x20 || *p == 0x7f || (*p >= 0x80 && !utf8)) {
+                n += (size_t)snprintf(arg + n, sizeof arg - n, "\\x%02x", *p);
+            } else {
+                arg[n++] = (char)*p;
+            }
+        }
+        arg[n] = '\0';
+        snprintf(buf, size, "--set '%s'", arg);
     } else if (pos.line > 0) {
         snprintf(buf, size, "%s:%d:%d", ctx->name, pos.line, pos.col);
     } else {
@@ -1043,6 +1057,15 @@ static enum aim_status aim_config_parse(const struct aim_config_ctx *ctx, const 
                                         struct aim_config_yaml *y)
 {
     memset(y, 0, sizeof *y);
+    /* Refuse what libfyaml 0.7.12 cannot take safely before it sees the text (sim/config_scan.h). */
+    struct aim_config_scan_error se;
+    if (aim_config_scan_text(text, len, &se) != AIM_OK) {
+        struct aim_config_pos pos = {se.line, se.col};
+        if (ctx->set_arg) {
+            return aim_config_fail(ctx, pos, "value, line %d, column %d: %s", se.line, se.col, se.msg);
+        }
+        return aim_config_fail(ctx, pos, "%s", se.msg);
+    }
     struct fy_diag_cfg dcfg;
     fy_diag_cfg_default(&dcfg);
     dcfg.fp = NULL;
@@ -1135,11 +1158,13 @@ enum aim_status aim_config_load_file(struct aim_config *cfg, const char *path)
                              "%s: cannot open the configuration: %s; give a readable YAML file", path,
                              strerror(errno));
     }
+    /* Read at most one byte past the size limit: the check refuses the rest unread, so a huge
+     * file or an endless device (/dev/urandom) costs no more than the limit. */
     size_t cap = 1 << 16, len = 0;
     char *buf = malloc(cap);
     while (buf) {
         len += fread(buf + len, 1, cap - len, f);
-        if (len < cap) {
+        if (len < cap || len > AIM_CONFIG_SCAN_MAX_BYTES) {
             break;
         }
         char *b = realloc(buf, 2 * cap);
@@ -1924,6 +1949,10 @@ enum aim_status aim_config_doc_markdown(char **md)
         "- Unknown sections and keys, duplicate keys, empty files, aliases, tags and a second\n"
         "  YAML document are errors; unknown names get the nearest valid one (\"did you mean\").\n"
         "- A list (`labs.firms`, `deals.presigned`) replaces the current list; at most its maximum.\n"
+        "- Before parsing, the text must be UTF-8 without NUL or control characters, at most 1 MiB,\n"
+        "  with no directive but `%%YAML 1.2`, nesting of at most 32 levels, at most 256 keys or items\n"
+        "  in one mapping or sequence, 65536 entries in all and 2 escaped quotes (`''`) in one\n"
+        "  single-quoted string (docs/cli.md, \"Limits on configuration text\").\n"
         "- `--set PATH=VALUE` parses VALUE as a YAML scalar (or flow sequence or mapping) with the\n"
         "  same checks: `--set macro.rate_model=vasicek`, `--set 'labs.firms[0].name=\"Open AI\"'`,\n"
         "  `--set 'deals.presigned=[]'`, `--set 'labs.firms[5]={name: New Lab, cash: 2}'` (index\n"

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sim/config.h"
+#include "sim/config_scan.h"
 #include "tests/aim_test.h"
 
 /* Malformed configurations under tests/configs/bad, each loaded over the seed scenario, with where
@@ -374,11 +375,182 @@ static void test_docs(void)
     free(md);
 }
 
+/* Text that must be refused before libfyaml sees it (sim/config_scan.h), with where the message
+ * points and a phrase of it. Several of these hang or exhaust memory in libfyaml 0.7.12 itself. */
+struct hostile_case {
+    const char *what;
+    const char *text;
+    size_t len;
+    int line, col;
+    const char *phrase;
+};
+
+#define HOSTILE(what, text, line, col, phrase)                                                               \
+    {                                                                                                        \
+        what, text, sizeof text - 1, line, col, phrase                                                       \
+    }
+
+static const struct hostile_case hostile_cases[] = {
+    /* libfyaml's directive scanner does not advance over a non-UTF-8 byte: it loops forever. */
+    HOSTILE("directive with a bad byte", "%\x8f", 1, 2, "byte 0x8f is not valid UTF-8"),
+    HOSTILE("directive name with a bad byte", "%Y\x8f\n", 1, 3, "byte 0x8f is not valid UTF-8"),
+    /* libfyaml drops a bad byte silently: the value would vanish. */
+    HOSTILE("bad byte in a value", "deals:\n  kappa: \xff\n", 2, 10, "byte 0xff is not valid UTF-8"),
+    HOSTILE("overlong slash", "run:\n  name: \"\xc0\xaf\"\n", 2, 10, "byte 0xc0 is not valid UTF-8"),
+    HOSTILE("overlong 3-byte", "run:\n  steps: 1 # \xe0\x80\xaf\n", 2, 14, "byte 0xe0 is not valid UTF-8"),
+    HOSTILE("UTF-16 surrogate", "# \xed\xa0\x80\n", 1, 3, "byte 0xed is not valid UTF-8"),
+    HOSTILE("past U+10FFFF", "# \xf4\x90\x80\x80\n", 1, 3, "byte 0xf4 is not valid UTF-8"),
+    HOSTILE("truncated sequence", "# \xc3", 1, 3, "byte 0xc3 is not valid UTF-8"),
+    /* A NUL used to end the text: the keys after it were ignored. */
+    HOSTILE("NUL byte", "deals:\n  kappa: 3\0\n  kappa: 4\n", 2, 11, "NUL byte"),
+    HOSTILE("control character", "deals:\n  kappa: \x01\n", 2, 10, "control character U+0001"),
+    HOSTILE("C1 control", "# \xc2\x85\n", 1, 3, "control character U+0085"),
+    HOSTILE("line separator", "run:\n  steps: 12\xe2\x80\xa8\n", 2, 12, "line separator U+2028"),
+    HOSTILE("TAG directive", "%TAG ! tag:example.com,2000:\n---\nrun: {}\n", 1, 1, "unsupported directive"),
+    HOSTILE("reserved directive", "%FOO bar\n---\nrun: {}\n", 1, 1, "'%FOO bar'"),
+    HOSTILE("YAML 1.3", "%YAML 1.3\n---\nrun: {}\n", 1, 1, "%YAML 1.2"),
+    HOSTILE("garbage after version", "%YAML 1.2x\n---\n", 1, 1, "unsupported directive"),
+    /* libfyaml 0.7.12 leaks 2 kB formatting such a string (found by tests/fuzz/fuzz_config.c). */
+    HOSTILE("escaped quotes", "labs:\n  firms:\n    - name: 'a''''''''b'\n", 3, 19,
+            "more than 2 escaped quotes"),
+    HOSTILE("deep flow sequence", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[", 1, 32,
+            "nesting deeper than 32"),
+    HOSTILE("deep flow mapping",
+            "run: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: "
+            "{a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a:",
+            1, 130, "nesting deeper than 32"),
+    HOSTILE("deep compact sequence",
+            "- - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - x", 1, 65,
+            "a configuration needs 4"),
+};
+
+/* Deterministic bytes (xorshift64*): a fixed stand-in for /dev/urandom. */
+static void hostile_random(unsigned char *buf, size_t n, unsigned long long seed)
+{
+    for (size_t i = 0; i < n; i++) {
+        seed ^= seed >> 12;
+        seed ^= seed << 25;
+        seed ^= seed >> 27;
+        buf[i] = (unsigned char)((seed * 2685821657736338717ULL) >> 56);
+    }
+}
+
+static void test_hostile(void)
+{
+    struct aim_config *cfg = seed_config();
+    struct aim_config *before = seed_config();
+    for (size_t i = 0; i < sizeof hostile_cases / sizeof hostile_cases[0]; i++) {
+        const struct hostile_case *c = &hostile_cases[i];
+        enum aim_status st = aim_config_load_string(cfg, c->text, c->len, "h.yaml");
+        char where[64];
+        snprintf(where, sizeof where, "h.yaml:%d:%d: ", c->line, c->col);
+        aim_test(st == AIM_ERR_CONFIG, "hostile %s: refused with AIM_ERR_CONFIG (%d: %s)", c->what, (int)st,
+                 aim_error_message());
+        aim_test_contains(aim_error_message(), where, "hostile %s: message names file:line:col", c->what);
+        aim_test_contains(aim_error_message(), c->phrase, "hostile %s: message says what is wrong", c->what);
+        aim_test(memcmp(cfg, before, sizeof *cfg) == 0, "hostile %s: the config is unchanged", c->what);
+    }
+
+    /* The same checks on --set values; the argument is shown with bad bytes escaped. */
+    enum aim_status st = aim_config_set(cfg, "deals.kappa=%\x8f");
+    aim_test(st == AIM_ERR_CONFIG, "--set with '%%\\x8f' is refused, not a hang");
+    aim_test_contains(aim_error_message(), "--set 'deals.kappa=%\\x8f': value, line 1, column 2: byte 0x8f",
+                      "--set message points into the value and escapes the bad byte");
+    st = aim_config_set(cfg, "deals.kappa=[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[");
+    aim_test(st == AIM_ERR_CONFIG, "--set with deep flow nesting is refused");
+    aim_test_contains(aim_error_message(), "nesting deeper than 32", "--set nesting message");
+    st = aim_config_set(cfg, "labs.firms[0].name=\"Soci\xc3\xa9t\xc3\xa9 \xe2\x82\xac\"");
+    aim_test(st == AIM_OK && strcmp(cfg->labs.firms[0].name, "Soci\xc3\xa9t\xc3\xa9 \xe2\x82\xac") == 0,
+             "--set with valid UTF-8 (e-acute, euro sign) is accepted (%s)", aim_error_message());
+    aim_config_free(cfg);
+    cfg = seed_config();
+
+    /* What is allowed: a %YAML 1.2 directive, a byte order mark, CRLF, nesting of 31 levels. */
+    const char ok_text[] = "\xef\xbb\xbf%YAML 1.2 # version\r\n---\r\ndeals:\r\n  kappa: 2.385\r\n";
+    st = aim_config_load_string(cfg, ok_text, sizeof ok_text - 1, "ok.yaml");
+    aim_test(st == AIM_OK && cfg->deals.kappa == 2.385, "%%YAML 1.2, BOM and CRLF are accepted (%s)",
+             aim_error_message());
+    char deep[4096];
+    size_t n = 0, n_ok = 0;
+    for (int d = 0; d <= AIM_CONFIG_SCAN_MAX_DEPTH; d++) {
+        n_ok = n;
+        n += (size_t)snprintf(deep + n, sizeof deep - n, "%*sk%d:\n", 2 * d, "", d);
+    }
+    struct aim_config_scan_error se;
+    aim_test(aim_config_scan_text(deep, n, &se) == AIM_ERR_CONFIG && se.line == AIM_CONFIG_SCAN_MAX_DEPTH + 1,
+             "block nesting of %d levels is refused at line %d (got %d: %s)", AIM_CONFIG_SCAN_MAX_DEPTH + 1,
+             AIM_CONFIG_SCAN_MAX_DEPTH + 1, se.line, se.msg);
+    aim_test(aim_config_scan_text(deep, n_ok, &se) == AIM_OK, "block nesting of %d levels is accepted (%s)",
+             AIM_CONFIG_SCAN_MAX_DEPTH, se.msg);
+    const char block_scalar[] =
+        "a: |\n  [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n  ok\nb: \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"\n";
+    aim_test(aim_config_scan_text(block_scalar, sizeof block_scalar - 1, &se) == AIM_OK,
+             "brackets inside block and quoted scalars are not nesting (%s)", se.msg);
+
+    /* Big inputs are refused at once: 10 MB of '[' and of '{', 1 MiB of fixed pseudo-random bytes,
+     * collections of 257 items and 80000 lines of small ones. */
+    size_t big = 10u << 20;
+    char *buf = malloc(big);
+    if (!buf) {
+        aim_test(0, "allocate 10 MB");
+        return;
+    }
+    const char opens[2] = {'[', '{'};
+    for (int k = 0; k < 2; k++) {
+        memset(buf, opens[k], big);
+        st = aim_config_load_string(cfg, buf, big, "big.yaml");
+        aim_test(st == AIM_ERR_CONFIG, "10 MB of '%c' is refused", opens[k]);
+        aim_test_contains(aim_error_message(), "big.yaml:1:1048577: the configuration is larger than 1048576",
+                          "10 MB of '%c': the size limit is named", opens[k]);
+        st = aim_config_load_string(cfg, buf, AIM_CONFIG_SCAN_MAX_BYTES, "big.yaml");
+        aim_test(st == AIM_ERR_CONFIG, "1 MiB of '%c' is refused", opens[k]);
+        aim_test_contains(aim_error_message(), "big.yaml:1:32: nesting deeper than 32",
+                          "1 MiB of '%c': the nesting limit is named", opens[k]);
+    }
+    hostile_random((unsigned char *)buf, AIM_CONFIG_SCAN_MAX_BYTES, 20261129ULL);
+    st = aim_config_load_string(cfg, buf, AIM_CONFIG_SCAN_MAX_BYTES, "random.yaml");
+    aim_test(st == AIM_ERR_CONFIG, "1 MiB of pseudo-random bytes is refused (%s)", aim_error_message());
+    aim_test_contains(aim_error_message(), "is not valid UTF-8", "random bytes: not UTF-8");
+    /* 257 keys in one section (libfyaml's duplicate-key check grows as the square of that). */
+    n = (size_t)snprintf(buf, big, "run:\n");
+    for (int i = 0; i <= AIM_CONFIG_SCAN_MAX_ITEMS; i++) {
+        n += (size_t)snprintf(buf + n, big - n, "  k%d: 1\n", i);
+    }
+    st = aim_config_load_string(cfg, buf, n, "keys.yaml");
+    aim_test_contains(aim_error_message(), "keys.yaml:258:3: more than 256 keys or items",
+                      "257 keys in one mapping are refused at the 257th");
+    n = (size_t)snprintf(buf, big, "[1");
+    for (int i = 0; i < AIM_CONFIG_SCAN_MAX_ITEMS; i++) {
+        n += (size_t)snprintf(buf + n, big - n, ",1");
+    }
+    n += (size_t)snprintf(buf + n, big - n, "]");
+    st = aim_config_load_string(cfg, buf, n, "items.yaml");
+    aim_test_contains(aim_error_message(), "items.yaml:1:513: more than 256 keys or items",
+                      "257 items in one flow sequence are refused");
+    /* 2 x 200 x 200 keys: every collection within its limit, 80000 lines in all. */
+    n = 0;
+    for (int a = 0; a < 2; a++) {
+        n += (size_t)snprintf(buf + n, big - n, "a%d:\n", a);
+        for (int b = 0; b < 200; b++) {
+            n += (size_t)snprintf(buf + n, big - n, "  b%d:\n", b);
+            for (int c = 0; c < 200; c++) {
+                n += (size_t)snprintf(buf + n, big - n, "    c%d: 1\n", c);
+            }
+        }
+    }
+    st = aim_config_load_string(cfg, buf, n, "entries.yaml");
+    aim_test_contains(aim_error_message(), "more than 65536 entries", "over 65536 entries are refused");
+    free(buf);
+    aim_config_free(cfg);
+    aim_config_free(before);
+}
+
 int main(void)
 {
     test_defaults();
     test_seed();
     test_bad_configs();
+    test_hostile();
     test_set();
     test_round_trip();
     test_docs();

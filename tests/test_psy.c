@@ -382,6 +382,125 @@ static void test_ic_windows(void)
     aim_test(distinct > 5, "the IC cases give different statistics (%d distinct)", distinct);
 }
 
+/* The ADF t-statistic is invariant to scaling y by c > 0: GSADF, SADF, ADF and every BSADF of c y
+ * equal those of y for c = 1e-300 and 1e300, where the cross products would underflow or overflow
+ * without the internal rescaling (fixed lags 0 and 2). With --ic the criterion is not invariant:
+ * such series are refused with a message, not reported as singular. */
+static void test_scale_invariance(void)
+{
+    size_t n = 160;
+    double *y = malloc(n * sizeof *y), *cy = malloc(n * sizeof *cy);
+    /* A random walk that turns explosive: a deterministic sequence of awkward increments. */
+    double v = 2.385;
+    for (size_t i = 0; i < n; i++) {
+        v += sin(1.7 * (double)i) + 0.3 * cos(0.11 * (double)(i * i)) + (i > 100 && i < 130 ? 0.04 * v : 0.0);
+        y[i] = v;
+    }
+    const double scales[] = {1e-300, 1e300, 0.5e-300, 3.7e290};
+    for (int lag = 0; lag <= 2; lag += 2) {
+        struct aim_psy_options o;
+        aim_psy_options_init(&o);
+        o.lag = lag;
+        struct aim_psy_result *ref = NULL;
+        if (aim_psy_result_create(&ref, y, n, &o) != AIM_OK) {
+            aim_test(0, "scale: reference series lag %d (%s)", lag, aim_error_message());
+            continue;
+        }
+        for (size_t k = 0; k < sizeof scales / sizeof *scales; k++) {
+            for (size_t i = 0; i < n; i++) {
+                cy[i] = scales[k] * y[i];
+            }
+            struct aim_psy_result *r = NULL;
+            enum aim_status st = aim_psy_result_create(&r, cy, n, &o);
+            aim_test(st == AIM_OK, "scale %g, lag %d: computed, not singular (%s)", scales[k], lag,
+                     st ? aim_error_message() : "ok");
+            if (st != AIM_OK) {
+                continue;
+            }
+            aim_test_rel(r->gsadf, ref->gsadf, 1e-10, "scale %g, lag %d: GSADF(c y) = GSADF(y)", scales[k],
+                         lag);
+            aim_test_rel(r->sadf, ref->sadf, 1e-10, "scale %g, lag %d: SADF(c y) = SADF(y)", scales[k], lag);
+            aim_test_rel(r->adf, ref->adf, 1e-10, "scale %g, lag %d: ADF(c y) = ADF(y)", scales[k], lag);
+            double worst = 0.0;
+            for (size_t i = 0; i < r->count; i++) {
+                worst = fmax(worst, rel_err(r->bsadf[i], ref->bsadf[i]));
+            }
+            aim_test(worst < 1e-9, "scale %g, lag %d: every BSADF(c y) = BSADF(y) (worst rel err %.3g)",
+                     scales[k], lag, worst);
+            aim_psy_result_free(r);
+        }
+        /* A power of two scales exactly: the statistics are bitwise identical. */
+        for (size_t i = 0; i < n; i++) {
+            cy[i] = ldexp(y[i], 997);
+        }
+        struct aim_psy_result *r = NULL;
+        aim_test(aim_psy_result_create(&r, cy, n, &o) == AIM_OK && r->gsadf == ref->gsadf &&
+                     r->adf == ref->adf,
+                 "scale 2^997, lag %d: GSADF and ADF bitwise equal", lag);
+        aim_psy_result_free(r);
+        aim_psy_result_free(ref);
+    }
+    aim_test(aim_psy_scale_exponent(y, n) == 0, "an ordinary series is not rescaled");
+    for (size_t i = 0; i < n; i++) {
+        cy[i] = 1e300 * y[i];
+    }
+    aim_test(aim_psy_scale_exponent(cy, n) > 900, "a 1e300-scale series is rescaled (exponent %d)",
+             aim_psy_scale_exponent(cy, n));
+    struct aim_psy_options ic;
+    aim_psy_options_init(&ic);
+    ic.ic = AIM_PSY_IC_BIC;
+    ic.lag = 2;
+    struct aim_psy_result *r = NULL;
+    enum aim_status st = aim_psy_result_create(&r, cy, n, &ic);
+    aim_test(st == AIM_ERR_NUMERIC && r == NULL, "--ic on 1e300-scale data is refused");
+    aim_test_contains(aim_error_message(), "not scale-invariant", "--ic refusal says why");
+    aim_test_contains(aim_error_message(), "fixed --lag", "--ic refusal says what would work");
+    for (size_t i = 0; i < n; i++) {
+        cy[i] = 1e-300 * y[i];
+    }
+    st = aim_psy_result_create(&r, cy, n, &ic);
+    aim_test(st == AIM_ERR_NUMERIC, "--ic on 1e-300-scale data is refused (%s)", aim_error_message());
+    free(y);
+    free(cy);
+}
+
+/* The progress callback sees the windows done grow to the total, once per window end. */
+struct progress_seen {
+    int calls, monotone;
+    double last, total;
+};
+
+static void progress_record(void *ctx, double done, double total)
+{
+    struct progress_seen *p = ctx;
+    p->monotone &= done > p->last && done <= total;
+    p->last = done;
+    p->total = total;
+    p->calls++;
+}
+
+static void test_progress(void)
+{
+    size_t n = 120;
+    double *y = malloc(n * sizeof *y);
+    for (size_t i = 0; i < n; i++) {
+        y[i] = 2.385 * sin(0.3 * (double)i) + 0.01 * (double)(i * i);
+    }
+    struct aim_psy_options o;
+    aim_psy_options_init(&o);
+    struct progress_seen seen = {0, 1, 0.0, 0.0};
+    o.progress = progress_record;
+    o.progress_ctx = &seen;
+    struct aim_psy_result *r = NULL;
+    aim_test(aim_psy_result_create(&r, y, n, &o) == AIM_OK, "progress: computed");
+    aim_test(r && seen.calls == (int)r->count, "progress: one call per window end (%d calls, %zu ends)",
+             seen.calls, r ? r->count : 0);
+    aim_test(seen.monotone && seen.last == seen.total, "progress: increasing up to the total (%g of %g)",
+             seen.last, seen.total);
+    aim_psy_result_free(r);
+    free(y);
+}
+
 int main(void)
 {
     struct worst w = {0, 0, 0, 0};
@@ -389,6 +508,8 @@ int main(void)
     test_snp(&w);
     test_errors();
     test_ic_windows();
+    test_scale_invariance();
+    test_progress();
     printf(
         "max relative errors: sim_data stats %.3g, sim_data sequences %.3g, S&P lag 0 %.3g, S&P BIC %.3g\n",
         w.sim_stats, w.sim_seq, w.snp_lag0, w.snp_bic);

@@ -7,6 +7,7 @@ import csv
 import json
 import math
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -116,6 +117,61 @@ check(rc == 0 and cv.get("method") == "wild-bootstrap" and cv.get("tb") == 70 an
 
 rc, out, _ = run("--help")
 check(rc == 0 and out.startswith("Usage: aimsim psy"), "--help prints the usage and exits 0")
+
+# --- header only, extreme scales, memory estimate and refusal, progress ---
+header_only = write("header-only.csv", ["date", "value"], [])
+rc, out, err = run(header_only)
+check(rc == 2 and "header-only.csv" in err and "no data rows" in err and "series columns" not in err,
+      "header-only CSV: exit 2, names the file and says it has no data rows (rc %d: %s)" % (rc, err.strip()))
+
+walk = random.Random(2385)  # a fixed random walk that turns explosive after t = 80
+base, v = [], 2.385
+for i in range(120):
+    v += walk.gauss(0.0, 1.0) + (0.05 * v if i > 80 else 0.0)
+    base.append(v)
+stats = {}
+for c in [1.0, 1e300, 1e-300]:
+    path = write("scaled-%g.csv" % c, ["v"], [(repr(c * x),) for x in base])
+    for lag in ["0", "2"]:
+        rc, out, err = run(path, "--lag", lag, "--cv", "1.5", "--json")
+        check(rc == 0, "scale %g, lag %s: computed, not a singular regression (rc %d: %s)"
+              % (c, lag, rc, err.strip()))
+        stats[(c, lag)] = json.loads(out)["gsadf"] if rc == 0 else float("nan")
+for c in [1e300, 1e-300]:
+    for lag in ["0", "2"]:
+        check(rel(stats[(c, lag)], stats[(1.0, lag)]) < 1e-10, "GSADF of %g y = GSADF of y, lag %s (%r vs %r)"
+              % (c, lag, stats[(c, lag)], stats[(1.0, lag)]))
+rc, out, err = run(os.path.join(tmp, "scaled-1e+300.csv"), "--ic", "bic", "--max-lag", "2", "--cv", "1.5")
+check(rc == 2 and "not scale-invariant" in err and "scaled-1e+300.csv" in err,
+      "--ic on 1e300-scale data: exit 2 with the reason (rc %d: %s)" % (rc, err.strip()))
+
+rc, out, err = run(pd_path, "--cv-reps", "2000", "--max-memory", "1M", "--cache-dir", os.path.join(tmp, "c1"))
+check(rc == 1 and "estimated peak memory" in err and "exceeds --max-memory of" in err and "--cv-reps" in err
+      and out == "", "--max-memory 1M: refused before computing, with the estimate (rc %d: %s)" % (rc, err.strip()))
+long_path = write("long.csv", ["v"], [(repr(math.sin(0.1 * i) + 0.001 * i),) for i in range(2000)])
+rc, out, err = run(long_path, "--cv-reps", "100000000", "--cache-dir", os.path.join(tmp, "c2"))
+check(rc == 1 and "estimated peak memory" in err and "100000000 replications" in err,
+      "--cv-reps 1e8 on T = 2000 (1.4 TB of draws): refused at once (rc %d: %s)" % (rc, err.strip()))
+rc, out, err = run(pd_path, "--max-memory", "12Q")
+check(rc == 2 and "--max-memory" in err, "--max-memory 12Q: exit 2 (rc %d)" % rc)
+rc, out, err = run(pd_path, "--progress-interval", "-1")
+check(rc == 2 and "--progress-interval" in err, "--progress-interval -1: exit 2 (rc %d)" % rc)
+
+# Not a terminal: plain lines every --progress-interval seconds (0: at every update), the last at 100%.
+rc, out, err = run(pd_path, "--cv-reps", "200", "--seed", "7", "--progress-interval", "0",
+                   "--cache-dir", os.path.join(tmp, "c3"))
+lines = err.strip().split("\n")
+check(rc == 0 and "aimsim psy: BSADF: 100% of the regression windows done" in err
+      and "aimsim psy: Monte Carlo critical values: 200/200 replications done" in err
+      and all(l.startswith("aimsim psy: ") for l in lines), "progress lines on stderr (rc %d: %s)"
+      % (rc, " | ".join(lines[-3:])))
+rc, out2, err = run(pd_path, "--cv-reps", "200", "--seed", "7", "--progress-interval", "0", "--quiet",
+                    "--cache-dir", os.path.join(tmp, "c4"))
+check(rc == 0 and err == "" and out2 == out, "--quiet: no progress, same result (rc %d: %s)" % (rc, err.strip()))
+rc, out, err = run(pd_path, "--cv-method", "wild", "--cv-reps", "20", "--progress-interval", "0")
+check(rc == 0 and "wild bootstrap: 20/20 samples done" in err, "wild bootstrap progress (rc %d)" % rc)
+rc, out, err = run(pd_path, "--cv", "1.2")
+check(rc == 0 and err == "", "a short job with the default interval prints no progress (%r)" % err)
 
 # --- bad input: exit status 2 and a message naming the problem ---
 good = [("2020-%02d-01" % (i % 12 + 1), 2.385 + 0.1 * math.sin(i) + 0.01 * i) for i in range(60)]
