@@ -18,6 +18,7 @@
 #include "analysis/datestamp.h"
 #include "analysis/psy.h"
 #include "sim/cli.h"
+#include "sim/resources.h"
 
 static const char psy_cli_usage[] =
     "Usage: aimsim psy FILE.csv [--column NAME] [--lag K | --ic aic|bic --max-lag K] [--window-min N]\n"
@@ -80,54 +81,6 @@ static int psy_cli_long(const char *text, long lo, long hi, const char *opt, lon
         return psy_cli_usage_error("%s%s", aim_error_message(), "");
     }
     return 0;
-}
-
-/* --max-memory SIZE and MemAvailable, as `aimsim run` reads them (sim/cli.c, sim/runner.c); kept
- * here because linking those modules would bring the whole simulation into this command. */
-static enum aim_status psy_cli_parse_size(const char *text, size_t *bytes)
-{
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(text, &end);
-    double scale = 1.0;
-    int ok = !errno && end != text && isfinite(v) && v > 0;
-    if (ok && *end) {
-        const char *units = "KMGT", *u = strchr(units, toupper((unsigned char)*end));
-        ok = u != NULL;
-        if (ok) {
-            scale = pow(1024.0, (double)(u - units + 1));
-            end++;
-            end += *end == 'i';
-            end += *end == 'B';
-        }
-    }
-    if (!ok || *end != '\0' || v * scale < 1.0 || v * scale > 1.8e19) {
-        return aim_error_set(AIM_ERR_USAGE,
-                             "a size is a positive number with an optional unit K, M, G, T (e.g. 512M, 4G, "
-                             "1.5GiB; got \"%s\")",
-                             text);
-    }
-    *bytes = (size_t)(v * scale);
-    return AIM_OK;
-}
-
-/* Bytes that may be allocated without swapping: MemAvailable of /proc/meminfo. */
-static size_t psy_cli_mem_available(void)
-{
-    FILE *f = fopen("/proc/meminfo", "r");
-    if (f) {
-        char line[256];
-        unsigned long long kb = 0;
-        while (fgets(line, sizeof line, f)) {
-            if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) {
-                fclose(f);
-                return (size_t)kb * 1024;
-            }
-        }
-        fclose(f);
-    }
-    long pages = sysconf(_SC_AVPHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    return pages > 0 && page > 0 ? (size_t)pages * (size_t)page : (size_t)-1;
 }
 
 /* ---- progress on stderr: a line redrawn on a terminal, plain lines every interval otherwise ---- */
@@ -345,7 +298,7 @@ static int psy_cli_parse(int argc, char **argv, struct psy_cli_args *a)
                 return 2;
             }
         } else if (strcmp(name, "--max-memory") == 0) {
-            if (psy_cli_parse_size(val, &a->max_memory) != AIM_OK) {
+            if (aim_resources_parse_size(val, &a->max_memory) != AIM_OK) {
                 return psy_cli_usage_error("--max-memory: %s%s", aim_error_message(), "");
             }
         } else if (strcmp(name, "--progress-interval") == 0) {
@@ -626,7 +579,7 @@ static enum aim_status psy_cli_check_memory(const struct psy_cli_args *a, size_t
                  tb, cvb / gib);
     }
     double need = series + cvb;
-    size_t limit = a->max_memory ? a->max_memory : psy_cli_mem_available();
+    size_t limit = aim_resources_memory_limit(a->max_memory);
     if (need > (double)limit) {
         const char *advice = a->method == PSY_CV_MONTECARLO ? "use fewer --cv-reps or give --cv X"
                              : a->method == PSY_CV_WILD     ? "use a shorter --tb or fewer --cv-reps"

@@ -17,6 +17,7 @@
 
 #include "sim/config.h"
 #include "sim/fpcheck.h"
+#include "sim/resources.h"
 #include "sim/runner.h"
 #include "sim/store.h"
 #include "sim/version.h"
@@ -44,53 +45,6 @@ static int aim_cli_usage_error(const char *cmd, const char *fmt, const char *arg
     fprintf(stderr, fmt, arg);
     fprintf(stderr, "\nTry 'aimsim %s --help'.\n", cmd);
     return 2;
-}
-
-enum aim_status aim_cli_parse_size(const char *text, size_t *bytes)
-{
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (errno || end == text || !isfinite(v) || v <= 0) {
-        return aim_error_set(
-            AIM_ERR_USAGE, "a size is a positive number with an optional unit K, M, G, T (got \"%s\")", text);
-    }
-    double scale = 1.0;
-    switch (*end) {
-    case 'K':
-    case 'k':
-        scale = 1024.0;
-        end++;
-        break;
-    case 'M':
-    case 'm':
-        scale = 1024.0 * 1024.0;
-        end++;
-        break;
-    case 'G':
-    case 'g':
-        scale = 1024.0 * 1024.0 * 1024.0;
-        end++;
-        break;
-    case 'T':
-    case 't':
-        scale = 1024.0 * 1024.0 * 1024.0 * 1024.0;
-        end++;
-        break;
-    default:
-        break;
-    }
-    if (scale > 1.0 && (strcmp(end, "iB") == 0 || strcmp(end, "B") == 0)) {
-        end += strlen(end);
-    } else if (scale == 1.0 && strcmp(end, "B") == 0) {
-        end++;
-    }
-    if (*end != '\0' || v * scale < 1.0 || v * scale > 9.0e18) {
-        return aim_error_set(
-            AIM_ERR_USAGE, "a size is a positive number with an optional unit K, M, G, T (got \"%s\")", text);
-    }
-    *bytes = (size_t)(v * scale);
-    return AIM_OK;
 }
 
 void aim_cli_print_version(FILE *out)
@@ -299,13 +253,13 @@ int aim_cli_run_main(int argc, char **argv)
             force = 1;
             break;
         case OPT_MAXMEM:
-            if ((s = aim_cli_parse_size(optarg, &max_memory))) {
+            if ((s = aim_resources_parse_size(optarg, &max_memory))) {
                 rc = aim_cli_usage_error("run", "--max-memory: %s", aim_error_message());
                 goto done;
             }
             break;
         case OPT_MAXDISK:
-            if ((s = aim_cli_parse_size(optarg, &max_disk))) {
+            if ((s = aim_resources_parse_size(optarg, &max_disk))) {
                 rc = aim_cli_usage_error("run", "--max-disk: %s", aim_error_message());
                 goto done;
             }

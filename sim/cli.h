@@ -24,8 +24,6 @@ int aim_cli_info_main(int argc, char **argv);
 int aim_cli_config_main(int argc, char **argv);
 /** @brief Prints the version line and build provenance (`aimsim --version`). */
 void aim_cli_print_version(FILE *out);
-/** @brief Parses a size such as 512M, 2G, 1.5GiB or 1000000 (bytes) for --max-memory. */
-enum aim_status aim_cli_parse_size(const char *text, size_t *bytes);
 
 /* Option values and JSON output shared by every subcommand (run, info, config here; analyze and psy
  * in analysis/). They are static inline so that a subcommand and its test driver use them without

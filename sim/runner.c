@@ -17,6 +17,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "sim/resources.h"
 #include "sim/world.h"
 
 enum aim_status aim_runner_layout_init(struct aim_runner_layout *rl, const struct aim_config *cfg,
@@ -57,33 +58,11 @@ size_t aim_runner_estimate_bytes(const struct aim_config *cfg, int threads)
     return (size_t)worlds * per_thread + store;
 }
 
-size_t aim_runner_memory_limit(size_t max_memory)
-{
-    if (max_memory > 0) {
-        return max_memory;
-    }
-    /* MemAvailable: what can be allocated without swapping (page cache counted as free). */
-    FILE *f = fopen("/proc/meminfo", "r");
-    if (f) {
-        char line[256];
-        unsigned long long kb = 0;
-        while (fgets(line, sizeof line, f)) {
-            if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) {
-                fclose(f);
-                return (size_t)kb * 1024;
-            }
-        }
-        fclose(f);
-    }
-    long pages = sysconf(_SC_AVPHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    return pages > 0 && page > 0 ? (size_t)pages * (size_t)page : (size_t)-1;
-}
-
 enum aim_status aim_runner_check_memory(const struct aim_config *cfg, int threads, size_t max_memory)
 {
     size_t need = aim_runner_estimate_bytes(cfg, threads);
     int worlds = threads > cfg->run.replicas ? (int)cfg->run.replicas : threads;
-    size_t limit = aim_runner_memory_limit(max_memory);
+    size_t limit = aim_resources_memory_limit(max_memory);
     if (need > limit) {
         double gib = 1024.0 * 1024.0 * 1024.0;
         return aim_error_set(

@@ -48,8 +48,6 @@ enum aim_status aim_runner_layout_init(struct aim_runner_layout *rl, const struc
                                        int n_points);
 /** @brief Estimated peak bytes of a run with this many threads: worlds, trajectories, HDF5 caches. */
 size_t aim_runner_estimate_bytes(const struct aim_config *cfg, int threads);
-/** @brief Bytes of memory this process may use: max_memory if set, else MemAvailable. */
-size_t aim_runner_memory_limit(size_t max_memory);
 /** @brief Refuses (AIM_ERR_NOMEM, with the figures) a run whose estimate exceeds the limit. */
 enum aim_status aim_runner_check_memory(const struct aim_config *cfg, int threads, size_t max_memory);
 /** @brief Estimated size of the run file of cfg with n_points points, in the worst case (nothing

@@ -10,7 +10,8 @@ aim_test(NAME test_critval SOURCES tests/test_critval.c tests/aim_test_csv.c
 add_executable(psy_cli_driver tests/psy_cli_driver.c
                $<TARGET_OBJECTS:aim_sim_error> $<TARGET_OBJECTS:aim_sim_rng> $<TARGET_OBJECTS:aim_analysis_csv>
                $<TARGET_OBJECTS:aim_analysis_psy> $<TARGET_OBJECTS:aim_analysis_datestamp>
-               $<TARGET_OBJECTS:aim_analysis_critval> $<TARGET_OBJECTS:aim_analysis_psy_cli>)
+               $<TARGET_OBJECTS:aim_analysis_critval> $<TARGET_OBJECTS:aim_analysis_psy_cli>
+               $<TARGET_OBJECTS:aim_sim_resources>)
 target_compile_options(psy_cli_driver PRIVATE ${AIM_C_FLAGS})
 target_include_directories(psy_cli_driver PRIVATE ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR}/generated)
 target_link_libraries(psy_cli_driver PRIVATE OpenMP::OpenMP_C m)

@@ -199,9 +199,6 @@ int main(void)
              "runner: estimate grows by one world per thread (%zu -> %zu -> %zu bytes)", e1, e2, e4);
     aim_test(e9 == aim_runner_estimate_bytes(cfg, NREP) && e9 - e1 == (NREP - 1) * (e2 - e1),
              "runner: threads beyond the 7 replicas add no world (9 threads: %zu bytes)", e9);
-    aim_test(aim_runner_memory_limit(12345) == 12345, "runner: --max-memory is the limit when given");
-    aim_test(aim_runner_memory_limit(0) > ((size_t)16 << 20), "runner: MemAvailable read (%zu bytes)",
-             aim_runner_memory_limit(0));
     aim_test(aim_runner_check_memory(cfg, 2, e1 + 1) == AIM_ERR_NOMEM,
              "runner: 2 threads over a 1-thread limit refused");
     aim_test_contains(aim_error_message(), "--max-memory", "runner: message names --max-memory");
