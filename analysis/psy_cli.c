@@ -102,20 +102,6 @@ static double psy_cli_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static void psy_cli_hms(char *buf, size_t size, double s)
-{
-    if (!isfinite(s) || s < 0) {
-        snprintf(buf, size, "--:--");
-        return;
-    }
-    long t = lround(s);
-    if (t >= 3600) {
-        snprintf(buf, size, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
-    } else {
-        snprintf(buf, size, "%ld:%02ld", t / 60, t % 60);
-    }
-}
-
 static void psy_cli_progress_stage(struct psy_cli_progress *p, const char *stage, const char *unit,
                                    int percent)
 {
@@ -143,8 +129,8 @@ static void psy_cli_progress_cb(void *ctx, double done, double total)
         return;
     }
     char el[32], eta[32], count[64];
-    psy_cli_hms(el, sizeof el, elapsed);
-    psy_cli_hms(eta, sizeof eta, done > 0 ? elapsed * (total - done) / done : NAN);
+    aim_cli_hms(el, sizeof el, elapsed);
+    aim_cli_hms(eta, sizeof eta, done > 0 ? elapsed * (total - done) / done : NAN);
     if (p->percent) {
         snprintf(count, sizeof count, "%.0f%% of the %s", total > 0 ? 100.0 * done / total : 100.0, p->unit);
     } else {

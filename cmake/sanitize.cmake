@@ -34,8 +34,13 @@ function(aim_sanitize_tests)
   get_property(tests DIRECTORY ${CMAKE_SOURCE_DIR} PROPERTY TESTS)
   set(supp ${CMAKE_SOURCE_DIR}/tests/sanitizers/lsan.supp)
   foreach(t ${tests})
+    # A test may add options in its AIM_ASAN_OPTIONS property (tests/store.cmake does).
+    get_property(extra TEST ${t} PROPERTY AIM_ASAN_OPTIONS)
+    if(extra)
+      set(extra ":${extra}")
+    endif()
     set_property(TEST ${t} APPEND PROPERTY ENVIRONMENT
-      "ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1"
+      "ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1${extra}"
       "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1"
       "LSAN_OPTIONS=suppressions=${supp}")
     set_property(TEST ${t} APPEND PROPERTY LABELS sanitize)

@@ -95,20 +95,6 @@ struct aim_cli_progress {
     int last_done;
 };
 
-static void aim_cli_hms(char *buf, size_t size, double s)
-{
-    if (!isfinite(s) || s < 0) {
-        snprintf(buf, size, "--:--");
-        return;
-    }
-    long t = lround(s);
-    if (t >= 3600) {
-        snprintf(buf, size, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
-    } else {
-        snprintf(buf, size, "%ld:%02ld", t / 60, t % 60);
-    }
-}
-
 /* A bar redrawn in place on a terminal; a line every 10 s (and at the end) otherwise. */
 static void aim_cli_progress_cb(void *ctx, int done, int total, double elapsed)
 {

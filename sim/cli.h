@@ -29,6 +29,21 @@ void aim_cli_print_version(FILE *out);
  * in analysis/). They are static inline so that a subcommand and its test driver use them without
  * linking this module, which brings the whole simulation (runner, store, config) with it. */
 
+/** @brief Formats seconds as m:ss or h:mm:ss for progress lines ("--:--" when unknown). */
+static inline void aim_cli_hms(char *buf, size_t size, double s)
+{
+    if (!isfinite(s) || s < 0) {
+        snprintf(buf, size, "--:--");
+        return;
+    }
+    long t = lround(s);
+    if (t >= 3600) {
+        snprintf(buf, size, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+    } else {
+        snprintf(buf, size, "%ld:%02ld", t / 60, t % 60);
+    }
+}
+
 /** @brief Parses a whole decimal number in [lo, hi] for an option (name used in the message). */
 static inline enum aim_status aim_cli_parse_long(const char *text, long lo, long hi, const char *name,
                                                  long *value)
