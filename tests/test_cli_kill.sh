@@ -23,7 +23,9 @@ check $? "uninterrupted reference run"
 
 out="$dir/run.h5"
 from_nothing=0 from_partial=0 tries=0
-for delay in 0 0 0 0.001 0.002 0.003 0.005 0.008 0.01 0.015 0.02 0.03 0.05 0.08 0.12; do
+# One kill after $1 seconds, then --resume and the checks.
+kill_and_resume() {
+    delay=$1
     tries=$((tries + 1))
     rm -f "$out" "$out".partial*
     "$aimsim" run -o "$out" $args >/dev/null 2>&1 &
@@ -33,7 +35,7 @@ for delay in 0 0 0 0.001 0.002 0.003 0.005 0.008 0.01 0.015 0.02 0.03 0.05 0.08 
     wait $pid 2>/dev/null
     pid=
     if [ -e "$out" ]; then
-        continue # finished before the kill: nothing to check
+        return # finished before the kill: nothing to check
     fi
     if [ -e "$out.partial" ]; then
         from_partial=$((from_partial + 1))
@@ -52,6 +54,15 @@ for delay in 0 0 0 0.001 0.002 0.003 0.005 0.008 0.01 0.015 0.02 0.03 0.05 0.08 
     check $? "killed after ${delay}s ($what): no temporary file is left after --resume"
     "$py" "$here/test_cli_compare.py" "$out" "$dir/ref.h5" >"$dir/cmp" 2>&1
     check $? "killed after ${delay}s ($what): the resumed run equals the uninterrupted run"
+}
+for delay in 0 0 0 0.001 0.002 0.003 0.005 0.008 0.01 0.015 0.02 0.03 0.05 0.08 0.12; do
+    kill_and_resume $delay
+done
+# A slower build (a sanitizer build, a loaded host) makes the partial file appear later: longer
+# delays, doubling, until a kill has hit it (the run takes seconds, so one lands in the window).
+for delay in 0.2 0.4 0.8 1.6 3.2; do
+    [ $from_partial -ge 1 ] && break
+    kill_and_resume $delay
 done
 echo "NOTE: $tries kills: $from_nothing before OUT.h5.partial existed, $from_partial with it"
 [ $from_nothing -ge 1 ] && [ $from_partial -ge 1 ]
