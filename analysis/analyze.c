@@ -18,6 +18,7 @@
 #include "analysis/drawdown.h"
 #include "analysis/psy.h"
 #include "sim/config.h"
+#include "sim/h5util.h"
 #include "sim/store.h"
 #include "sim/traj.h"
 
@@ -613,7 +614,7 @@ static enum aim_status aim_analyze_h5fail(const char *path, const char *what, co
 {
     char where[160];
     snprintf(where, sizeof where, "/analysis/%s", object);
-    return aim_store_hdf5_fail(path, what, where);
+    return aim_h5util_fail(path, what, where);
 }
 
 /* A dataset over the given dimensions, its scales attached, with long_name (and units). */
@@ -630,9 +631,9 @@ static enum aim_status aim_analyze_var(struct aim_analyze_writer *wr, const char
     for (int i = 0; ok && i < rank; i++) {
         ok = H5DSattach_scale(ds, wr->scale[dim[i]], (unsigned)i) >= 0;
     }
-    ok = ok && aim_store_write_string_attr(ds, "long_name", long_name) >= 0;
+    ok = ok && aim_h5util_write_string_attr(ds, "long_name", long_name) >= 0;
     if (ok && units) {
-        ok = aim_store_write_string_attr(ds, "units", units) >= 0;
+        ok = aim_h5util_write_string_attr(ds, "units", units) >= 0;
     }
     if (ds >= 0 && H5Dclose(ds) < 0) {
         ok = 0;
@@ -647,8 +648,8 @@ static enum aim_status aim_analyze_var(struct aim_analyze_writer *wr, const char
 static enum aim_status aim_analyze_scale(struct aim_analyze_writer *wr, int dim, const char *name, hsize_t n,
                                          const double *values, const char *long_name)
 {
-    wr->scale[dim] = aim_store_create_scale(wr->group, name, n, values, 0);
-    if (wr->scale[dim] < 0 || aim_store_write_string_attr(wr->scale[dim], "long_name", long_name) < 0) {
+    wr->scale[dim] = aim_h5util_create_scale(wr->group, name, n, values, 0);
+    if (wr->scale[dim] < 0 || aim_h5util_write_string_attr(wr->scale[dim], "long_name", long_name) < 0) {
         return aim_analyze_h5fail(wr->path, "writing dimension", name);
     }
     return AIM_OK;
@@ -664,26 +665,26 @@ static enum aim_status aim_analyze_write_group(const struct aim_analysis *a, str
     hid_t g = wr->group;
     /* What this is and how it was computed. */
     int ok =
-        aim_store_write_string_attr(g, "aimsim_format", AIM_ANALYZE_FORMAT) >= 0 &&
-        aim_store_write_string_attr(g, "source_file", source) >= 0 &&
-        aim_store_write_scalar_attr(g, "crash_drawdown", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
-                                    &a->crash_drawdown) >= 0 &&
-        aim_store_write_scalar_attr(g, "crash_window", H5T_STD_I32LE, H5T_NATIVE_INT, &a->crash_window) >=
+        aim_h5util_write_string_attr(g, "aimsim_format", AIM_ANALYZE_FORMAT) >= 0 &&
+        aim_h5util_write_string_attr(g, "source_file", source) >= 0 &&
+        aim_h5util_write_scalar_attr(g, "crash_drawdown", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                                     &a->crash_drawdown) >= 0 &&
+        aim_h5util_write_scalar_attr(g, "crash_window", H5T_STD_I32LE, H5T_NATIVE_INT, &a->crash_window) >=
             0 &&
-        aim_store_write_scalar_attr(g, "cascade_link", H5T_STD_I32LE, H5T_NATIVE_INT, &a->cascade_link) >=
+        aim_h5util_write_scalar_attr(g, "cascade_link", H5T_STD_I32LE, H5T_NATIVE_INT, &a->cascade_link) >=
             0 &&
-        aim_store_write_string_attr(g, "crash_definition",
-                                    "crash = some month t with V(t) <= (1 - crash_drawdown) * max V over "
-                                    "[t - crash_window, t], V = AI market value") >= 0 &&
-        aim_store_write_string_attr(g, "quantile_type", "R type 7 (numpy linear)") >= 0 &&
-        aim_store_write_string_attr(
+        aim_h5util_write_string_attr(g, "crash_definition",
+                                     "crash = some month t with V(t) <= (1 - crash_drawdown) * max V over "
+                                     "[t - crash_window, t], V = AI market value") >= 0 &&
+        aim_h5util_write_string_attr(g, "quantile_type", "R type 7 (numpy linear)") >= 0 &&
+        aim_h5util_write_string_attr(
             g, "interval", "Wilson score 95%, z = 1.959963984540054, no continuity correction") >= 0 &&
-        aim_store_write_scalar_attr(g, "gsadf_cv95", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &a->gsadf_cv95) >=
+        aim_h5util_write_scalar_attr(g, "gsadf_cv95", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &a->gsadf_cv95) >=
             0 &&
-        aim_store_write_scalar_attr(g, "cv_replications", H5T_STD_I32LE, H5T_NATIVE_INT,
-                                    &a->cv_replications) >= 0 &&
-        aim_store_write_scalar_attr(g, "cv_seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &a->cv_seed) >= 0 &&
-        aim_store_write_string_attr(g, "bubble_note", a->bubble_note) >= 0;
+        aim_h5util_write_scalar_attr(g, "cv_replications", H5T_STD_I32LE, H5T_NATIVE_INT,
+                                     &a->cv_replications) >= 0 &&
+        aim_h5util_write_scalar_attr(g, "cv_seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &a->cv_seed) >= 0 &&
+        aim_h5util_write_string_attr(g, "bubble_note", a->bubble_note) >= 0;
     if (!ok) {
         return aim_analyze_h5fail(wr->path, "writing attributes of", "");
     }
@@ -711,13 +712,13 @@ static enum aim_status aim_analyze_write_group(const struct aim_analysis *a, str
         return s;
     }
     free(days);
-    if (aim_store_write_string_attr(wr->scale[AIM_DIM_TIME], "units", units) < 0 ||
-        aim_store_write_string_attr(wr->scale[AIM_DIM_TIME], "calendar", "proleptic_gregorian") < 0) {
+    if (aim_h5util_write_string_attr(wr->scale[AIM_DIM_TIME], "units", units) < 0 ||
+        aim_h5util_write_string_attr(wr->scale[AIM_DIM_TIME], "calendar", "proleptic_gregorian") < 0) {
         return aim_analyze_h5fail(wr->path, "writing attributes of", "time");
     }
-    if (aim_store_write_string_var(g, "layer_name", AIM_ANALYZE_N_LAYERS, aim_analyze_layers,
-                                   wr->scale[AIM_DIM_LAYER],
-                                   "concentration layer: all AI firms, vendors, clouds, labs") < 0) {
+    if (aim_h5util_write_string_var(g, "layer_name", AIM_ANALYZE_N_LAYERS, aim_analyze_layers,
+                                    wr->scale[AIM_DIM_LAYER],
+                                    "concentration layer: all AI firms, vendors, clouds, labs") < 0) {
         return aim_analyze_h5fail(wr->path, "writing", "layer_name");
     }
     const int d_pr[2] = {AIM_DIM_POINT, AIM_DIM_REPLICA};
@@ -973,8 +974,8 @@ static enum aim_status aim_analyze_write_loud(const struct aim_analysis *a, cons
             return aim_error_set(AIM_ERR_IO, "%s: cannot create the analysis file%s%s", out_path,
                                  err ? ": " : "", err ? strerror(err) : "");
         }
-        if (aim_store_write_string_attr(file, "aimsim_format", AIM_ANALYZE_FORMAT) < 0 ||
-            aim_store_write_string_attr(file, "source_file", run_path) < 0) {
+        if (aim_h5util_write_string_attr(file, "aimsim_format", AIM_ANALYZE_FORMAT) < 0 ||
+            aim_h5util_write_string_attr(file, "source_file", run_path) < 0) {
             enum aim_status f = aim_analyze_h5fail(path, "writing root attributes of", "");
             H5Fclose(file);
             unlink(partial);
@@ -1083,9 +1084,9 @@ static enum aim_status aim_analyze_write_loud(const struct aim_analysis *a, cons
 enum aim_status aim_analyze_write(const struct aim_analysis *a, const char *run_path, const char *out_path)
 {
     /* HDF5's error printing off while writing (failures are reported through aim_error_set). */
-    struct aim_store_hdf5_errors saved;
-    aim_store_hdf5_quiet(&saved);
+    struct aim_h5util_errors saved;
+    aim_h5util_quiet(&saved);
     enum aim_status s = aim_analyze_write_loud(a, run_path, out_path);
-    aim_store_hdf5_restore(&saved);
+    aim_h5util_restore(&saved);
     return s;
 }

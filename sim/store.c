@@ -32,12 +32,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sim/h5util.h"
 #include "sim/version.h"
 
 /* Identifies an aimsim file and the version of this layout. */
 #define AIM_STORE_FORMAT "aimsim-trajectories-2"
 /* deflate level: 4 compresses these smooth series nearly as well as 9, several times faster. */
-enum { AIM_STORE_DEFLATE = 4, AIM_STORE_EVENT_CHUNK = 256, AIM_STORE_MAX_CHUNK1 = 65536 };
+/* The event table grows in chunks of the size aim_h5util_create_scale gives an unlimited scale. */
+enum { AIM_STORE_DEFLATE = 4, AIM_STORE_EVENT_CHUNK = AIM_H5UTIL_UNLIMITED_CHUNK };
 
 /** @brief One event row as stored: the key (point, replica, seq) makes every row unique. */
 struct aim_store_event_row {
@@ -66,57 +68,13 @@ struct aim_store {
     size_t cap_rows;
 };
 
-/* The most specific message of HDF5's error stack, for our own message. */
-static herr_t aim_store_walk(unsigned n, const H5E_error2_t *err, void *data)
-{
-    if (n == 0) {
-        snprintf((char *)data, 256, "%s (in %s)", err->desc ? err->desc : "",
-                 err->func_name ? err->func_name : "?");
-    }
-    return 0;
-}
-
-enum aim_status aim_store_hdf5_fail(const char *path, const char *what, const char *object)
-{
-    char why[256] = "no detail from HDF5";
-    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, aim_store_walk, why);
-    H5Eclear2(H5E_DEFAULT);
-    return aim_error_set(AIM_ERR_IO, "%s: %s %s failed: %s", path, what, object, why);
-}
-
-/* A read that failed in a file that passed the checks on opening: the file is damaged. */
-static enum aim_status aim_store_damaged(const char *path, const char *what, const char *object)
-{
-    char why[256] = "no detail from HDF5";
-    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, aim_store_walk, why);
-    H5Eclear2(H5E_DEFAULT);
-    return aim_error_set(AIM_ERR_FORMAT, "%s: damaged file: %s %s failed: %s", path, what, object, why);
-}
-
 #define AIM_H5_CHECK(expr, st, what, object)                                                                 \
     do {                                                                                                     \
         if ((expr) < 0) {                                                                                    \
-            status = aim_store_hdf5_fail((st)->path, what, object);                                          \
+            status = aim_h5util_fail((st)->path, what, object);                                              \
             goto fail;                                                                                       \
         }                                                                                                    \
     } while (0)
-
-void aim_store_hdf5_quiet(struct aim_store_hdf5_errors *saved)
-{
-    /* Errors are reported through aim_error_set with the dataset path, not printed by HDF5. */
-    saved->func = NULL;
-    saved->data = NULL;
-    if (H5Eget_auto2(H5E_DEFAULT, &saved->func, &saved->data) < 0) {
-        saved->func = NULL;
-        saved->data = NULL;
-    }
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-}
-
-void aim_store_hdf5_restore(const struct aim_store_hdf5_errors *saved)
-{
-    H5Eset_auto2(H5E_DEFAULT, saved->func, saved->data);
-}
 
 static struct aim_store *aim_store_alloc(const char *path, int writable)
 {
@@ -166,7 +124,7 @@ static enum aim_status aim_store_release(struct aim_store *st)
     aim_store_close_id(&st->event_type, H5Tclose);
     if (st->file >= 0) {
         if (H5Fclose(st->file) < 0) {
-            status = aim_store_hdf5_fail(st->path, "closing", "the file");
+            status = aim_h5util_fail(st->path, "closing", "the file");
         }
         st->file = H5I_INVALID_HID;
     }
@@ -204,160 +162,6 @@ static hid_t aim_store_event_type(void)
     return t;
 }
 
-/* ---- attributes ---- */
-
-static herr_t aim_store_attr_delete_if(hid_t obj, const char *name)
-{
-    htri_t e = H5Aexists(obj, name);
-    if (e < 0) {
-        return -1;
-    }
-    return e > 0 ? H5Adelete(obj, name) : 0;
-}
-
-/* A fixed-length UTF-8 string type of size bytes, NUL-terminated (no variable-length strings:
- * they live in HDF5's global heap, which has no checksum); negative on failure. */
-static hid_t aim_store_utf8_type(size_t size)
-{
-    hid_t type = H5Tcopy(H5T_C_S1);
-    if (type >= 0 && (H5Tset_size(type, size > 0 ? size : 1) < 0 || H5Tset_cset(type, H5T_CSET_UTF8) < 0 ||
-                      H5Tset_strpad(type, H5T_STR_NULLTERM) < 0)) {
-        H5Tclose(type);
-        return H5I_INVALID_HID;
-    }
-    return type;
-}
-
-herr_t aim_store_write_string_attr(hid_t obj, const char *name, const char *value)
-{
-    if (aim_store_attr_delete_if(obj, name) < 0) {
-        return -1;
-    }
-    hid_t type = aim_store_utf8_type(strlen(value) + 1);
-    hid_t space = H5Screate(H5S_SCALAR);
-    herr_t rc = -1;
-    if (type >= 0 && space >= 0) {
-        hid_t a = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-        if (a >= 0) {
-            rc = H5Awrite(a, type, value);
-            if (H5Aclose(a) < 0) {
-                rc = -1;
-            }
-        }
-    }
-    if (type >= 0) {
-        H5Tclose(type);
-    }
-    if (space >= 0) {
-        H5Sclose(space);
-    }
-    return rc;
-}
-
-herr_t aim_store_write_scalar_attr(hid_t obj, const char *name, hid_t ftype, hid_t mtype, const void *value)
-{
-    if (aim_store_attr_delete_if(obj, name) < 0) {
-        return -1;
-    }
-    hid_t space = H5Screate(H5S_SCALAR);
-    if (space < 0) {
-        return -1;
-    }
-    herr_t rc = -1;
-    hid_t a = H5Acreate2(obj, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT);
-    if (a >= 0) {
-        rc = H5Awrite(a, mtype, value);
-        if (H5Aclose(a) < 0) {
-            rc = -1;
-        }
-    }
-    H5Sclose(space);
-    return rc;
-}
-
-/* Size in bytes of the file that holds obj (0 if unknown): no string read from it can be longer. */
-static hsize_t aim_store_file_bytes(hid_t obj)
-{
-    hsize_t size = 0;
-    hid_t file = H5Iget_file_id(obj);
-    if (file < 0 || H5Fget_filesize(file, &size) < 0) {
-        size = 0;
-    }
-    if (file >= 0) {
-        H5Fclose(file);
-    }
-    H5Eclear2(H5E_DEFAULT);
-    return size;
-}
-
-char *aim_store_read_string_attr(hid_t obj, const char *name)
-{
-    char *out = NULL;
-    if (H5Aexists(obj, name) <= 0) {
-        H5Eclear2(H5E_DEFAULT);
-        return NULL;
-    }
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    hid_t ft = a >= 0 ? H5Aget_type(a) : H5I_INVALID_HID;
-    hid_t space = a >= 0 ? H5Aget_space(a) : H5I_INVALID_HID;
-    hid_t mt = H5Tcopy(H5T_C_S1);
-    size_t n = ft >= 0 ? H5Tget_size(ft) : 0;
-    /* One fixed-length string no longer than the file itself. */
-    if (a < 0 || ft < 0 || space < 0 || mt < 0 || H5Tget_class(ft) != H5T_STRING ||
-        H5Tis_variable_str(ft) != 0 || H5Sget_simple_extent_npoints(space) != 1 || n == 0 ||
-        (hsize_t)n > aim_store_file_bytes(obj)) {
-        goto done;
-    }
-    out = calloc(n + 1, 1);
-    if (out &&
-        (H5Tset_size(mt, n + 1) < 0 || H5Tset_cset(mt, H5Tget_cset(ft)) < 0 || H5Aread(a, mt, out) < 0)) {
-        free(out);
-        out = NULL;
-    }
-done:
-    H5Eclear2(H5E_DEFAULT);
-    if (space >= 0) {
-        H5Sclose(space);
-    }
-    if (mt >= 0) {
-        H5Tclose(mt);
-    }
-    if (ft >= 0) {
-        H5Tclose(ft);
-    }
-    if (a >= 0) {
-        H5Aclose(a);
-    }
-    return out;
-}
-
-static int aim_store_attr_read_u64(hid_t obj, const char *name, uint64_t *value)
-{
-    if (H5Aexists(obj, name) <= 0) {
-        H5Eclear2(H5E_DEFAULT);
-        return -1;
-    }
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    if (a < 0) {
-        H5Eclear2(H5E_DEFAULT);
-        return -1;
-    }
-    hid_t ft = H5Aget_type(a), space = H5Aget_space(a);
-    herr_t rc = ft >= 0 && space >= 0 && H5Tget_class(ft) == H5T_INTEGER && H5Tget_size(ft) == 8 &&
-                        H5Sget_simple_extent_npoints(space) == 1
-                    ? H5Aread(a, H5T_NATIVE_UINT64, value)
-                    : -1;
-    if (ft >= 0) {
-        H5Tclose(ft);
-    }
-    if (space >= 0) {
-        H5Sclose(space);
-    }
-    H5Aclose(a);
-    H5Eclear2(H5E_DEFAULT);
-    return rc < 0 ? -1 : 0;
-}
-
 /* UTC now as ISO 8601 ("2026-11-26T04:30:00Z"). */
 static void aim_store_utc_now(char *buf, size_t size)
 {
@@ -371,147 +175,6 @@ static void aim_store_utc_now(char *buf, size_t size)
 }
 
 /* ---- creation ---- */
-
-/* A 1-D chunking of n elements (at most AIM_STORE_MAX_CHUNK1 a chunk) with a Fletcher32 checksum. */
-static herr_t aim_store_checked_chunks(hid_t dcpl, hsize_t n, int unlimited)
-{
-    hsize_t chunk[1] = {unlimited                  ? AIM_STORE_EVENT_CHUNK
-                        : n < 1                    ? 1
-                        : n > AIM_STORE_MAX_CHUNK1 ? AIM_STORE_MAX_CHUNK1
-                                                   : n};
-    return H5Pset_chunk(dcpl, 1, chunk) >= 0 && H5Pset_fletcher32(dcpl) >= 0 ? 0 : -1;
-}
-
-hid_t aim_store_create_scale(hid_t loc, const char *name, hsize_t n, const double *values, int unlimited)
-{
-    hsize_t dims[1] = {n}, maxdims[1] = {unlimited ? H5S_UNLIMITED : n};
-    hid_t space = H5Screate_simple(1, dims, maxdims);
-    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
-    hid_t ds = H5I_INVALID_HID;
-    if (space < 0 || dcpl < 0) {
-        goto done;
-    }
-    if (aim_store_checked_chunks(dcpl, n, unlimited) < 0) {
-        goto done;
-    }
-    ds =
-        H5Dcreate2(loc, name, values ? H5T_IEEE_F64LE : H5T_STD_I32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-    if (ds < 0) {
-        goto done;
-    }
-    if (n > 0) {
-        herr_t rc = -1;
-        if (values) {
-            rc = H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values);
-        } else {
-            int32_t *v = malloc(n * sizeof *v);
-            for (hsize_t i = 0; v && i < n; i++) {
-                v[i] = (int32_t)i;
-            }
-            rc = v ? H5Dwrite(ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) : -1;
-            free(v);
-        }
-        if (rc < 0) {
-            H5Dclose(ds);
-            ds = H5I_INVALID_HID;
-            goto done;
-        }
-    }
-    if (H5DSset_scale(ds, name) < 0) {
-        H5Dclose(ds);
-        ds = H5I_INVALID_HID;
-    }
-done:
-    if (space >= 0) {
-        H5Sclose(space);
-    }
-    if (dcpl >= 0) {
-        H5Pclose(dcpl);
-    }
-    return ds;
-}
-
-/* The netCDF dimension <name>_strlen of the characters of a label: a dimension scale that is
- * not a variable (netCDF-C's convention, which h5netcdf follows: xarray does not show it). */
-static hid_t aim_store_strlen_dim(hid_t loc, const char *name, size_t width)
-{
-    char dim[128], scale_name[96];
-    hsize_t dims[1] = {width};
-    snprintf(dim, sizeof dim, "%s_strlen", name);
-    snprintf(scale_name, sizeof scale_name, "This is a netCDF dimension but not a netCDF variable.%10zu",
-             width);
-    hid_t space = H5Screate_simple(1, dims, NULL);
-    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
-    hid_t ds = H5I_INVALID_HID;
-    if (space >= 0 && dcpl >= 0 && aim_store_checked_chunks(dcpl, width, 0) >= 0) {
-        ds = H5Dcreate2(loc, dim, H5T_STD_I32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-    }
-    if (ds >= 0 && H5DSset_scale(ds, scale_name) < 0) {
-        H5Dclose(ds);
-        ds = H5I_INVALID_HID;
-    }
-    if (space >= 0) {
-        H5Sclose(space);
-    }
-    if (dcpl >= 0) {
-        H5Pclose(dcpl);
-    }
-    return ds;
-}
-
-herr_t aim_store_write_string_var(hid_t loc, const char *name, int n, const char *const *values, hid_t scale,
-                                  const char *long_name)
-{
-    /* A netCDF character array [n, width] (NC_CHAR: one-byte fixed-length strings), NUL-padded:
-     * netCDF-C 4.9.0 crashes on HDF5 fixed-length string datasets, and variable-length strings
-     * live in HDF5's global heap, which has no checksum. xarray joins the characters into str
-     * (the _Encoding attribute). */
-    size_t width = 1;
-    for (int i = 0; i < n; i++) {
-        size_t len = strlen(values[i]);
-        width = len > width ? len : width;
-    }
-    hsize_t dims[2] = {(hsize_t)n, width};
-    hsize_t chunk[2] = {n < 1 ? 1 : (hsize_t)n, width};
-    char *packed = calloc(n > 0 ? (size_t)n : 1, width);
-    hid_t type = aim_store_utf8_type(1);
-    hid_t space = H5Screate_simple(2, dims, NULL);
-    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
-    hid_t strlen_dim = aim_store_strlen_dim(loc, name, width);
-    herr_t rc = -1;
-    if (packed && type >= 0 && space >= 0 && dcpl >= 0 && strlen_dim >= 0 &&
-        H5Pset_chunk(dcpl, 2, chunk) >= 0 && H5Pset_fletcher32(dcpl) >= 0) {
-        for (int i = 0; i < n; i++) {
-            memcpy(packed + (size_t)i * width, values[i], strlen(values[i]));
-        }
-        hid_t ds = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-        if (ds >= 0) {
-            rc = (n == 0 || H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, packed) >= 0) &&
-                         H5DSattach_scale(ds, scale, 0) >= 0 && H5DSattach_scale(ds, strlen_dim, 1) >= 0 &&
-                         aim_store_write_string_attr(ds, "long_name", long_name) >= 0 &&
-                         aim_store_write_string_attr(ds, "_Encoding", "utf-8") >= 0
-                     ? 0
-                     : -1;
-            if (H5Dclose(ds) < 0) {
-                rc = -1;
-            }
-        }
-    }
-    free(packed);
-    if (strlen_dim >= 0) {
-        H5Dclose(strlen_dim);
-    }
-    if (type >= 0) {
-        H5Tclose(type);
-    }
-    if (space >= 0) {
-        H5Sclose(space);
-    }
-    if (dcpl >= 0) {
-        H5Pclose(dcpl);
-    }
-    return rc;
-}
 
 /* Days from 1970-01-01 to the first day of month m (1..12) of year y, proleptic Gregorian
  * (H. Hinnant's days_from_civil). */
@@ -548,7 +211,7 @@ static herr_t aim_store_write_month(hid_t loc, int n_times, hid_t time_scale)
     hid_t space = H5Screate_simple(1, dims, NULL);
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     herr_t rc = -1;
-    if (v && space >= 0 && dcpl >= 0 && aim_store_checked_chunks(dcpl, dims[0], 0) >= 0) {
+    if (v && space >= 0 && dcpl >= 0 && aim_h5util_checked_chunks(dcpl, dims[0], 0) >= 0) {
         for (int t = 0; t < n_times; t++) {
             v[t] = t;
         }
@@ -556,8 +219,8 @@ static herr_t aim_store_write_month(hid_t loc, int n_times, hid_t time_scale)
         if (ds >= 0) {
             rc = H5Dwrite(ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0 &&
                          H5DSattach_scale(ds, time_scale, 0) >= 0 &&
-                         aim_store_write_string_attr(ds, "long_name",
-                                                     "month index (0: state at the start)") >= 0
+                         aim_h5util_write_string_attr(ds, "long_name",
+                                                      "month index (0: state at the start)") >= 0
                      ? 0
                      : -1;
             if (H5Dclose(ds) < 0) {
@@ -593,34 +256,35 @@ static enum aim_status aim_store_make_scales(struct aim_store *st, hid_t loc, co
         free(days);
         return status;
     }
-    scales[0] = aim_store_create_scale(loc, "point", (hsize_t)lay->n_points, NULL, 0);
+    scales[0] = aim_h5util_create_scale(loc, "point", (hsize_t)lay->n_points, NULL, 0);
     AIM_H5_CHECK(scales[0], st, "creating dimension scale", "point");
-    AIM_H5_CHECK(aim_store_write_string_attr(scales[0], "long_name", "sweep point index"), st,
+    AIM_H5_CHECK(aim_h5util_write_string_attr(scales[0], "long_name", "sweep point index"), st,
                  "writing attributes of", "point");
-    scales[1] = aim_store_create_scale(loc, "replica", (hsize_t)lay->n_replicas, NULL, 0);
+    scales[1] = aim_h5util_create_scale(loc, "replica", (hsize_t)lay->n_replicas, NULL, 0);
     AIM_H5_CHECK(scales[1], st, "creating dimension scale", "replica");
-    AIM_H5_CHECK(aim_store_write_string_attr(scales[1], "long_name", "Monte Carlo replica index"), st,
+    AIM_H5_CHECK(aim_h5util_write_string_attr(scales[1], "long_name", "Monte Carlo replica index"), st,
                  "writing attributes of", "replica");
     /* The first day of each month as days since the first day of the start month, in the
      * standard (proleptic Gregorian) calendar: xarray decodes it to datetime64 without cftime. */
-    scales[2] = aim_store_create_scale(loc, "time", (hsize_t)lay->n_times, days, 0);
+    scales[2] = aim_h5util_create_scale(loc, "time", (hsize_t)lay->n_times, days, 0);
     AIM_H5_CHECK(scales[2], st, "creating dimension scale", "time");
     snprintf(units, sizeof units, "days since %s-01", lay->start_date);
-    AIM_H5_CHECK(aim_store_write_string_attr(scales[2], "units", units), st, "writing attributes of", "time");
-    AIM_H5_CHECK(aim_store_write_string_attr(scales[2], "calendar", "proleptic_gregorian"), st,
+    AIM_H5_CHECK(aim_h5util_write_string_attr(scales[2], "units", units), st, "writing attributes of",
+                 "time");
+    AIM_H5_CHECK(aim_h5util_write_string_attr(scales[2], "calendar", "proleptic_gregorian"), st,
                  "writing attributes of", "time");
-    AIM_H5_CHECK(aim_store_write_string_attr(scales[2], "long_name",
-                                             "first day of the month (index 0: state at the start)"),
+    AIM_H5_CHECK(aim_h5util_write_string_attr(scales[2], "long_name",
+                                              "first day of the month (index 0: state at the start)"),
                  st, "writing attributes of", "time");
     if (strcmp(where, "/") != 0) {
         AIM_H5_CHECK(aim_store_write_month(loc, lay->n_times, scales[2]), st, "writing", "month");
     }
     scales[3] = H5I_INVALID_HID;
     if (with_firm) {
-        scales[3] = aim_store_create_scale(loc, "firm", (hsize_t)lay->n_firms, NULL, 0);
+        scales[3] = aim_h5util_create_scale(loc, "firm", (hsize_t)lay->n_firms, NULL, 0);
         AIM_H5_CHECK(scales[3], st, "creating dimension scale", "firm");
-        AIM_H5_CHECK(aim_store_write_string_attr(scales[3], "long_name",
-                                                 "firm index: vendors, clouds, labs in config order"),
+        AIM_H5_CHECK(aim_h5util_write_string_attr(scales[3], "long_name",
+                                                  "firm index: vendors, clouds, labs in config order"),
                      st, "writing attributes of", "firm");
         kinds = malloc(((size_t)lay->n_firms + 1) * sizeof *kinds);
         if (!kinds) {
@@ -631,11 +295,11 @@ static enum aim_status aim_store_make_scales(struct aim_store *st, hid_t loc, co
             int k = lay->firm_kinds[f];
             kinds[f] = k >= 0 && k <= 2 ? kind_names[k] : "unknown";
         }
-        AIM_H5_CHECK(aim_store_write_string_var(loc, "firm_name", lay->n_firms, lay->firm_names, scales[3],
-                                                "firm name"),
+        AIM_H5_CHECK(aim_h5util_write_string_var(loc, "firm_name", lay->n_firms, lay->firm_names, scales[3],
+                                                 "firm name"),
                      st, "writing", "firm_name");
-        AIM_H5_CHECK(aim_store_write_string_var(loc, "firm_kind", lay->n_firms, kinds, scales[3],
-                                                "firm kind: vendor, cloud or lab"),
+        AIM_H5_CHECK(aim_h5util_write_string_var(loc, "firm_kind", lay->n_firms, kinds, scales[3],
+                                                 "firm kind: vendor, cloud or lab"),
                      st, "writing", "firm_kind");
     }
 fail:
@@ -669,11 +333,11 @@ static hid_t aim_store_series(hid_t loc, const char *name, int rank, const hsize
         for (int i = 0; i < rank && ok; i++) {
             ok = H5DSattach_scale(ds, scales[i], (unsigned)i) >= 0;
         }
-        ok = ok && aim_store_write_string_attr(ds, "units", unit[0] ? unit : "1") >= 0 &&
-             aim_store_write_string_attr(ds, "long_name", doc) >= 0;
+        ok = ok && aim_h5util_write_string_attr(ds, "units", unit[0] ? unit : "1") >= 0 &&
+             aim_h5util_write_string_attr(ds, "long_name", doc) >= 0;
         if (ok) {
-            ok = aim_store_write_string_attr(ds, "coordinates",
-                                             with_coords ? "firm_name firm_kind month" : "month") >= 0;
+            ok = aim_h5util_write_string_attr(ds, "coordinates",
+                                              with_coords ? "firm_name firm_kind month" : "month") >= 0;
         }
         if (!ok) {
             H5Dclose(ds);
@@ -713,38 +377,38 @@ static enum aim_status aim_store_provenance_attrs(struct aim_store *st,
     int dirty = aim_version_git_dirty();
     hid_t root = st->file;
     aim_store_utc_now(now, sizeof now);
-    AIM_H5_CHECK(aim_store_write_string_attr(root, "aimsim_format", AIM_STORE_FORMAT), st,
+    AIM_H5_CHECK(aim_h5util_write_string_attr(root, "aimsim_format", AIM_STORE_FORMAT), st,
                  "writing attribute", "/aimsim_format");
     AIM_H5_CHECK(
-        aim_store_write_string_attr(root, "title", "aimsim Monte Carlo trajectories of the AI economy"), st,
+        aim_h5util_write_string_attr(root, "title", "aimsim Monte Carlo trajectories of the AI economy"), st,
         "writing attribute", "/title");
-    AIM_H5_CHECK(aim_store_write_string_attr(root, "status", "partial"), st, "writing attribute", "/status");
-    AIM_H5_CHECK(aim_store_write_string_attr(root, "aimsim_version", aim_version_string()), st,
+    AIM_H5_CHECK(aim_h5util_write_string_attr(root, "status", "partial"), st, "writing attribute", "/status");
+    AIM_H5_CHECK(aim_h5util_write_string_attr(root, "aimsim_version", aim_version_string()), st,
                  "writing attribute", "/aimsim_version");
-    AIM_H5_CHECK(aim_store_write_string_attr(root, "git_revision", aim_version_git_revision()), st,
+    AIM_H5_CHECK(aim_h5util_write_string_attr(root, "git_revision", aim_version_git_revision()), st,
                  "writing attribute", "/git_revision");
-    AIM_H5_CHECK(aim_store_write_string_attr(root, "git_dirty",
-                                             dirty == 1   ? "yes"
-                                             : dirty == 0 ? "no"
-                                                          : "unknown"),
+    AIM_H5_CHECK(aim_h5util_write_string_attr(root, "git_dirty",
+                                              dirty == 1   ? "yes"
+                                              : dirty == 0 ? "no"
+                                                           : "unknown"),
                  st, "writing attribute", "/git_dirty");
-    AIM_H5_CHECK(aim_store_write_string_attr(root, "compiler", aim_version_compiler()), st,
+    AIM_H5_CHECK(aim_h5util_write_string_attr(root, "compiler", aim_version_compiler()), st,
                  "writing attribute", "/compiler");
-    AIM_H5_CHECK(aim_store_write_string_attr(root, "compile_flags", aim_version_flags()), st,
+    AIM_H5_CHECK(aim_h5util_write_string_attr(root, "compile_flags", aim_version_flags()), st,
                  "writing attribute", "/compile_flags");
-    AIM_H5_CHECK(aim_store_write_string_attr(root, "build_type", aim_version_build_type()), st,
+    AIM_H5_CHECK(aim_h5util_write_string_attr(root, "build_type", aim_version_build_type()), st,
                  "writing attribute", "/build_type");
-    AIM_H5_CHECK(aim_store_write_string_attr(root, "hdf5_version", aim_version_hdf5(hdf5v, sizeof hdf5v)), st,
-                 "writing attribute", "/hdf5_version");
-    AIM_H5_CHECK(aim_store_write_string_attr(root, "libfyaml_version", aim_version_libfyaml()), st,
+    AIM_H5_CHECK(aim_h5util_write_string_attr(root, "hdf5_version", aim_version_hdf5(hdf5v, sizeof hdf5v)),
+                 st, "writing attribute", "/hdf5_version");
+    AIM_H5_CHECK(aim_h5util_write_string_attr(root, "libfyaml_version", aim_version_libfyaml()), st,
                  "writing attribute", "/libfyaml_version");
-    AIM_H5_CHECK(aim_store_write_string_attr(root, "start_date", lay->start_date), st, "writing attribute",
+    AIM_H5_CHECK(aim_h5util_write_string_attr(root, "start_date", lay->start_date), st, "writing attribute",
                  "/start_date");
-    AIM_H5_CHECK(aim_store_write_scalar_attr(root, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &prov->seed), st,
-                 "writing attribute", "/seed");
-    AIM_H5_CHECK(aim_store_write_string_attr(root, "config", prov->config_yaml), st, "writing attribute",
+    AIM_H5_CHECK(aim_h5util_write_scalar_attr(root, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &prov->seed),
+                 st, "writing attribute", "/seed");
+    AIM_H5_CHECK(aim_h5util_write_string_attr(root, "config", prov->config_yaml), st, "writing attribute",
                  "/config");
-    AIM_H5_CHECK(aim_store_write_string_attr(root, "start_time", now), st, "writing attribute",
+    AIM_H5_CHECK(aim_h5util_write_string_attr(root, "start_time", now), st, "writing attribute",
                  "/start_time");
 fail:
     return status;
@@ -991,16 +655,16 @@ static enum aim_status aim_store_create_loud(struct aim_store **out, const char 
     AIM_H5_CHECK(H5DSattach_scale(st->done_ds, root_sc[0], 0), st, "attaching point to", "/replica_done");
     AIM_H5_CHECK(H5DSattach_scale(st->done_ds, root_sc[1], 1), st, "attaching replica to", "/replica_done");
     AIM_H5_CHECK(
-        aim_store_write_string_attr(st->done_ds, "long_name", "1 once the replica is completely written"), st,
-        "writing attributes of", "/replica_done");
+        aim_h5util_write_string_attr(st->done_ds, "long_name", "1 once the replica is completely written"),
+        st, "writing attributes of", "/replica_done");
     /* event_count: how many rows of /events belong to each replica, written with its data, so
      * that a resumed run can tell a replica whose events were all kept from one that lost some. */
     st->count_ds = H5Dcreate2(st->file, "event_count", H5T_STD_I32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     AIM_H5_CHECK(st->count_ds, st, "creating dataset", "/event_count");
     AIM_H5_CHECK(H5DSattach_scale(st->count_ds, root_sc[0], 0), st, "attaching point to", "/event_count");
     AIM_H5_CHECK(H5DSattach_scale(st->count_ds, root_sc[1], 1), st, "attaching replica to", "/event_count");
-    AIM_H5_CHECK(aim_store_write_string_attr(st->count_ds, "long_name",
-                                             "number of rows of /events the replica recorded"),
+    AIM_H5_CHECK(aim_h5util_write_string_attr(st->count_ds, "long_name",
+                                              "number of rows of /events the replica recorded"),
                  st, "writing attributes of", "/event_count");
     H5Sclose(space);
     H5Pclose(dcpl);
@@ -1008,7 +672,7 @@ static enum aim_status aim_store_create_loud(struct aim_store **out, const char 
     /* The event log: rows appended per replica on an unlimited dimension "event". */
     st->event_type = aim_store_event_type();
     AIM_H5_CHECK(st->event_type, st, "creating the compound type of", "/events");
-    st->event_scale = aim_store_create_scale(st->file, "event", 0, NULL, 1);
+    st->event_scale = aim_h5util_create_scale(st->file, "event", 0, NULL, 1);
     AIM_H5_CHECK(st->event_scale, st, "creating dimension scale", "/event");
     {
         hsize_t dims[1] = {0}, maxdims[1] = {H5S_UNLIMITED}, chunk[1] = {AIM_STORE_EVENT_CHUNK};
@@ -1024,7 +688,7 @@ static enum aim_status aim_store_create_loud(struct aim_store **out, const char 
         AIM_H5_CHECK(st->events_ds, st, "creating dataset", "/events");
         AIM_H5_CHECK(H5DSattach_scale(st->events_ds, st->event_scale, 0), st, "attaching event to",
                      "/events");
-        AIM_H5_CHECK(aim_store_write_string_attr(
+        AIM_H5_CHECK(aim_h5util_write_string_attr(
                          st->events_ds, "long_name",
                          "event log: kind 1 deal (a lab, b vendor, c cloud; amounts vendor "
                          "investment, cloud investment, commitment), 2 round (a lab; sought, "
@@ -1147,7 +811,7 @@ static enum aim_status aim_store_open_checked(struct aim_store *st, const char *
                                  prefix);
         }
         if (H5Oget_info_by_name2(st->file, prefix, &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0) {
-            return aim_store_damaged(st->path, "reading the object header of", prefix);
+            return aim_h5util_damaged(st->path, "reading the object header of", prefix);
         }
         if (info.type != (slash ? H5O_TYPE_GROUP : H5O_TYPE_DATASET)) {
             return aim_error_set(AIM_ERR_FORMAT, "%s: %s is not a %s (damaged file?)", st->path, prefix,
@@ -1159,7 +823,7 @@ static enum aim_status aim_store_open_checked(struct aim_store *st, const char *
     }
     ds = H5Dopen2(st->file, obj, H5P_DEFAULT);
     if (ds < 0) {
-        return aim_store_damaged(st->path, "opening dataset", obj);
+        return aim_h5util_damaged(st->path, "opening dataset", obj);
     }
     type = H5Dget_type(ds);
     H5T_class_t cls = type >= 0 ? H5Tget_class(type) : H5T_NO_CLASS;
@@ -1237,7 +901,7 @@ static enum aim_status aim_store_read_kinds(struct aim_store *st, hid_t ds, size
         goto fail;
     }
     if (st->n_firms > 0 && (ft < 0 || H5Dread(ds, ft, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)) {
-        status = aim_store_damaged(st->path, "reading", "/firm/firm_kind");
+        status = aim_h5util_damaged(st->path, "reading", "/firm/firm_kind");
         goto fail;
     }
     for (int f = 0; f < st->n_firms; f++) {
@@ -1296,7 +960,7 @@ static enum aim_status aim_store_open(struct aim_store **out, const char *path, 
      * changed). A file being written now is still protected by HDF5's file lock. */
     fapl = H5Pcreate(H5P_FILE_ACCESS);
     if (fapl < 0) {
-        status = aim_store_hdf5_fail(path, "creating file access properties of", "the file");
+        status = aim_h5util_fail(path, "creating file access properties of", "the file");
         goto fail;
     }
     if (!writable) {
@@ -1308,11 +972,11 @@ static enum aim_status aim_store_open(struct aim_store **out, const char *path, 
     st->file = H5Fopen(path, writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, fapl);
     if (st->file < 0) {
         /* The signature was found but the file does not open: truncated or damaged. */
-        aim_store_hdf5_fail(path, "opening", "the file");
+        aim_h5util_fail(path, "opening", "the file");
         status = aim_error_prefix(AIM_ERR_FORMAT, "not a readable HDF5 file (truncated or damaged): ");
         goto fail;
     }
-    format = aim_store_read_string_attr(st->file, "aimsim_format");
+    format = aim_h5util_read_string_attr(st->file, "aimsim_format");
     if (!format && H5Aexists(st->file, "aimsim_format") > 0) {
         /* aimsim-trajectories-1 wrote variable-length strings, which are no longer read. */
         status =
@@ -1446,7 +1110,7 @@ static enum aim_status aim_store_open(struct aim_store **out, const char *path, 
             goto fail;
         }
         if (H5Dread(st->done_ds, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, st->done) < 0) {
-            status = aim_store_damaged(path, "reading", "/replica_done");
+            status = aim_h5util_damaged(path, "reading", "/replica_done");
             goto fail;
         }
         for (size_t i = 0; i < (size_t)st->n_points * (size_t)st->n_replicas; i++) {
@@ -1616,8 +1280,8 @@ static enum aim_status aim_store_series_all(struct aim_store *st, int point, int
             snprintf(obj, sizeof obj, "/%s/%s (replica %d of point %d)", is_firm ? "firm" : "market",
                      is_firm ? aim_traj_firm_var_name(v) : aim_traj_market_var_name(m), replica, point);
             /* Reading, the file passed every check on opening: a chunk that fails is damaged. */
-            return write ? aim_store_hdf5_fail(st->path, "writing", obj)
-                         : aim_store_damaged(st->path, "reading", obj);
+            return write ? aim_h5util_fail(st->path, "writing", obj)
+                         : aim_h5util_damaged(st->path, "reading", obj);
         }
     }
     return status;
@@ -1727,7 +1391,7 @@ static enum aim_status aim_store_read_rows(struct aim_store *st, size_t *n)
     }
     if (st->n_events > 0 &&
         H5Dread(st->events_ds, st->event_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, st->rows) < 0) {
-        return aim_store_damaged(st->path, "reading", "/events");
+        return aim_h5util_damaged(st->path, "reading", "/events");
     }
     *n = (size_t)st->n_events;
     return status;
@@ -1869,8 +1533,8 @@ static enum aim_status aim_store_sort_events(struct aim_store *st)
                      "/events_sorted");
     }
     {
-        char *ln = aim_store_read_string_attr(st->events_ds, "long_name");
-        herr_t rc = ln ? aim_store_write_string_attr(sorted, "long_name", ln) : 0;
+        char *ln = aim_h5util_read_string_attr(st->events_ds, "long_name");
+        herr_t rc = ln ? aim_h5util_write_string_attr(sorted, "long_name", ln) : 0;
         free(ln);
         AIM_H5_CHECK(rc, st, "writing attributes of", "/events_sorted");
     }
@@ -1941,14 +1605,14 @@ static enum aim_status aim_store_finish_loud(struct aim_store *st, const char *f
         goto fail;
     }
     aim_store_utc_now(now, sizeof now);
-    AIM_H5_CHECK(aim_store_write_string_attr(st->file, "end_time", now), st, "writing attribute",
+    AIM_H5_CHECK(aim_h5util_write_string_attr(st->file, "end_time", now), st, "writing attribute",
                  "/end_time");
     {
         int all = 1;
         for (int p = 0; p < st->n_points && all; p++) {
             all = aim_store_done_count(st, p) == st->n_replicas;
         }
-        AIM_H5_CHECK(aim_store_write_string_attr(st->file, "status", all ? "complete" : "partial"), st,
+        AIM_H5_CHECK(aim_h5util_write_string_attr(st->file, "status", all ? "complete" : "partial"), st,
                      "writing attribute", "/status");
     }
     status = aim_store_release(st);
@@ -2150,7 +1814,7 @@ static enum aim_status aim_store_describe_attr(const struct aim_store *st, const
     *value = NULL;
     htri_t exists = H5Aexists(st->file, name);
     if (exists < 0) {
-        return aim_store_damaged(st->path, "looking up root attribute", name);
+        return aim_h5util_damaged(st->path, "looking up root attribute", name);
     }
     return exists > 0 ? aim_store_read_root_string(st, name, value) : AIM_OK;
 }
@@ -2176,7 +1840,7 @@ static enum aim_status aim_store_describe_loud(const char *path, char **text)
         free(v);
     }
     uint64_t seed = 0;
-    if (!status && aim_store_attr_read_u64(st->file, "seed", &seed) != 0) {
+    if (!status && aim_h5util_read_u64_attr(st->file, "seed", &seed) != 0) {
         status = aim_error_set(AIM_ERR_FORMAT,
                                "%s: root attribute seed is missing or unreadable (damaged file?)", path);
     }
@@ -2229,9 +1893,9 @@ static enum aim_status aim_store_check_same_run(const struct aim_store *old, con
                                                 const struct aim_store_provenance *prov)
 {
     enum aim_status status = AIM_OK;
-    char *config = aim_store_read_string_attr(old->file, "config");
+    char *config = aim_h5util_read_string_attr(old->file, "config");
     uint64_t seed = 0;
-    int seed_ok = aim_store_attr_read_u64(old->file, "seed", &seed) == 0;
+    int seed_ok = aim_h5util_read_u64_attr(old->file, "seed", &seed) == 0;
     if (!seed_ok || seed != prov->seed) {
         status = aim_error_set(
             AIM_ERR_USAGE, "%s: cannot resume: the file was written with seed %llu, this run has seed %llu",
@@ -2267,7 +1931,7 @@ static enum aim_status aim_store_read_rows_tolerant(struct aim_store *st, size_t
     }
     hid_t fs = H5Dget_space(st->events_ds);
     if (fs < 0) {
-        return aim_store_hdf5_fail(st->path, "reading the dataspace of", "/events");
+        return aim_h5util_fail(st->path, "reading the dataspace of", "/events");
     }
     for (hsize_t start = 0; start < total; start += step) {
         hsize_t count = total - start < step ? total - start : step;
@@ -2370,7 +2034,7 @@ static enum aim_status aim_store_open_resume_loud(struct aim_store **out, const 
     }
     sprintf(tmp, "%s.salvage", path);
     if (H5Dread(old->count_ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, counts) < 0) {
-        status = aim_store_damaged(path, "reading", "/event_count");
+        status = aim_h5util_damaged(path, "reading", "/event_count");
         goto done;
     }
     status = aim_store_read_rows_tolerant(old, &nrows);
@@ -2395,9 +2059,9 @@ static enum aim_status aim_store_open_resume_loud(struct aim_store **out, const 
     if (status) {
         goto done;
     }
-    start_time = aim_store_read_string_attr(old->file, "start_time");
-    if (start_time && aim_store_write_string_attr(st->file, "start_time", start_time) < 0) {
-        status = aim_store_hdf5_fail(tmp, "writing attribute", "/start_time");
+    start_time = aim_h5util_read_string_attr(old->file, "start_time");
+    if (start_time && aim_h5util_write_string_attr(st->file, "start_time", start_time) < 0) {
+        status = aim_h5util_fail(tmp, "writing attribute", "/start_time");
         goto done;
     }
     status = aim_traj_create(&tr, old->n_firms, old->n_times);
@@ -2415,7 +2079,7 @@ static enum aim_status aim_store_open_resume_loud(struct aim_store **out, const 
         goto done;
     }
     if (H5Fflush(st->file, H5F_SCOPE_GLOBAL) < 0) {
-        status = aim_store_hdf5_fail(tmp, "flushing", "the file");
+        status = aim_h5util_fail(tmp, "flushing", "the file");
         goto done;
     }
     status = aim_store_release(old);
@@ -2462,10 +2126,10 @@ enum aim_status aim_store_create(struct aim_store **st, const char *path,
                                  const struct aim_store_layout *layout,
                                  const struct aim_store_provenance *prov)
 {
-    struct aim_store_hdf5_errors saved;
-    aim_store_hdf5_quiet(&saved);
+    struct aim_h5util_errors saved;
+    aim_h5util_quiet(&saved);
     enum aim_status status = aim_store_create_loud(st, path, layout, prov);
-    aim_store_hdf5_restore(&saved);
+    aim_h5util_restore(&saved);
     return status;
 }
 
@@ -2473,74 +2137,74 @@ enum aim_status aim_store_open_resume(struct aim_store **st, const char *path,
                                       const struct aim_store_layout *layout,
                                       const struct aim_store_provenance *prov)
 {
-    struct aim_store_hdf5_errors saved;
-    aim_store_hdf5_quiet(&saved);
+    struct aim_h5util_errors saved;
+    aim_h5util_quiet(&saved);
     enum aim_status status = aim_store_open_resume_loud(st, path, layout, prov);
-    aim_store_hdf5_restore(&saved);
+    aim_h5util_restore(&saved);
     return status;
 }
 
 enum aim_status aim_store_open_read(struct aim_store **st, const char *path)
 {
-    struct aim_store_hdf5_errors saved;
-    aim_store_hdf5_quiet(&saved);
+    struct aim_h5util_errors saved;
+    aim_h5util_quiet(&saved);
     enum aim_status status = aim_store_open_read_loud(st, path);
-    aim_store_hdf5_restore(&saved);
+    aim_h5util_restore(&saved);
     return status;
 }
 
 enum aim_status aim_store_write_replica(struct aim_store *st, int point, int replica,
                                         const struct aim_traj *tr)
 {
-    struct aim_store_hdf5_errors saved;
-    aim_store_hdf5_quiet(&saved);
+    struct aim_h5util_errors saved;
+    aim_h5util_quiet(&saved);
     enum aim_status status = aim_store_write_replica_loud(st, point, replica, tr);
-    aim_store_hdf5_restore(&saved);
+    aim_h5util_restore(&saved);
     return status;
 }
 
 enum aim_status aim_store_read_replica(struct aim_store *st, int point, int replica, struct aim_traj *tr)
 {
-    struct aim_store_hdf5_errors saved;
-    aim_store_hdf5_quiet(&saved);
+    struct aim_h5util_errors saved;
+    aim_h5util_quiet(&saved);
     enum aim_status status = aim_store_read_replica_loud(st, point, replica, tr);
-    aim_store_hdf5_restore(&saved);
+    aim_h5util_restore(&saved);
     return status;
 }
 
 enum aim_status aim_store_finish(struct aim_store *st, const char *final_path)
 {
-    struct aim_store_hdf5_errors saved;
-    aim_store_hdf5_quiet(&saved);
+    struct aim_h5util_errors saved;
+    aim_h5util_quiet(&saved);
     enum aim_status status = aim_store_finish_loud(st, final_path);
-    aim_store_hdf5_restore(&saved);
+    aim_h5util_restore(&saved);
     return status;
 }
 
 enum aim_status aim_store_close(struct aim_store *st)
 {
-    struct aim_store_hdf5_errors saved;
-    aim_store_hdf5_quiet(&saved);
+    struct aim_h5util_errors saved;
+    aim_h5util_quiet(&saved);
     enum aim_status status = aim_store_close_loud(st);
-    aim_store_hdf5_restore(&saved);
+    aim_h5util_restore(&saved);
     return status;
 }
 
 enum aim_status aim_store_discard(struct aim_store *st)
 {
-    struct aim_store_hdf5_errors saved;
-    aim_store_hdf5_quiet(&saved);
+    struct aim_h5util_errors saved;
+    aim_h5util_quiet(&saved);
     enum aim_status status = aim_store_discard_loud(st);
-    aim_store_hdf5_restore(&saved);
+    aim_h5util_restore(&saved);
     return status;
 }
 
 enum aim_status aim_store_describe(const char *path, char **text)
 {
-    struct aim_store_hdf5_errors saved;
-    aim_store_hdf5_quiet(&saved);
+    struct aim_h5util_errors saved;
+    aim_h5util_quiet(&saved);
     enum aim_status status = aim_store_describe_loud(path, text);
-    aim_store_hdf5_restore(&saved);
+    aim_h5util_restore(&saved);
     return status;
 }
 
@@ -2551,10 +2215,10 @@ int aim_store_firm_kind(const struct aim_store *st, int f)
 
 enum aim_status aim_store_read_root_string(const struct aim_store *st, const char *name, char **value)
 {
-    struct aim_store_hdf5_errors saved;
-    aim_store_hdf5_quiet(&saved);
-    *value = aim_store_read_string_attr(st->file, name);
-    aim_store_hdf5_restore(&saved);
+    struct aim_h5util_errors saved;
+    aim_h5util_quiet(&saved);
+    *value = aim_h5util_read_string_attr(st->file, name);
+    aim_h5util_restore(&saved);
     if (!*value) {
         return aim_error_set(AIM_ERR_FORMAT,
                              "%s: root attribute %s is missing or not a readable string (damaged file?)",
