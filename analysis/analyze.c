@@ -1,17 +1,9 @@
 #include "analysis/analyze.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <hdf5.h>
-#include <hdf5_hl.h>
-#include <libgen.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/statvfs.h>
-#include <unistd.h>
 
 #include "analysis/concentration.h"
 #include "analysis/critval.h"
@@ -19,6 +11,7 @@
 #include "analysis/psy.h"
 #include "sim/config.h"
 #include "sim/store.h"
+#include "sim/store_analysis.h"
 #include "sim/traj.h"
 
 /* Identifies the /analysis group and the version of its layout. */
@@ -599,134 +592,71 @@ fail:
 
 /* ---- writing the /analysis group ---- */
 
-/* Writer state: the group, its dimension scales (point, replica, time, layer, quantile). */
-struct aim_analyze_writer {
-    hid_t group;
-    hid_t scale[5];
-    const char *path;
-};
-
+/* Dimensions of the group, in the order they are made. */
 enum { AIM_DIM_POINT = 0, AIM_DIM_REPLICA, AIM_DIM_TIME, AIM_DIM_LAYER, AIM_DIM_QUANTILE };
 
-/* A failed HDF5 call on the object /analysis/<object>, with HDF5's reason. */
-static enum aim_status aim_analyze_h5fail(const char *path, const char *what, const char *object)
-{
-    char where[160];
-    snprintf(where, sizeof where, "/analysis/%s", object);
-    return aim_store_hdf5_fail(path, what, where);
-}
-
-/* A dataset over the given dimensions, its scales attached, with long_name (and units). */
-static enum aim_status aim_analyze_var(struct aim_analyze_writer *wr, const char *name, int rank,
-                                       const int *dim, const hsize_t *size, int is_int, const void *data,
-                                       const char *long_name, const char *units)
-{
-    hid_t space = H5Screate_simple(rank, size, NULL);
-    hid_t ds = space >= 0 ? H5Dcreate2(wr->group, name, is_int ? H5T_STD_I32LE : H5T_IEEE_F64LE, space,
-                                       H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)
-                          : H5I_INVALID_HID;
-    int ok = ds >= 0 && H5Dwrite(ds, is_int ? H5T_NATIVE_INT : H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL,
-                                 H5P_DEFAULT, data) >= 0;
-    for (int i = 0; ok && i < rank; i++) {
-        ok = H5DSattach_scale(ds, wr->scale[dim[i]], (unsigned)i) >= 0;
-    }
-    ok = ok && aim_store_write_string_attr(ds, "long_name", long_name) >= 0;
-    if (ok && units) {
-        ok = aim_store_write_string_attr(ds, "units", units) >= 0;
-    }
-    if (ds >= 0 && H5Dclose(ds) < 0) {
-        ok = 0;
-    }
-    if (space >= 0) {
-        H5Sclose(space);
-    }
-    return ok ? AIM_OK : aim_analyze_h5fail(wr->path, "writing", name);
-}
-
-/* A dimension scale of the group: int32 indices 0..n-1, or the given doubles. */
-static enum aim_status aim_analyze_scale(struct aim_analyze_writer *wr, int dim, const char *name, hsize_t n,
-                                         const double *values, const char *long_name)
-{
-    wr->scale[dim] = aim_store_create_scale(wr->group, name, n, values, 0);
-    if (wr->scale[dim] < 0 || aim_store_write_string_attr(wr->scale[dim], "long_name", long_name) < 0) {
-        return aim_analyze_h5fail(wr->path, "writing dimension", name);
-    }
-    return AIM_OK;
-}
-
-static enum aim_status aim_analyze_write_group(const struct aim_analysis *a, struct aim_analyze_writer *wr,
+static enum aim_status aim_analyze_write_group(const struct aim_analysis *a, struct aim_store_analysis *wr,
                                                const char *source)
 {
     enum aim_status s;
-    const hsize_t np = (hsize_t)a->n_points, nr = (hsize_t)a->n_replicas, nt = (hsize_t)a->n_times;
+    const size_t np = (size_t)a->n_points, nr = (size_t)a->n_replicas, nt = (size_t)a->n_times;
     char units[64];
     snprintf(units, sizeof units, "days since %s-01", a->start_date);
-    hid_t g = wr->group;
     /* What this is and how it was computed. */
-    int ok =
-        aim_store_write_string_attr(g, "aimsim_format", AIM_ANALYZE_FORMAT) >= 0 &&
-        aim_store_write_string_attr(g, "source_file", source) >= 0 &&
-        aim_store_write_scalar_attr(g, "crash_drawdown", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
-                                    &a->crash_drawdown) >= 0 &&
-        aim_store_write_scalar_attr(g, "crash_window", H5T_STD_I32LE, H5T_NATIVE_INT, &a->crash_window) >=
-            0 &&
-        aim_store_write_scalar_attr(g, "cascade_link", H5T_STD_I32LE, H5T_NATIVE_INT, &a->cascade_link) >=
-            0 &&
-        aim_store_write_string_attr(g, "crash_definition",
-                                    "crash = some month t with V(t) <= (1 - crash_drawdown) * max V over "
-                                    "[t - crash_window, t], V = AI market value") >= 0 &&
-        aim_store_write_string_attr(g, "quantile_type", "R type 7 (numpy linear)") >= 0 &&
-        aim_store_write_string_attr(
-            g, "interval", "Wilson score 95%, z = 1.959963984540054, no continuity correction") >= 0 &&
-        aim_store_write_scalar_attr(g, "gsadf_cv95", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &a->gsadf_cv95) >=
-            0 &&
-        aim_store_write_scalar_attr(g, "cv_replications", H5T_STD_I32LE, H5T_NATIVE_INT,
-                                    &a->cv_replications) >= 0 &&
-        aim_store_write_scalar_attr(g, "cv_seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &a->cv_seed) >= 0 &&
-        aim_store_write_string_attr(g, "bubble_note", a->bubble_note) >= 0;
-    if (!ok) {
-        return aim_analyze_h5fail(wr->path, "writing attributes of", "");
+    if ((s = aim_store_analysis_write_string_attr(wr, "aimsim_format", AIM_ANALYZE_FORMAT)) ||
+        (s = aim_store_analysis_write_string_attr(wr, "source_file", source)) ||
+        (s = aim_store_analysis_write_double_attr(wr, "crash_drawdown", a->crash_drawdown)) ||
+        (s = aim_store_analysis_write_int_attr(wr, "crash_window", a->crash_window)) ||
+        (s = aim_store_analysis_write_int_attr(wr, "cascade_link", a->cascade_link)) ||
+        (s = aim_store_analysis_write_string_attr(wr, "crash_definition",
+                                                  "crash = some month t with V(t) <= (1 - crash_drawdown) * "
+                                                  "max V over [t - crash_window, t], V = AI market value")) ||
+        (s = aim_store_analysis_write_string_attr(wr, "quantile_type", "R type 7 (numpy linear)")) ||
+        (s = aim_store_analysis_write_string_attr(
+             wr, "interval", "Wilson score 95%, z = 1.959963984540054, no continuity correction")) ||
+        (s = aim_store_analysis_write_double_attr(wr, "gsadf_cv95", a->gsadf_cv95)) ||
+        (s = aim_store_analysis_write_int_attr(wr, "cv_replications", a->cv_replications)) ||
+        (s = aim_store_analysis_write_u64_attr(wr, "cv_seed", a->cv_seed)) ||
+        (s = aim_store_analysis_write_string_attr(wr, "bubble_note", a->bubble_note))) {
+        return s;
     }
     double q[AIM_BANDS_N_STANDARD];
     memcpy(q, aim_bands_standard_probs(), sizeof q);
     /* The time coordinate of the run file: first days of the months in the standard calendar. */
     double *days = malloc((size_t)nt * sizeof *days);
     if (!days) {
-        return aim_error_set(AIM_ERR_NOMEM, "%s: out of memory", wr->path);
+        return aim_error_set(AIM_ERR_NOMEM, "%s: out of memory", aim_store_analysis_path(wr));
     }
     s = aim_store_month_days(a->start_date, (int)nt, days);
     if (s) {
         free(days);
         return s;
     }
-    if ((s = aim_analyze_scale(wr, AIM_DIM_POINT, "point", np, NULL, "sweep point index")) ||
-        (s = aim_analyze_scale(wr, AIM_DIM_REPLICA, "replica", nr, NULL, "Monte Carlo replica index")) ||
-        (s = aim_analyze_scale(wr, AIM_DIM_TIME, "time", nt, days,
-                               "first day of the month (index 0: state at the start)")) ||
-        (s = aim_analyze_scale(wr, AIM_DIM_LAYER, "layer", AIM_ANALYZE_N_LAYERS, NULL,
-                               "concentration layer index (layer_name)")) ||
-        (s = aim_analyze_scale(wr, AIM_DIM_QUANTILE, "quantile", AIM_BANDS_N_STANDARD, q,
-                               "probability of the band (R type 7 quantile across replicas)"))) {
+    if ((s = aim_store_analysis_write_dim(wr, AIM_DIM_POINT, "point", np, NULL, "sweep point index")) ||
+        (s = aim_store_analysis_write_dim(wr, AIM_DIM_REPLICA, "replica", nr, NULL,
+                                          "Monte Carlo replica index")) ||
+        (s = aim_store_analysis_write_dim(wr, AIM_DIM_TIME, "time", nt, days,
+                                          "first day of the month (index 0: state at the start)")) ||
+        (s = aim_store_analysis_write_dim(wr, AIM_DIM_LAYER, "layer", AIM_ANALYZE_N_LAYERS, NULL,
+                                          "concentration layer index (layer_name)")) ||
+        (s = aim_store_analysis_write_dim(wr, AIM_DIM_QUANTILE, "quantile", AIM_BANDS_N_STANDARD, q,
+                                          "probability of the band (R type 7 quantile across replicas)"))) {
         free(days);
         return s;
     }
     free(days);
-    if (aim_store_write_string_attr(wr->scale[AIM_DIM_TIME], "units", units) < 0 ||
-        aim_store_write_string_attr(wr->scale[AIM_DIM_TIME], "calendar", "proleptic_gregorian") < 0) {
-        return aim_analyze_h5fail(wr->path, "writing attributes of", "time");
-    }
-    if (aim_store_write_string_var(g, "layer_name", AIM_ANALYZE_N_LAYERS, aim_analyze_layers,
-                                   wr->scale[AIM_DIM_LAYER],
-                                   "concentration layer: all AI firms, vendors, clouds, labs") < 0) {
-        return aim_analyze_h5fail(wr->path, "writing", "layer_name");
+    if ((s = aim_store_analysis_write_dim_attr(wr, AIM_DIM_TIME, "units", units)) ||
+        (s = aim_store_analysis_write_dim_attr(wr, AIM_DIM_TIME, "calendar", "proleptic_gregorian")) ||
+        (s = aim_store_analysis_write_labels(wr, "layer_name", AIM_ANALYZE_N_LAYERS, aim_analyze_layers,
+                                             AIM_DIM_LAYER,
+                                             "concentration layer: all AI firms, vendors, clouds, labs"))) {
+        return s;
     }
     const int d_pr[2] = {AIM_DIM_POINT, AIM_DIM_REPLICA};
     const int d_prt[3] = {AIM_DIM_POINT, AIM_DIM_REPLICA, AIM_DIM_TIME};
     const int d_prtl[4] = {AIM_DIM_POINT, AIM_DIM_REPLICA, AIM_DIM_TIME, AIM_DIM_LAYER};
     const int d_pqt[3] = {AIM_DIM_POINT, AIM_DIM_QUANTILE, AIM_DIM_TIME};
     const int d_p[1] = {AIM_DIM_POINT};
-    const hsize_t s_pr[2] = {np, nr}, s_prt[3] = {np, nr, nt}, s_prtl[4] = {np, nr, nt, AIM_ANALYZE_N_LAYERS};
-    const hsize_t s_pqt[3] = {np, AIM_BANDS_N_STANDARD, nt}, s_p[1] = {np};
     int *done = malloc((size_t)(np * nr) * sizeof *done);
     double *pt = malloc((size_t)np * 8 * sizeof *pt);
     int *pi = malloc((size_t)np * 6 * sizeof *pi);
@@ -736,7 +666,8 @@ static enum aim_status aim_analyze_write_group(const struct aim_analysis *a, str
         free(pt);
         free(pi);
         free(band);
-        return aim_error_set(AIM_ERR_NOMEM, "%s: out of memory writing /analysis", wr->path);
+        return aim_error_set(AIM_ERR_NOMEM, "%s: out of memory writing /analysis",
+                             aim_store_analysis_path(wr));
     }
     for (size_t i = 0; i < (size_t)(np * nr); i++) {
         done[i] = a->done[i];
@@ -778,8 +709,10 @@ static enum aim_status aim_analyze_write_group(const struct aim_analysis *a, str
          NULL},
     };
     for (size_t i = 0; i < sizeof pr_vars / sizeof pr_vars[0]; i++) {
-        if ((s = aim_analyze_var(wr, pr_vars[i].name, 2, d_pr, s_pr, pr_vars[i].is_int, pr_vars[i].data,
-                                 pr_vars[i].long_name, pr_vars[i].units))) {
+        if ((s = aim_store_analysis_write_var(wr, pr_vars[i].name, 2, d_pr,
+                                              pr_vars[i].is_int ? AIM_STORE_ANALYSIS_INT
+                                                                : AIM_STORE_ANALYSIS_DOUBLE,
+                                              pr_vars[i].data, pr_vars[i].long_name, pr_vars[i].units))) {
             goto done;
         }
     }
@@ -794,8 +727,8 @@ static enum aim_status aim_analyze_write_group(const struct aim_analysis *a, str
         {"gini", a->gini, "Gini coefficient of valuations (uncorrected)"},
     };
     for (size_t i = 0; i < sizeof prtl_vars / sizeof prtl_vars[0]; i++) {
-        if ((s = aim_analyze_var(wr, prtl_vars[i].name, 4, d_prtl, s_prtl, 0, prtl_vars[i].data,
-                                 prtl_vars[i].long_name, "1"))) {
+        if ((s = aim_store_analysis_write_var(wr, prtl_vars[i].name, 4, d_prtl, AIM_STORE_ANALYSIS_DOUBLE,
+                                              prtl_vars[i].data, prtl_vars[i].long_name, "1"))) {
             goto done;
         }
     }
@@ -811,8 +744,8 @@ static enum aim_status aim_analyze_write_group(const struct aim_analysis *a, str
          "labs' outstanding commitments over (12 x monthly revenue + cash), labs not in default"},
     };
     for (size_t i = 0; i < sizeof prt_vars / sizeof prt_vars[0]; i++) {
-        if ((s = aim_analyze_var(wr, prt_vars[i].name, 3, d_prt, s_prt, 0, prt_vars[i].data,
-                                 prt_vars[i].long_name, "1"))) {
+        if ((s = aim_store_analysis_write_var(wr, prt_vars[i].name, 3, d_prt, AIM_STORE_ANALYSIS_DOUBLE,
+                                              prt_vars[i].data, prt_vars[i].long_name, "1"))) {
             goto done;
         }
     }
@@ -826,7 +759,8 @@ static enum aim_status aim_analyze_write_group(const struct aim_analysis *a, str
         snprintf(name, sizeof name, "band_%s", aim_analyze_banded[v]);
         snprintf(long_name, sizeof long_name, "quantiles of %s across replicas per month",
                  aim_analyze_banded[v]);
-        if ((s = aim_analyze_var(wr, name, 3, d_pqt, s_pqt, 0, band, long_name, NULL))) {
+        if ((s = aim_store_analysis_write_var(wr, name, 3, d_pqt, AIM_STORE_ANALYSIS_DOUBLE, band, long_name,
+                                              NULL))) {
             goto done;
         }
     }
@@ -836,7 +770,8 @@ static enum aim_status aim_analyze_write_group(const struct aim_analysis *a, str
                               "Wilson 95% upper end",           "share of replicas with a GSADF bubble",
                               "Wilson 95% lower end",           "Wilson 95% upper end"};
     for (int i = 0; i < 6; i++) {
-        if ((s = aim_analyze_var(wr, pt_names[i], 1, d_p, s_p, 0, pt + (size_t)i * np, pt_docs[i], "1"))) {
+        if ((s = aim_store_analysis_write_var(wr, pt_names[i], 1, d_p, AIM_STORE_ANALYSIS_DOUBLE,
+                                              pt + (size_t)i * np, pt_docs[i], "1"))) {
             goto done;
         }
     }
@@ -845,7 +780,8 @@ static enum aim_status aim_analyze_write_group(const struct aim_analysis *a, str
                               "replicas with a GSADF bubble (-1: not tested)",
                               "replicas whose GSADF could not be computed (-1: not tested)"};
     for (int i = 0; i < 4; i++) {
-        if ((s = aim_analyze_var(wr, pi_names[i], 1, d_p, s_p, 1, pi + (size_t)i * np, pi_docs[i], NULL))) {
+        if ((s = aim_store_analysis_write_var(wr, pi_names[i], 1, d_p, AIM_STORE_ANALYSIS_INT,
+                                              pi + (size_t)i * np, pi_docs[i], NULL))) {
             goto done;
         }
     }
@@ -858,234 +794,12 @@ done:
     return s;
 }
 
-/* Creates a new temporary file beside `beside`, named BESIDE.XXXXXX.partial with a unique
- * XXXXXX, exclusively (never an existing file, never through a symbolic link), with the given
- * permissions. Returns its descriptor and the malloc'd name in *tmp, or -1 with the error set. */
-static int aim_analyze_temp(const char *beside, mode_t mode, char **tmp)
-{
-    size_t size = strlen(beside) + sizeof ".XXXXXX.partial";
-    *tmp = malloc(size);
-    if (!*tmp) {
-        aim_error_set(AIM_ERR_NOMEM, "%s: out of memory", beside);
-        return -1;
-    }
-    snprintf(*tmp, size, "%s.XXXXXX.partial", beside);
-    int fd = mkstemps(*tmp, (int)strlen(".partial"));
-    if (fd < 0) {
-        aim_error_set(AIM_ERR_IO, "%s: cannot create a temporary file beside it: %s", beside,
-                      strerror(errno));
-        free(*tmp);
-        *tmp = NULL;
-        return -1;
-    }
-    if (fchmod(fd, mode) != 0) {
-        aim_error_set(AIM_ERR_IO, "%s: cannot set permissions: %s", *tmp, strerror(errno));
-        close(fd);
-        unlink(*tmp);
-        free(*tmp);
-        *tmp = NULL;
-        return -1;
-    }
-    return fd;
-}
-
-/* Adds " (the disk is full)" when the file system holding path has no space left. */
-static const char *aim_analyze_full_note(const char *path)
-{
-    char *dir = strdup(path);
-    struct statvfs vfs;
-    int full = dir && statvfs(dirname(dir), &vfs) == 0 && vfs.f_bavail == 0;
-    free(dir);
-    return full ? " (the disk is full)" : "";
-}
-
-/* Copies the run file byte for byte into the new file `out` (synced to disk), so /analysis can be
- * added to the copy and the copy renamed over the run file: a failure or a kill while writing
- * never damages the trajectories the user has. */
-static enum aim_status aim_analyze_copy(const char *from, int in, int out, const char *to)
-{
-    enum aim_status s = AIM_OK;
-    char *buf = malloc(1 << 20);
-    if (!buf) {
-        s = aim_error_set(AIM_ERR_NOMEM, "out of memory copying %s", from);
-    }
-    while (s == AIM_OK) {
-        ssize_t n = read(in, buf, 1 << 20);
-        if (n == 0) {
-            break;
-        }
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            s = aim_error_set(AIM_ERR_IO, "%s: read error: %s", from, strerror(errno));
-            break;
-        }
-        for (ssize_t done = 0; done < n && s == AIM_OK;) {
-            ssize_t w = write(out, buf + done, (size_t)(n - done));
-            if (w < 0 && errno != EINTR) {
-                s = aim_error_set(AIM_ERR_IO,
-                                  "%s: write error copying the run file: %s; the run file is unchanged", to,
-                                  strerror(errno));
-            }
-            done += w > 0 ? w : 0;
-        }
-    }
-    free(buf);
-    if (s == AIM_OK && fsync(out) != 0) {
-        s = aim_error_set(AIM_ERR_IO, "%s: cannot sync to disk: %s; the run file is unchanged", to,
-                          strerror(errno));
-    }
-    return s;
-}
-
-static enum aim_status aim_analyze_write_loud(const struct aim_analysis *a, const char *run_path,
-                                              const char *out_path)
-{
-    const char *path = out_path ? out_path : run_path;
-    char *partial = NULL, *target = NULL;
-    hid_t file;
-    if (out_path) {
-        struct stat sa, sb;
-        if (stat(run_path, &sa) == 0 && stat(out_path, &sb) == 0 && sa.st_dev == sb.st_dev &&
-            sa.st_ino == sb.st_ino) {
-            return aim_error_set(AIM_ERR_USAGE, "%s is the run file itself; -o must name another file",
-                                 out_path);
-        }
-        /* Written as a new OUT.XXXXXX.partial and renamed when complete: a failure leaves no
-         * half-written OUT, whatever OUT held before stays until the new file is whole, and a file
-         * or link someone placed under a fixed temporary name is never written through. New files
-         * get the usual permissions (0666 less the umask). */
-        mode_t mask = umask(022);
-        umask(mask);
-        int fd = aim_analyze_temp(out_path, 0666 & ~mask, &partial);
-        if (fd < 0) {
-            return aim_error_prefix(AIM_ERR_IO, "cannot create the analysis file: ");
-        }
-        close(fd);
-        path = partial;
-        file = H5Fcreate(partial, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-        if (file < 0) {
-            H5Eclear2(H5E_DEFAULT);
-            int err = errno;
-            unlink(partial);
-            free(partial);
-            return aim_error_set(AIM_ERR_IO, "%s: cannot create the analysis file%s%s", out_path,
-                                 err ? ": " : "", err ? strerror(err) : "");
-        }
-        if (aim_store_write_string_attr(file, "aimsim_format", AIM_ANALYZE_FORMAT) < 0 ||
-            aim_store_write_string_attr(file, "source_file", run_path) < 0) {
-            enum aim_status f = aim_analyze_h5fail(path, "writing root attributes of", "");
-            H5Fclose(file);
-            unlink(partial);
-            free(partial);
-            return f;
-        }
-    } else {
-        /* Into the run file: /analysis is added to a new copy beside it
-         * (RUN.h5.XXXXXX.partial), which replaces the run file only when complete (through a
-         * symbolic link, its target). */
-        if (access(run_path, W_OK) != 0) {
-            return aim_error_set(AIM_ERR_USAGE,
-                                 "%s: the run file is not writable (%s); use -o OTHER.h5 to write /analysis "
-                                 "to another file",
-                                 run_path, strerror(errno));
-        }
-        target = realpath(run_path, NULL);
-        if (!target) {
-            return aim_error_set(AIM_ERR_IO, "%s: %s", run_path, strerror(errno));
-        }
-        struct stat sb;
-        int in = open(target, O_RDONLY);
-        if (in < 0 || fstat(in, &sb) != 0) {
-            enum aim_status c =
-                aim_error_set(AIM_ERR_IO, "%s: cannot read the run file: %s", run_path, strerror(errno));
-            if (in >= 0) {
-                close(in);
-            }
-            free(target);
-            return c;
-        }
-        int out = aim_analyze_temp(target, sb.st_mode & 07777, &partial);
-        enum aim_status c = out < 0 ? aim_error_prefix(AIM_ERR_IO, "cannot add /analysis: ")
-                                    : aim_analyze_copy(target, in, out, partial);
-        if (out >= 0 && close(out) != 0 && c == AIM_OK) {
-            c = aim_error_set(AIM_ERR_IO, "%s: write error: %s; the run file is unchanged", partial,
-                              strerror(errno));
-        }
-        close(in);
-        if (c != AIM_OK) {
-            if (partial) {
-                unlink(partial);
-            }
-            free(partial);
-            free(target);
-            return c;
-        }
-        path = partial;
-        file = H5Fopen(partial, H5F_ACC_RDWR, H5P_DEFAULT);
-        if (file < 0) {
-            H5Eclear2(H5E_DEFAULT);
-            unlink(partial);
-            free(partial);
-            free(target);
-            return aim_error_set(AIM_ERR_IO, "%s: cannot open the run file for writing /analysis", run_path);
-        }
-        htri_t have = H5Lexists(file, "analysis", H5P_DEFAULT);
-        if (have < 0 || (have > 0 && H5Ldelete(file, "analysis", H5P_DEFAULT) < 0)) {
-            enum aim_status f = aim_analyze_h5fail(run_path, "replacing", "");
-            H5Fclose(file);
-            unlink(partial);
-            free(partial);
-            free(target);
-            return f;
-        }
-    }
-    struct aim_analyze_writer wr = {H5I_INVALID_HID, {-1, -1, -1, -1, -1}, path};
-    enum aim_status s = AIM_OK;
-    wr.group = H5Gcreate2(file, "analysis", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    if (wr.group < 0) {
-        s = aim_analyze_h5fail(path, "creating", "");
-    } else {
-        s = aim_analyze_write_group(a, &wr, run_path);
-    }
-    for (int i = 0; i < 5; i++) {
-        if (wr.scale[i] >= 0) {
-            H5Dclose(wr.scale[i]);
-        }
-    }
-    if (wr.group >= 0) {
-        H5Gclose(wr.group);
-    }
-    if (H5Fclose(file) < 0 && s == AIM_OK) {
-        s = aim_analyze_h5fail(path, "closing the file after", "");
-    }
-    if (partial) {
-        const char *dest = out_path ? out_path : target;
-        if (s == AIM_OK && rename(partial, dest) != 0) {
-            s = aim_error_set(AIM_ERR_IO, "cannot rename %s to %s: %s", partial, dest, strerror(errno));
-        }
-        if (s != AIM_OK) {
-            /* Nothing half-written stays behind, and what the user had is untouched. */
-            const char *full = aim_analyze_full_note(partial);
-            char *why = strdup(aim_error_message());
-            unlink(partial);
-            s = aim_error_set(s, "%s%s; %s%s", why ? why : "", full, out_path ? out_path : "the run file",
-                              out_path ? " was not written" : " is unchanged");
-            free(why);
-        }
-        free(partial);
-    }
-    free(target);
-    return s;
-}
-
 enum aim_status aim_analyze_write(const struct aim_analysis *a, const char *run_path, const char *out_path)
 {
-    /* HDF5's error printing off while writing (failures are reported through aim_error_set). */
-    struct aim_store_hdf5_errors saved;
-    aim_store_hdf5_quiet(&saved);
-    enum aim_status s = aim_analyze_write_loud(a, run_path, out_path);
-    aim_store_hdf5_restore(&saved);
-    return s;
+    struct aim_store_analysis *wr = NULL;
+    enum aim_status s = aim_store_analysis_open(&wr, run_path, out_path, AIM_ANALYZE_FORMAT);
+    if (s) {
+        return s;
+    }
+    return aim_store_analysis_finish(wr, aim_analyze_write_group(a, wr, run_path));
 }

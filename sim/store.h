@@ -3,7 +3,6 @@
 #ifndef AIM_STORE_H
 #define AIM_STORE_H
 
-#include <hdf5.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -78,38 +77,5 @@ int aim_store_firm_kind(const struct aim_store *st, int f);
 /** @brief Days from the first day of start_date ("YYYY-MM") to the first day of each of the
  * n_times months from it (proleptic Gregorian calendar): the values of the time coordinate. */
 enum aim_status aim_store_month_days(const char *start_date, int n_times, double *days);
-
-/* ---- HDF5 helpers for other writers of netCDF-4 style groups (analysis/analyze.c) ---- */
-
-/** @brief HDF5's error printing as it was before aim_store_hdf5_quiet. */
-struct aim_store_hdf5_errors {
-    H5E_auto2_t func;
-    void *data;
-};
-
-/** @brief Turns off HDF5's printing of its error stack (failures are reported by aim_error_set)
- * until aim_store_hdf5_restore; saved keeps what was set. */
-void aim_store_hdf5_quiet(struct aim_store_hdf5_errors *saved);
-/** @brief Restores HDF5's error printing saved by aim_store_hdf5_quiet. */
-void aim_store_hdf5_restore(const struct aim_store_hdf5_errors *saved);
-/** @brief Records a failed HDF5 call as AIM_ERR_IO "path: what object failed: <HDF5's reason>"
- * and clears HDF5's error stack; returns AIM_ERR_IO. */
-enum aim_status aim_store_hdf5_fail(const char *path, const char *what, const char *object);
-/** @brief Writes (or replaces) a scalar fixed-length, NUL-terminated UTF-8 string attribute
- * (netCDF-C and xarray read it as str, h5py as bytes); negative on failure. */
-herr_t aim_store_write_string_attr(hid_t obj, const char *name, const char *value);
-/** @brief Writes (or replaces) a scalar attribute of file type ftype from value of memory type mtype. */
-herr_t aim_store_write_scalar_attr(hid_t obj, const char *name, hid_t ftype, hid_t mtype, const void *value);
-/** @brief A scalar fixed-length string attribute as a malloc'd string; NULL if absent, not such a
- * string (variable-length strings are refused), larger than the file or unreadable. */
-char *aim_store_read_string_attr(hid_t obj, const char *name);
-/** @brief Creates a 1-D netCDF-4 dimension scale name of length n in loc: int32 indices 0..n-1, or
- * float64 values when values is not NULL; chunked with a Fletcher32 checksum, extensible when
- * unlimited. The caller closes it. */
-hid_t aim_store_create_scale(hid_t loc, const char *name, hsize_t n, const double *values, int unlimited);
-/** @brief Writes a 1-D fixed-length UTF-8 string dataset of n values along scale, with long_name and
- * _Encoding (labels such as firm_name or layer_name that xarray shows as a coordinate of str). */
-herr_t aim_store_write_string_var(hid_t loc, const char *name, int n, const char *const *values, hid_t scale,
-                                  const char *long_name);
 
 #endif

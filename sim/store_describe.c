@@ -1,0 +1,202 @@
+/* The description `aimsim info` prints: provenance attributes, completion and every dataset's
+ * shape, from a file checked on opening. */
+#include "sim/store_internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/** @brief A growing text buffer. */
+struct aim_store_text {
+    char *s;
+    size_t len, cap;
+    int failed;
+};
+
+static void aim_store_printf(struct aim_store_text *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void aim_store_printf(struct aim_store_text *t, const char *fmt, ...)
+{
+    if (t->failed) {
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        t->failed = 1;
+        return;
+    }
+    if (t->len + (size_t)n + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap : 1024;
+        while (cap < t->len + (size_t)n + 1) {
+            cap *= 2;
+        }
+        char *s = realloc(t->s, cap);
+        if (!s) {
+            t->failed = 1;
+            return;
+        }
+        t->s = s;
+        t->cap = cap;
+    }
+    va_start(ap, fmt);
+    vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
+    va_end(ap);
+    t->len += (size_t)n;
+}
+
+/** @brief One line of the dataset list of aimsim info. */
+struct aim_store_listed {
+    char name[96];
+    const char *type;
+    char dims[160];
+};
+
+static int aim_store_listed_cmp(const void *pa, const void *pb)
+{
+    return strcmp(((const struct aim_store_listed *)pa)->name, ((const struct aim_store_listed *)pb)->name);
+}
+
+/* Every dataset of the layout, in name order, with its dimensions as checked on opening (the
+ * file's dimension-scale attributes are not read: their references live in HDF5's global heap,
+ * which has no checksum). */
+static void aim_store_describe_datasets(const struct aim_store *st, struct aim_store_text *t)
+{
+    enum { N_LISTED = AIM_FIRM_VAR_COUNT + AIM_MARKET_VAR_COUNT + 23 };
+    struct aim_store_listed list[N_LISTED];
+    size_t n = 0;
+    char p[32], r[32], tm[32], f[32], e[32];
+    snprintf(p, sizeof p, "point=%d", st->n_points);
+    snprintf(r, sizeof r, "replica=%d", st->n_replicas);
+    snprintf(tm, sizeof tm, "time=%d", st->n_times);
+    snprintf(f, sizeof f, "firm=%d", st->n_firms);
+    snprintf(e, sizeof e, "event=%llu", (unsigned long long)st->n_events);
+#define AIM_LIST(nm, ty, ...)                                                                                \
+    do {                                                                                                     \
+        snprintf(list[n].name, sizeof list[n].name, "%s", nm);                                               \
+        list[n].type = ty;                                                                                   \
+        snprintf(list[n].dims, sizeof list[n].dims, __VA_ARGS__);                                            \
+        n++;                                                                                                 \
+    } while (0)
+    AIM_LIST("event", "int32", "%s", e);
+    AIM_LIST("event_count", "int32", "%s, %s", p, r);
+    AIM_LIST("events", "compound", "%s", e);
+    AIM_LIST("point", "int32", "%s", p);
+    AIM_LIST("replica", "int32", "%s", r);
+    AIM_LIST("replica_done", "uint8", "%s, %s", p, r);
+    AIM_LIST("time", "float64", "%s", tm);
+    for (int g = 0; g < 2; g++) {
+        const char *grp = g == 0 ? "firm" : "market";
+        char nm[96];
+        snprintf(nm, sizeof nm, "%s/point", grp);
+        AIM_LIST(nm, "int32", "%s", p);
+        snprintf(nm, sizeof nm, "%s/replica", grp);
+        AIM_LIST(nm, "int32", "%s", r);
+        snprintf(nm, sizeof nm, "%s/time", grp);
+        AIM_LIST(nm, "float64", "%s", tm);
+        snprintf(nm, sizeof nm, "%s/month", grp);
+        AIM_LIST(nm, "int32", "%s", tm);
+    }
+    AIM_LIST("firm/firm", "int32", "%s", f);
+    AIM_LIST("firm/firm_name", "char", "%s, firm_name_strlen=%d", f, st->label_width[0]);
+    AIM_LIST("firm/firm_name_strlen", "int32", "firm_name_strlen=%d", st->label_width[0]);
+    AIM_LIST("firm/firm_kind", "char", "%s, firm_kind_strlen=%d", f, st->label_width[1]);
+    AIM_LIST("firm/firm_kind_strlen", "int32", "firm_kind_strlen=%d", st->label_width[1]);
+    for (int v = 0; v < AIM_FIRM_VAR_COUNT; v++) {
+        char nm[96];
+        snprintf(nm, sizeof nm, "firm/%s", aim_traj_firm_var_name(v));
+        AIM_LIST(nm, "float64", "%s, %s, %s, %s", p, r, tm, f);
+    }
+    for (int v = 0; v < AIM_MARKET_VAR_COUNT; v++) {
+        char nm[96];
+        snprintf(nm, sizeof nm, "market/%s", aim_traj_market_var_name(v));
+        AIM_LIST(nm, "float64", "%s, %s, %s", p, r, tm);
+    }
+#undef AIM_LIST
+    qsort(list, n, sizeof *list, aim_store_listed_cmp);
+    for (size_t i = 0; i < n; i++) {
+        aim_store_printf(t, "  /%-28s %-8s [%s]\n", list[i].name, list[i].type, list[i].dims);
+    }
+}
+
+/* Root string attribute name: *value NULL if the file has none (end_time of a partial file);
+ * AIM_ERR_FORMAT if it is there but does not read. */
+static enum aim_status aim_store_describe_attr(const struct aim_store *st, const char *name, char **value)
+{
+    *value = NULL;
+    htri_t exists = H5Aexists(st->file, name);
+    if (exists < 0) {
+        return aim_h5util_damaged(st->path, "looking up root attribute", name);
+    }
+    return exists > 0 ? aim_store_read_root_string(st, name, value) : AIM_OK;
+}
+
+enum aim_status aim_store_describe_loud(const char *path, char **text)
+{
+    *text = NULL;
+    struct aim_store *st = NULL;
+    enum aim_status status = aim_store_open_loud(&st, path, 0);
+    if (status) {
+        return status;
+    }
+    struct aim_store_text t = {0};
+    static const char *const keys[] = {"status",           "aimsim_version", "git_revision", "git_dirty",
+                                       "compiler",         "compile_flags",  "build_type",   "hdf5_version",
+                                       "libfyaml_version", "start_date",     "start_time",   "end_time"};
+    aim_store_printf(&t, "file: %s\n", path);
+    aim_store_printf(&t, "format: %s\n", AIM_STORE_FORMAT);
+    for (size_t i = 0; i < sizeof keys / sizeof *keys && !status; i++) {
+        char *v = NULL;
+        status = aim_store_describe_attr(st, keys[i], &v);
+        aim_store_printf(&t, "%s: %s\n", keys[i], v ? v : "(not set)");
+        free(v);
+    }
+    uint64_t seed = 0;
+    if (!status && aim_h5util_read_u64_attr(st->file, "seed", &seed) != 0) {
+        status = aim_error_set(AIM_ERR_FORMAT,
+                               "%s: root attribute seed is missing or unreadable (damaged file?)", path);
+    }
+    aim_store_printf(&t, "seed: %llu\n", (unsigned long long)seed);
+    aim_store_printf(&t, "shape: %d points x %d replicas x %d times x %d firms\n", st->n_points,
+                     st->n_replicas, st->n_times, st->n_firms);
+    for (int p = 0; p < st->n_points; p++) {
+        aim_store_printf(&t, "replicas complete (point %d): %d of %d\n", p, aim_store_done_count(st, p),
+                         st->n_replicas);
+    }
+    aim_store_printf(&t, "events: %llu rows\n", (unsigned long long)st->n_events);
+    aim_store_printf(&t, "datasets:\n");
+    aim_store_describe_datasets(st, &t);
+    char *config = NULL;
+    if (!status) {
+        status = aim_store_read_root_string(st, "config", &config);
+    }
+    aim_store_printf(&t, "config:\n");
+    if (config) {
+        /* Indented so the block reads as YAML nested under "config:". */
+        for (char *line = config, *next; line && *line; line = next) {
+            next = strchr(line, '\n');
+            if (next) {
+                *next++ = '\0';
+            }
+            aim_store_printf(&t, "  %s\n", line);
+        }
+    }
+    free(config);
+    enum aim_status cs = aim_store_release(st);
+    if (!status) {
+        status = cs;
+    }
+    if (!status && t.failed) {
+        status = aim_error_set(AIM_ERR_NOMEM, "%s: out of memory describing the file", path);
+    }
+    if (status) {
+        free(t.s);
+        return status;
+    }
+    *text = t.s;
+    return AIM_OK;
+}

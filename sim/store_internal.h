@@ -1,0 +1,113 @@
+/* What the store's modules (sim/store*.c) share: the layout's constants, an open store's state
+ * and the functions each module gives the others, named with that module's prefix. Internal:
+ * it names HDF5 types, so only sim/store*.c include it; others use sim/store.h. */
+#ifndef AIM_STORE_INTERNAL_H
+#define AIM_STORE_INTERNAL_H
+
+#include <hdf5.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sim/h5util.h"
+#include "sim/store.h"
+
+/* Identifies an aimsim file and the version of this layout. */
+#define AIM_STORE_FORMAT "aimsim-trajectories-2"
+/* deflate level: 4 compresses these smooth series nearly as well as 9, several times faster. */
+/* The event table grows in chunks of the size aim_h5util_create_scale gives an unlimited scale. */
+enum { AIM_STORE_DEFLATE = 4, AIM_STORE_EVENT_CHUNK = AIM_H5UTIL_UNLIMITED_CHUNK };
+
+/** @brief One event row as stored: the key (point, replica, seq) makes every row unique. */
+struct aim_store_event_row {
+    int32_t point, replica, seq, step, kind, a, b, c;
+    double amount0, amount1, amount2;
+};
+
+struct aim_store {
+    char *path;
+    int writable;
+    dev_t dev; /* identity of the file this store created (created = 1), checked before renaming */
+    ino_t ino;
+    int created;
+    hid_t file;
+    hid_t firm[AIM_FIRM_VAR_COUNT];
+    hid_t market[AIM_MARKET_VAR_COUNT];
+    hid_t done_ds, count_ds, events_ds, event_scale;
+    hid_t event_type; /* memory and file type of a row */
+    int n_points, n_replicas, n_times, n_firms;
+    int batch;          /* while salvaging: no flush per replica, one at the end */
+    uint8_t *done;      /* copy of /replica_done */
+    int *kinds;         /* enum aim_firm_kind of each firm */
+    int label_width[2]; /* characters of /firm/firm_name and /firm/firm_kind (as read) */
+    hsize_t n_events;   /* rows in /events */
+    struct aim_store_event_row *rows;
+    size_t cap_rows;
+};
+
+#define AIM_H5_CHECK(expr, st, what, object)                                                                 \
+    do {                                                                                                     \
+        if ((expr) < 0) {                                                                                    \
+            status = aim_h5util_fail((st)->path, what, object);                                              \
+            goto fail;                                                                                       \
+        }                                                                                                    \
+    } while (0)
+
+/* ---- sim/store.c: the open store, replicas and finishing ---- */
+
+/** @brief A store for path with every handle invalid and nothing allocated but its path. */
+struct aim_store *aim_store_alloc(const char *path, int writable);
+/** @brief Closes every handle and frees st; returns the first failure of H5Fclose. */
+enum aim_status aim_store_release(struct aim_store *st);
+/** @brief The compound type of an /events row (memory and file); negative on failure. */
+hid_t aim_store_event_type(void);
+/** @brief UTC now as ISO 8601 ("2026-11-26T04:30:00Z"). */
+void aim_store_utc_now(char *buf, size_t size);
+/** @brief Reads (write = 0) or writes one replica's block of a series dataset of this rank. */
+herr_t aim_store_series_io(hid_t ds, int rank, int point, int replica, int n_times, int n_firms, double *buf,
+                           int write);
+/** @brief Makes room for n event rows in st->rows. */
+enum aim_status aim_store_reserve_rows(struct aim_store *st, size_t n);
+/** @brief Orders event rows by their key (point, replica, seq), for qsort. */
+int aim_store_row_cmp(const void *pa, const void *pb);
+
+/* ---- sim/store_file.c: the file on disk ---- */
+
+/** @brief Reserves a new empty file PATH.HOST.PID.creating for path to be made in (removing
+ * stale ones of this host first); the malloc'd name, or NULL with the error set. */
+char *aim_store_file_reserve(const char *path);
+/** @brief Gives the made file tmp its name path unless path exists (then -1, errno EEXIST). */
+int aim_store_file_publish(const char *tmp, const char *path);
+/** @brief fsync of a file or (directory = 1) a directory by path. */
+enum aim_status aim_store_file_fsync(const char *path, int directory);
+/** @brief The file's own size in bytes (0 if it cannot be read). */
+hsize_t aim_store_file_size(const char *path);
+/** @brief 1 if path still names the file of identity (dev, ino), 0 if not or if it is gone. */
+int aim_store_file_is(const char *path, dev_t dev, ino_t ino);
+
+/* ---- sim/store_create.c: a new file ---- */
+
+/** @brief AIM_ERR_USAGE unless the layout has points, replicas, times >= 1, firms >= 0 and a
+ * start date YYYY-MM. */
+enum aim_status aim_store_create_check_layout(const struct aim_store_layout *lay, const char *path);
+/** @brief aim_store_create with HDF5's error printing as it is. */
+enum aim_status aim_store_create_loud(struct aim_store **out, const char *path,
+                                      const struct aim_store_layout *lay,
+                                      const struct aim_store_provenance *prov);
+
+/* ---- sim/store_open.c: an existing file, checked ---- */
+
+/** @brief Opens a file for reading (or, writable, for writing) after checking every object of
+ * the layout; AIM_ERR_FORMAT naming the object for a damaged file. */
+enum aim_status aim_store_open_loud(struct aim_store **out, const char *path, int writable);
+
+/* ---- sim/store_describe.c and sim/store_resume.c ---- */
+
+/** @brief aim_store_describe with HDF5's error printing as it is. */
+enum aim_status aim_store_describe_loud(const char *path, char **text);
+/** @brief aim_store_open_resume with HDF5's error printing as it is. */
+enum aim_status aim_store_resume_loud(struct aim_store **out, const char *path,
+                                      const struct aim_store_layout *lay,
+                                      const struct aim_store_provenance *prov);
+
+#endif
