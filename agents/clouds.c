@@ -3,14 +3,14 @@
 
 #include <math.h>
 
-double aim_clouds_price(const struct aim_config *cfg, double price, double utilisation)
+double aim_clouds_price(const struct aim_config_clouds *cfg, double price, double utilisation)
 {
-    double p = price * (1.0 + cfg->clouds.zeta * (utilisation - cfg->clouds.u_target));
-    if (p < cfg->clouds.p_min) {
-        p = cfg->clouds.p_min;
+    double p = price * (1.0 + cfg->zeta * (utilisation - cfg->u_target));
+    if (p < cfg->p_min) {
+        p = cfg->p_min;
     }
-    if (p > cfg->clouds.p_max) {
-        p = cfg->clouds.p_max;
+    if (p > cfg->p_max) {
+        p = cfg->p_max;
     }
     return p;
 }
@@ -58,13 +58,100 @@ void aim_clouds_size_logit(const double *price, const double *size, const int *a
     }
 }
 
-double aim_clouds_order(const struct aim_config *cfg, double contracted_mw, double spot_trend_mw,
+double aim_clouds_order(const struct aim_config_clouds *cfg, double contracted_mw, double spot_trend_mw,
                         double capacity, double on_order)
 {
-    double target = (contracted_mw + spot_trend_mw) * (1.0 + cfg->clouds.buffer);
+    double target = (contracted_mw + spot_trend_mw) * (1.0 + cfg->buffer);
     double order = target - capacity - on_order;
     if (!(order > 0.0)) {
         return 0.0;
     }
-    return order < cfg->clouds.power_growth_max ? order : cfg->clouds.power_growth_max;
+    return order < cfg->power_growth_max ? order : cfg->power_growth_max;
+}
+
+void aim_clouds_borrow_for(struct aim_clouds *cl, struct aim_ledger *led, int c, double amount)
+{
+    int f = cl->first + c;
+    double short_by = amount - led->cash[f];
+    if (short_by > 0.0) {
+        aim_ledger_source(led, f, short_by, AIM_ORIGIN_DEBT, 0);
+        cl->debt[c] += short_by;
+    }
+}
+
+double aim_clouds_ebitda12(const struct aim_clouds *cl, int c)
+{
+    const double *r = cl->ebitda + (size_t)c * AIM_CLOUDS_RING;
+    double s = 0.0;
+    for (int i = 0; i < AIM_CLOUDS_RING; i++) {
+        s += r[i];
+    }
+    return s;
+}
+
+void aim_clouds_install(struct aim_clouds *cl, const struct aim_config_clouds *cfg, int c, double mw, int t)
+{
+    /* A GPU delivered now is in service build_lag months later (facility and power). */
+    size_t lag1 = (size_t)cfg->build_lag + 1;
+    size_t slot = (size_t)c * lag1 + (size_t)((t + cfg->build_lag) % (int)lag1);
+    if (cfg->build_lag == 0) {
+        cl->Cap[c] += mw;
+    } else {
+        cl->pipeline[slot] += mw;
+    }
+}
+
+int aim_clouds_refinance(struct aim_clouds *cl, const struct aim_config_clouds *cfg, struct aim_ledger *led,
+                         int c)
+{
+    int f = cl->first + c;
+    double cash = led->cash[f];
+    double room = cfg->leverage_max * aim_clouds_ebitda12(cl, c) - cl->debt[c];
+    if (room >= -cash) {
+        aim_ledger_source(led, f, -cash, AIM_ORIGIN_DEBT, 0);
+        cl->debt[c] += -cash;
+        return 1;
+    }
+    return 0;
+}
+
+void aim_clouds_step(struct aim_clouds *cl, const struct aim_config_clouds *cfg, struct aim_ledger *led,
+                     double rate, double gpu_price, int t)
+{
+    for (int c = 0; c < cl->n; c++) {
+        int f = cl->first + c;
+        if (!cl->active[c]) {
+            cl->deliveries[c] = cl->baserev[c] = cl->util[c] = 0.0;
+            continue;
+        }
+        const struct aim_config_clouds_firms *cc = &cfg->firms[c];
+        double base = cl->base[c] / 12.0;
+        aim_ledger_source(led, f, base, AIM_ORIGIN_BASE, AIM_PAY_REVENUE);
+        aim_ledger_sink(led, f, base * (1.0 - cc->m_base), AIM_SINK_OPEX);
+        cl->baserev[c] = base;
+        cl->base[c] *= pow(1.0 + cc->g_base, 1.0 / 12.0);
+        double opex = cfg->opex_ai * cl->ai_rev[c];
+        aim_ledger_sink(led, f, opex, AIM_SINK_OPEX);
+        double interest = cl->debt[c] * (rate + cfg->spread) / 12.0;
+        aim_ledger_sink(led, f, interest, AIM_SINK_INTEREST);
+        double eb = cl->ai_rev[c] - opex + base * cc->m_base;
+        cl->ebitda[(size_t)c * AIM_CLOUDS_RING + (size_t)(t % AIM_CLOUDS_RING)] = eb;
+        double u = cl->Cap[c] > 0.0 ? cl->used[c] / cl->Cap[c] : 1.0;
+        cl->util[c] = cl->Cap[c] > 0.0 ? u : 0.0;
+        cl->pc[c] = aim_clouds_price(cfg, cl->pc[c], u);
+        /* Trend of spot demand requested (not delivered), so that rationing raises capex. */
+        double a = 1.0 / cfg->spot_trend_months;
+        double level0 = cl->spot_trend[c];
+        cl->spot_trend[c] += a * (cl->spot_req[c] - cl->spot_trend[c]);
+        /* Holt's linear trend: the slope (MW a month) is smoothed with the same memory. */
+        cl->spot_slope[c] += a * ((cl->spot_trend[c] - level0) - cl->spot_slope[c]);
+        double retire = cl->Cap[c] / cfg->gpu_life_months;
+        double dep = retire * (gpu_price + cfg->facility_cost);
+        size_t lag1 = (size_t)cfg->build_lag + 1;
+        size_t slot = (size_t)c * lag1 + (size_t)(t % (int)lag1);
+        cl->Cap[c] += cl->pipeline[slot] - retire;
+        cl->pipeline[slot] = 0.0;
+        cl->deliveries[c] = cl->used[c];
+        cl->earnings[c] = eb - interest - dep;
+    }
 }

@@ -1,11 +1,35 @@
-/* Cloud providers' behavioural rules (MODEL.md 3.2); their state lives in the world. */
+/* Cloud providers (MODEL.md 3.2): their state, their monthly step, how they borrow and build. */
 #ifndef AIM_CLOUDS_H
 #define AIM_CLOUDS_H
 
 #include "sim/config.h"
+#include "sim/ledger.h"
+
+#define AIM_CLOUDS_RING 12 /* months of EBITDA kept for the leverage test */
+
+/** @brief The clouds' state, one entry per cloud; the world allocates the arrays. */
+struct aim_clouds {
+    int n;                           /* clouds */
+    int first;                       /* firm index (ledger account) of cloud 0 */
+    double *Cap;                     /* installed capacity, MW */
+    double *pc;                      /* price, $B per MW-month */
+    double *spot_trend, *spot_slope; /* Holt trend of spot demand requested: MW, MW a month */
+    double *spot_req;                /* spot MW requested this month */
+    double *used;                    /* MW delivered this month */
+    double *pipeline;                /* [c * (build_lag + 1) + t % (build_lag + 1)]: MW to install */
+    double *ebitda;                  /* [c * AIM_CLOUDS_RING + t % AIM_CLOUDS_RING]: monthly EBITDA */
+    double *ai_rev;                  /* AI revenue booked this month (contracts and spot) */
+    /* The clouds' rows of the world's per-firm arrays: entry c is firm first + c. */
+    int *active;
+    double *debt, *base; /* base: base-business revenue, $B/yr */
+    double *deliveries;  /* MW delivered this month */
+    double *baserev;     /* base-business revenue booked this month */
+    double *util;        /* used / capacity */
+    double *earnings;    /* the month's earnings (EBITDA less interest and depreciation) */
+};
 
 /** @brief Price after one month: p (1 + zeta (u - u_target)) clamped to [p_min, p_max]. */
-double aim_clouds_price(const struct aim_config *cfg, double price, double utilisation);
+double aim_clouds_price(const struct aim_config_clouds *cfg, double price, double utilisation);
 /** @brief Logit split of a purchase on relative price: w_i = exp(-theta p_i / pbar) / sum (0 if inactive). */
 void aim_clouds_price_logit(const double *price, const int *active, int n, double theta, double *w);
 /** @brief Size-weighted price logit: w_i proportional to size_i exp(-theta p_i / pbar) over active sellers
@@ -15,7 +39,22 @@ void aim_clouds_size_logit(const double *price, const double *size, const int *a
                            double *w);
 /** @brief Capacity order (MW) for target (contracted + spot trend)(1 + buffer), net of what is
  * installed and on order, capped at power_growth_max. */
-double aim_clouds_order(const struct aim_config *cfg, double contracted_mw, double spot_trend_mw,
+double aim_clouds_order(const struct aim_config_clouds *cfg, double contracted_mw, double spot_trend_mw,
                         double capacity, double on_order);
+
+/** @brief Step 3 of the month: base business, AI opex, interest at rate + spread, utilisation,
+ * price, spot trend, depreciation at gpu_price (mean GPU price, $B/MW) and installs due at month t. */
+void aim_clouds_step(struct aim_clouds *cl, const struct aim_config_clouds *cfg, struct aim_ledger *led,
+                     double rate, double gpu_price, int t);
+/** @brief Cloud c borrows what it needs to cover a payment of amount, as far as its cash falls short. */
+void aim_clouds_borrow_for(struct aim_clouds *cl, struct aim_ledger *led, int c, double amount);
+/** @brief Capacity (MW) delivered to cloud c in month t, installed build_lag months later. */
+void aim_clouds_install(struct aim_clouds *cl, const struct aim_config_clouds *cfg, int c, double mw, int t);
+/** @brief Trailing twelve months' EBITDA of cloud c ($B). */
+double aim_clouds_ebitda12(const struct aim_clouds *cl, int c);
+/** @brief A cloud overdrawn by -cash borrows its way back to zero if leverage_max x EBITDA leaves
+ * room; returns 1 if it did (it does not default), 0 if not. */
+int aim_clouds_refinance(struct aim_clouds *cl, const struct aim_config_clouds *cfg, struct aim_ledger *led,
+                         int c);
 
 #endif

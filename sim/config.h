@@ -10,9 +10,11 @@
 #define AIM_CONFIG_STR_MAX 64
 
 /* struct aim_config mirrors the YAML: cfg->demand.theta, cfg->clouds.firms[i].capacity,
- * cfg->clouds.n_firms. Lists have a fixed maximum length so the struct is flat and copyable. */
+ * cfg->clouds.n_firms. Each section is a named struct (struct aim_config_clouds, its list entries
+ * struct aim_config_clouds_firms), so an agent's step can take its own section. Lists have a fixed maximum
+ * length so the struct is flat and copyable. */
 struct aim_config {
-#define AIM_SECTION_BEGIN(sec, doc) struct {
+#define AIM_SECTION_BEGIN(sec, doc) struct aim_config_##sec {
 #define AIM_SECTION_END(sec)                                                                                 \
     }                                                                                                        \
     sec;
@@ -24,7 +26,7 @@ struct aim_config {
 #define AIM_P_STR(sec, key, def, doc) char key[AIM_CONFIG_STR_MAX];
 #define AIM_LIST_BEGIN(sec, list, max, doc)                                                                  \
     int n_##list;                                                                                            \
-    struct {
+    struct aim_config_##sec##_##list {
 #define AIM_LIST_END(sec, list, max)                                                                         \
     }                                                                                                        \
     list[max];

@@ -59,8 +59,8 @@ struct aim_world {
     /* labs */
     double *Q, *cap, *share, *R, *burn, *m_inf, *units, *units_v, *units_c, *unit_value, *units_inv0;
     double *need, *m_tr, *c_avail, *delivered;
-    /* clouds */
-    double *Cap, *pc, *spot_trend, *spot_slope, *spot_req, *used, *pipeline, *ebitda, *ai_rev;
+    double *earnings; /* the month's earnings of clouds and vendors (before the organic share) */
+    struct aim_clouds clouds;
     /* vendors */
     double *P, *pv, *backlog, *backlog_val; /* [v * nc + c] */
     /* scratch */
@@ -142,6 +142,7 @@ static int world_contract_cap(const struct aim_config *cfg)
     X(deliveries, s.nf) \
     X(baserev, s.nf) \
     X(util, s.nf) \
+    X(earnings, s.nf) \
     X(Q, s.nl) \
     X(cap, s.nl) \
     X(share, s.nl) \
@@ -157,15 +158,15 @@ static int world_contract_cap(const struct aim_config *cfg)
     X(m_tr, s.nl) \
     X(c_avail, s.nl) \
     X(delivered, s.nl) \
-    X(Cap, s.nc) \
-    X(pc, s.nc) \
-    X(spot_trend, s.nc) \
-    X(spot_slope, s.nc) \
-    X(spot_req, s.nc) \
-    X(used, s.nc) \
-    X(pipeline, s.nc * (s.lag + 1)) \
-    X(ebitda, s.nc * RING) \
-    X(ai_rev, s.nc) \
+    X(clouds.Cap, s.nc) \
+    X(clouds.pc, s.nc) \
+    X(clouds.spot_trend, s.nc) \
+    X(clouds.spot_slope, s.nc) \
+    X(clouds.spot_req, s.nc) \
+    X(clouds.used, s.nc) \
+    X(clouds.pipeline, s.nc * (s.lag + 1)) \
+    X(clouds.ebitda, s.nc * AIM_CLOUDS_RING) \
+    X(clouds.ai_rev, s.nc) \
     X(P, s.nv) \
     X(pv, s.nv) \
     X(backlog, s.nv * s.nc) \
@@ -261,6 +262,15 @@ enum aim_status aim_world_create(struct aim_world **out, const struct aim_config
         aim_world_free(w);
         return aim_error_set(AIM_ERR_NOMEM, "aim_world_create: out of memory for %d firms", (int)s.nf);
     }
+    w->clouds.n = w->nc;
+    w->clouds.first = w->nv;
+    w->clouds.active = w->active + w->nv;
+    w->clouds.debt = w->debt + w->nv;
+    w->clouds.base = w->base + w->nv;
+    w->clouds.deliveries = w->deliveries + w->nv;
+    w->clouds.baserev = w->baserev + w->nv;
+    w->clouds.util = w->util + w->nv;
+    w->clouds.earnings = w->earnings + w->nv;
     enum aim_status st = aim_ledger_create(&w->led, w->nf + 1, w->nf);
     if (st == AIM_OK) {
         st = aim_deals_create(&w->deals, world_contract_cap(cfg));
@@ -404,7 +414,7 @@ static enum aim_status world_sign(struct aim_world *w, int l, int v, int c, doub
     }
     if (c >= 0 && commitment > 0.0) {
         if (!(mw > 0.0)) {
-            mw = commitment / ((double)term * w->pc[c]);
+            mw = commitment / ((double)term * w->clouds.pc[c]);
         }
         aim_deals_sign(w->deals, l, c, commitment, term, mw);
         world_order(w, c, v, mw);
@@ -487,7 +497,8 @@ static void world_fundamentals(struct aim_world *w, int update)
          * their life left on average), since a firm is worth at least what it owns. */
         double floor = cash;
         if (kind == AIM_KIND_CLOUD) {
-            floor = cash - w->debt[f] + 0.5 * w->Cap[f - w->nv] * (pv_mean + cfg->clouds.facility_cost);
+            floor =
+                cash - w->debt[f] + 0.5 * w->clouds.Cap[f - w->nv] * (pv_mean + cfg->clouds.facility_cost);
         } else if (kind == AIM_KIND_VENDOR) {
             floor = cash - w->debt[f];
         }
@@ -532,8 +543,8 @@ static void world_record(struct aim_world *w, struct aim_traj *tr)
             price = w->pv[f];
         } else if (kind == AIM_KIND_CLOUD) {
             int c = f - w->nv;
-            cap = w->Cap[c];
-            price = w->pc[c];
+            cap = w->clouds.Cap[c];
+            price = w->clouds.pc[c];
             commit = aim_deals_outstanding(w->deals, -1, c);
         } else {
             int l = f - w->nv - w->nc;
@@ -643,8 +654,8 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
         const __typeof__(cfg->clouds.firms[0]) *cc = &cfg->clouds.firms[c];
         int f = w->nv + c;
         aim_ledger_open(w->led, f, cc->cash, AIM_ORIGIN_BASE);
-        w->Cap[c] = cc->capacity;
-        w->pc[c] = cc->price;
+        w->clouds.Cap[c] = cc->capacity;
+        w->clouds.pc[c] = cc->price;
         w->debt[f] = cc->debt;
         w->base[f] = cc->base_revenue;
     }
@@ -653,8 +664,9 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
     double capsum = 0.0;
     for (int c = 0; c < w->nc; c++) {
         const __typeof__(cfg->clouds.firms[0]) *cc = &cfg->clouds.firms[c];
-        double eb = 12.0 * w->Cap[c] * cfg->clouds.u_target * w->pc[c] * (1.0 - cfg->clouds.opex_ai) +
-                    cc->base_revenue * cc->m_base;
+        double eb =
+            12.0 * w->clouds.Cap[c] * cfg->clouds.u_target * w->clouds.pc[c] * (1.0 - cfg->clouds.opex_ai) +
+            cc->base_revenue * cc->m_base;
         double room = cfg->clouds.leverage_max * eb - cc->debt;
         w->w_c[c] = cc->cash + (room > 0.0 ? room : 0.0);
         capsum += w->w_c[c];
@@ -692,11 +704,11 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
     /* The spot-demand trend starts at the pro-forma use: capacity at target utilisation (no
      * contract is signed yet). */
     for (int c = 0; c < w->nc; c++) {
-        w->spot_trend[c] = w->Cap[c] * cfg->clouds.u_target;
-        w->spot_slope[c] = 0.0;
+        w->clouds.spot_trend[c] = w->clouds.Cap[c] * cfg->clouds.u_target;
+        w->clouds.spot_slope[c] = 0.0;
     }
     /* Pro-forma trailing year: twelve months at the opening state, all of it organic. */
-    double pc_mean = world_mean_active(w->pc, w->active + w->nv, w->nc);
+    double pc_mean = world_mean_active(w->clouds.pc, w->active + w->nv, w->nc);
     double pv_mean = world_mean_active(w->pv, w->active, w->nv);
     for (int f = 0; f < w->nf; f++) {
         double e = 0.0, r = 0.0, eb = 0.0;
@@ -708,11 +720,11 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
         } else if (kind == AIM_KIND_CLOUD) {
             int c = f - w->nv;
             const __typeof__(cfg->clouds.firms[0]) *cc = &cfg->clouds.firms[c];
-            double ai = w->Cap[c] * cfg->clouds.u_target * w->pc[c];
+            double ai = w->clouds.Cap[c] * cfg->clouds.u_target * w->clouds.pc[c];
             r = ai + w->base[f] / 12.0;
             eb = ai * (1.0 - cfg->clouds.opex_ai) + w->base[f] / 12.0 * cc->m_base;
             e = eb - w->debt[f] * (w->mac.r + cfg->clouds.spread) / 12.0 -
-                w->Cap[c] / cfg->clouds.gpu_life_months * (pv_mean + cfg->clouds.facility_cost);
+                w->clouds.Cap[c] / cfg->clouds.gpu_life_months * (pv_mean + cfg->clouds.facility_cost);
         } else {
             int l = f - w->nv - w->nc;
             const __typeof__(cfg->labs.firms[0]) *c = &cfg->labs.firms[l];
@@ -732,8 +744,8 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
         }
         w->ghat[f] = cfg->macro.g_long;
         if (kind == AIM_KIND_CLOUD) {
-            for (int i = 0; i < RING; i++) {
-                w->ebitda[(size_t)(f - w->nv) * RING + i] = eb;
+            for (int i = 0; i < AIM_CLOUDS_RING; i++) {
+                w->clouds.ebitda[(size_t)(f - w->nv) * AIM_CLOUDS_RING + i] = eb;
             }
         }
     }
@@ -792,7 +804,7 @@ static void world_labs(struct aim_world *w)
     int *lab_active = w->active + nv + nc, *cloud_active = w->active + nv;
     double rho = aim_labs_rho(cfg, w->t);
     double eff = pow(cfg->hardware.eta, (double)w->t / 12.0);
-    double pc_mean = world_mean_active(w->pc, cloud_active, nc);
+    double pc_mean = world_mean_active(w->clouds.pc, cloud_active, nc);
     aim_labs_shares(w->cap, lab_active, nl, cfg->demand.theta, w->share);
     for (int l = 0; l < nl; l++) {
         int f = nv + nc + l;
@@ -814,10 +826,12 @@ static void world_labs(struct aim_world *w)
      * every contract pro rata (ratio) and is paid pro rata. */
     for (int c = 0; c < nc; c++) {
         w->reserved[c] = aim_deals_mw(w->deals, -1, c);
-        w->ratio[c] = w->reserved[c] > w->Cap[c] && w->reserved[c] > 0.0 ? w->Cap[c] / w->reserved[c] : 1.0;
-        w->used[c] = 0.0;
-        w->ai_rev[c] = 0.0;
-        w->spot_req[c] = 0.0;
+        w->ratio[c] = w->reserved[c] > w->clouds.Cap[c] && w->reserved[c] > 0.0
+                          ? w->clouds.Cap[c] / w->reserved[c]
+                          : 1.0;
+        w->clouds.used[c] = 0.0;
+        w->clouds.ai_rev[c] = 0.0;
+        w->clouds.spot_req[c] = 0.0;
     }
     for (int i = 0; i < w->deals->cap; i++) {
         const struct aim_contract *k = &w->deals->c[i];
@@ -844,37 +858,37 @@ static void world_labs(struct aim_world *w)
         double pay = k->monthly * fmin(w->ratio[c], k->months_left);
         aim_ledger_pay(w->led, nv + nc + l, nv + c, pay, -1, AIM_PAY_REVENUE);
         paid[l] += pay;
-        w->ai_rev[c] += pay;
-        w->used[c] += avail * use_frac;
+        w->clouds.ai_rev[c] += pay;
+        w->clouds.used[c] += avail * use_frac;
         w->delivered[l] += avail * use_frac;
     }
     /* Spot: the rest of each lab's need, split over clouds by the logit on price weighted by capacity,
      * rationed pro rata where a cloud's free capacity falls short. */
-    aim_clouds_size_logit(w->pc, w->Cap, cloud_active, nc, cfg->labs.spot_theta, w->w_c);
+    aim_clouds_size_logit(w->clouds.pc, w->clouds.Cap, cloud_active, nc, cfg->labs.spot_theta, w->w_c);
     for (int l = 0; l < nl; l++) {
         double rest = w->need[l] - w->delivered[l];
         for (int c = 0; c < nc; c++) {
             double x = rest > 0.0 ? rest * w->w_c[c] : 0.0;
             w->spot[(size_t)l * nc + c] = x;
-            w->spot_req[c] += x;
+            w->clouds.spot_req[c] += x;
         }
     }
     for (int c = 0; c < nc; c++) {
-        double free_mw = w->Cap[c] - w->used[c];
+        double free_mw = w->clouds.Cap[c] - w->clouds.used[c];
         if (free_mw < 0.0) {
             free_mw = 0.0;
         }
-        double q = w->spot_req[c] > free_mw ? free_mw / w->spot_req[c] : 1.0;
+        double q = w->clouds.spot_req[c] > free_mw ? free_mw / w->clouds.spot_req[c] : 1.0;
         for (int l = 0; l < nl; l++) {
             double mw = w->spot[(size_t)l * nc + c] * q;
             if (mw <= 0.0) {
                 continue;
             }
-            double pay = mw * w->pc[c];
+            double pay = mw * w->clouds.pc[c];
             aim_ledger_pay(w->led, nv + nc + l, nv + c, pay, -1, AIM_PAY_REVENUE);
             paid[l] += pay;
-            w->ai_rev[c] += pay;
-            w->used[c] += mw;
+            w->clouds.ai_rev[c] += pay;
+            w->clouds.used[c] += mw;
             w->delivered[l] += mw;
         }
     }
@@ -906,72 +920,12 @@ static void world_labs(struct aim_world *w)
     }
 }
 
-/* Borrows what cloud c needs to cover a payment of amount, as far as cash falls short. */
-static void world_borrow_for(struct aim_world *w, int c, double amount)
-{
-    int f = w->nv + c;
-    double short_by = amount - w->led->cash[f];
-    if (short_by > 0.0) {
-        aim_ledger_source(w->led, f, short_by, AIM_ORIGIN_DEBT, 0);
-        w->debt[f] += short_by;
-    }
-}
-
-static double world_ebitda12(const struct aim_world *w, int c)
-{
-    return ring_sum(w->ebitda + (size_t)c * RING, RING);
-}
-
-/* 3. Clouds: base business, AI opex, interest, price, depreciation and installs. */
-static void world_clouds(struct aim_world *w)
-{
-    const struct aim_config *cfg = &w->cfg;
-    for (int c = 0; c < w->nc; c++) {
-        int f = w->nv + c;
-        if (!w->active[f]) {
-            w->deliveries[f] = w->baserev[f] = w->util[f] = 0.0;
-            continue;
-        }
-        const __typeof__(cfg->clouds.firms[0]) *cc = &cfg->clouds.firms[c];
-        double base = w->base[f] / 12.0;
-        aim_ledger_source(w->led, f, base, AIM_ORIGIN_BASE, AIM_PAY_REVENUE);
-        aim_ledger_sink(w->led, f, base * (1.0 - cc->m_base), AIM_SINK_OPEX);
-        w->baserev[f] = base;
-        w->base[f] *= pow(1.0 + cc->g_base, 1.0 / 12.0);
-        double opex = cfg->clouds.opex_ai * w->ai_rev[c];
-        aim_ledger_sink(w->led, f, opex, AIM_SINK_OPEX);
-        double interest = w->debt[f] * (w->mac.r + cfg->clouds.spread) / 12.0;
-        aim_ledger_sink(w->led, f, interest, AIM_SINK_INTEREST);
-        double eb = w->ai_rev[c] - opex + base * cc->m_base;
-        w->ebitda[(size_t)c * RING + (size_t)(w->t % RING)] = eb;
-        double u = w->Cap[c] > 0.0 ? w->used[c] / w->Cap[c] : 1.0;
-        w->util[f] = w->Cap[c] > 0.0 ? u : 0.0;
-        w->pc[c] = aim_clouds_price(cfg, w->pc[c], u);
-        /* Trend of spot demand requested (not delivered), so that rationing raises capex. */
-        double a = 1.0 / cfg->clouds.spot_trend_months;
-        double level0 = w->spot_trend[c];
-        w->spot_trend[c] += a * (w->spot_req[c] - w->spot_trend[c]);
-        /* Holt's linear trend: the slope (MW a month) is smoothed with the same memory. */
-        w->spot_slope[c] += a * ((w->spot_trend[c] - level0) - w->spot_slope[c]);
-        double retire = w->Cap[c] / cfg->clouds.gpu_life_months;
-        double pv_mean = world_mean_active(w->pv, w->active, w->nv);
-        double dep = retire * (pv_mean + cfg->clouds.facility_cost);
-        size_t lag1 = (size_t)cfg->clouds.build_lag + 1;
-        size_t slot = (size_t)c * lag1 + (size_t)(w->t % (int)lag1);
-        w->Cap[c] += w->pipeline[slot] - retire;
-        w->pipeline[slot] = 0.0;
-        w->deliveries[f] = w->used[c];
-        w->earn[(size_t)f * RING + (size_t)(w->t % RING)] = eb - interest - dep;
-    }
-}
-
 /* 4. Vendors deliver their backlog, clouds pay on delivery (cash, then debt) and install the
  * capacity build_lag months later. */
 static void world_vendors(struct aim_world *w)
 {
     const struct aim_config *cfg = &w->cfg;
     int nv = w->nv, nc = w->nc;
-    size_t lag1 = (size_t)cfg->clouds.build_lag + 1;
     for (int v = 0; v < nv; v++) {
         w->deliveries[v] = w->baserev[v] = w->util[v] = 0.0;
         if (!w->active[v]) {
@@ -999,15 +953,10 @@ static void world_vendors(struct aim_world *w)
             }
             int fc = nv + c;
             double facility = mw * cfg->clouds.facility_cost;
-            world_borrow_for(w, c, val + facility);
+            aim_clouds_borrow_for(&w->clouds, w->led, c, val + facility);
             aim_ledger_pay(w->led, fc, v, val, -1, AIM_PAY_REVENUE);
             aim_ledger_sink(w->led, fc, facility, AIM_SINK_BUILDERS);
-            size_t slot = (size_t)c * lag1 + (size_t)((w->t + cfg->clouds.build_lag) % (int)lag1);
-            if (cfg->clouds.build_lag == 0) {
-                w->Cap[c] += mw;
-            } else {
-                w->pipeline[slot] += mw;
-            }
+            aim_clouds_install(&w->clouds, &cfg->clouds, c, mw, w->t);
             rev += val;
         }
         w->deliveries[v] = d;
@@ -1018,7 +967,7 @@ static void world_vendors(struct aim_world *w)
         w->baserev[v] = base;
         w->util[v] = w->P[v] > 0.0 ? d / w->P[v] : 0.0;
         aim_ledger_sink(w->led, v, base * (1.0 - vc->m_base), AIM_SINK_OPEX);
-        w->earn[(size_t)v * RING + (size_t)(w->t % RING)] = rev - cost + base * vc->m_base;
+        w->earnings[v] = rev - cost + base * vc->m_base;
         double after = B - d;
         /* A vendor does not sell below its unit cost: with a thin backlog it cuts output instead. */
         w->pv[v] = fmax(aim_vendors_price(cfg, w->pv[v], after, w->P[v]), vc->unit_cost);
@@ -1050,13 +999,14 @@ static void world_capex(struct aim_world *w)
                     w->backlog[(size_t)v * nc + c] * cfg->clouds.facility_cost;
         }
         for (size_t i = 0; i < lag1; i++) {
-            on_order += w->pipeline[(size_t)c * lag1 + i];
+            on_order += w->clouds.pipeline[(size_t)c * lag1 + i];
         }
         /* Spot demand expected when an order placed now is installed: the trend's level plus its
          * (non-negative) slope times clouds.plan_horizon (docs/model.md, "Capacity planning"). */
-        double spot = w->spot_trend[c] + fmax(0.0, w->spot_slope[c]) * cfg->clouds.plan_horizon;
-        double mw = aim_clouds_order(cfg, aim_deals_mw(w->deals, -1, c), spot, w->Cap[c], on_order);
-        double room = cfg->clouds.leverage_max * world_ebitda12(w, c) - w->debt[f];
+        double spot = w->clouds.spot_trend[c] + fmax(0.0, w->clouds.spot_slope[c]) * cfg->clouds.plan_horizon;
+        double mw =
+            aim_clouds_order(&cfg->clouds, aim_deals_mw(w->deals, -1, c), spot, w->clouds.Cap[c], on_order);
+        double room = cfg->clouds.leverage_max * aim_clouds_ebitda12(&w->clouds, c) - w->debt[f];
         double fundable = w->led->cash[f] + (room > 0.0 ? room : 0.0) - owed;
         if (mw * unit > fundable) {
             mw = fundable > 0.0 ? fundable / unit : 0.0;
@@ -1207,11 +1157,7 @@ static enum aim_status world_defaults(struct aim_world *w, struct aim_traj *tr)
             enum aim_firm_kind kind = aim_world_firm_kind(cfg, f);
             if (kind == AIM_KIND_CLOUD) {
                 /* A cloud with credit left borrows its way back to zero. */
-                int c = f - nv;
-                double room = cfg->clouds.leverage_max * world_ebitda12(w, c) - w->debt[f];
-                if (room >= -cash) {
-                    aim_ledger_source(w->led, f, -cash, AIM_ORIGIN_DEBT, 0);
-                    w->debt[f] += -cash;
+                if (aim_clouds_refinance(&w->clouds, &cfg->clouds, w->led, f - nv)) {
                     continue;
                 }
             }
@@ -1280,7 +1226,8 @@ enum aim_status aim_world_step(struct aim_world *w, int nthreads, struct aim_tra
             0.0; /* the slot of a year ago leaves the window */
     }
     world_labs(w);
-    world_clouds(w);
+    aim_clouds_step(&w->clouds, &cfg->clouds, w->led, w->mac.r, world_mean_active(w->pv, w->active, w->nv),
+                    w->t);
     world_vendors(w);
     world_capex(w);
     enum aim_status st = world_funding(w, tr);
@@ -1294,8 +1241,7 @@ enum aim_status aim_world_step(struct aim_world *w, int nthreads, struct aim_tra
     world_provenance(w);
     for (int f = 0; f < w->nv + w->nc; f++) {
         if (w->active[f]) {
-            double e = w->earn[(size_t)f * RING + (size_t)(w->t % RING)];
-            world_book_earnings(w, f, e, w->revenue[f], w->organic[f]);
+            world_book_earnings(w, f, w->earnings[f], w->revenue[f], w->organic[f]);
         }
     }
     world_fundamentals(w, 1);

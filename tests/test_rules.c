@@ -45,10 +45,10 @@ int main(void)
     cfg->clouds.u_target = 0.85;
     cfg->clouds.p_min = 0.0003;
     cfg->clouds.p_max = 0.004;
-    aim_test_rel(aim_clouds_price(cfg, 0.0012, 0.95), 0.0012 * (1.0 + 0.05 * 0.1), 1e-14,
+    aim_test_rel(aim_clouds_price(&cfg->clouds, 0.0012, 0.95), 0.0012 * (1.0 + 0.05 * 0.1), 1e-14,
                  "price rises above target");
-    aim_test(aim_clouds_price(cfg, 0.0039999, 1.0) == 0.004, "price clamped at p_max");
-    aim_test(aim_clouds_price(cfg, 0.00030001, 0.0) == 0.0003, "price clamped at p_min");
+    aim_test(aim_clouds_price(&cfg->clouds, 0.0039999, 1.0) == 0.004, "price clamped at p_max");
+    aim_test(aim_clouds_price(&cfg->clouds, 0.00030001, 0.0) == 0.0003, "price clamped at p_min");
     double p[3] = {0.0012, 0.0011, 0.0013}, wv[3];
     int pa[3] = {1, 1, 1};
     aim_clouds_price_logit(p, pa, 3, 10.0, wv);
@@ -66,10 +66,11 @@ int main(void)
     aim_test(ws[0] == wv[0] && ws[1] == wv[1] && ws[2] == wv[2], "without sizes: the plain price logit");
     cfg->clouds.buffer = 0.15;
     cfg->clouds.power_growth_max = 200.0;
-    aim_test_rel(aim_clouds_order(cfg, 1000.0, 300.0, 1200.0, 200.0), 1300.0 * 1.15 - 1400.0, 1e-14,
+    aim_test_rel(aim_clouds_order(&cfg->clouds, 1000.0, 300.0, 1200.0, 200.0), 1300.0 * 1.15 - 1400.0, 1e-14,
                  "order = target - installed - on order");
-    aim_test(aim_clouds_order(cfg, 1000.0, 300.0, 500.0, 0.0) == 200.0, "order capped at power_growth_max");
-    aim_test(aim_clouds_order(cfg, 100.0, 0.0, 500.0, 0.0) == 0.0, "no negative orders");
+    aim_test(aim_clouds_order(&cfg->clouds, 1000.0, 300.0, 500.0, 0.0) == 200.0,
+             "order capped at power_growth_max");
+    aim_test(aim_clouds_order(&cfg->clouds, 100.0, 0.0, 500.0, 0.0) == 0.0, "no negative orders");
 
     /* Vendors. */
     cfg->vendors.xi = 0.02;
