@@ -3,6 +3,9 @@
 
 #include <math.h>
 
+#include "agents/deals.h"
+#include "agents/vendors.h"
+
 double aim_clouds_price(const struct aim_config_clouds *cfg, double price, double utilisation)
 {
     double p = price * (1.0 + cfg->zeta * (utilisation - cfg->u_target));
@@ -153,5 +156,44 @@ void aim_clouds_step(struct aim_clouds *cl, const struct aim_config_clouds *cfg,
         cl->pipeline[slot] = 0.0;
         cl->deliveries[c] = cl->used[c];
         cl->earnings[c] = eb - interest - dep;
+    }
+}
+
+void aim_clouds_capex(struct aim_clouds *cl, const struct aim_config_clouds *cfg, struct aim_vendors *vd,
+                      const struct aim_deals *deals, const struct aim_ledger *led)
+{
+    int nv = vd->n, nc = cl->n;
+    size_t lag1 = (size_t)cfg->build_lag + 1;
+    /* The cost of a MW ordered now: the facility plus the GPU price the order would be split at. */
+    aim_clouds_size_logit(vd->pv, vd->P, vd->active, nv, cfg->vendor_theta, vd->split);
+    double unit = cfg->facility_cost;
+    for (int v = 0; v < nv; v++) {
+        unit += vd->split[v] * vd->pv[v];
+    }
+    for (int c = 0; c < nc; c++) {
+        if (!cl->active[c]) {
+            continue;
+        }
+        double on_order = 0.0, owed = 0.0;
+        for (int v = 0; v < nv; v++) {
+            on_order += vd->backlog[(size_t)v * nc + c];
+            owed +=
+                vd->backlog_val[(size_t)v * nc + c] + vd->backlog[(size_t)v * nc + c] * cfg->facility_cost;
+        }
+        for (size_t i = 0; i < lag1; i++) {
+            on_order += cl->pipeline[(size_t)c * lag1 + i];
+        }
+        /* Spot demand expected when an order placed now is installed: the trend's level plus its
+         * (non-negative) slope times clouds.plan_horizon (docs/model.md, "Capacity planning"). */
+        double spot = cl->spot_trend[c] + fmax(0.0, cl->spot_slope[c]) * cfg->plan_horizon;
+        double mw = aim_clouds_order(cfg, aim_deals_mw(deals, -1, c), spot, cl->Cap[c], on_order);
+        double room = cfg->leverage_max * aim_clouds_ebitda12(cl, c) - cl->debt[c];
+        double fundable = led->cash[cl->first + c] + (room > 0.0 ? room : 0.0) - owed;
+        if (mw * unit > fundable) {
+            mw = fundable > 0.0 ? fundable / unit : 0.0;
+        }
+        if (mw > 0.0 && nv > 0) {
+            aim_vendors_order(vd, c, -1, mw, cfg->vendor_theta);
+        }
     }
 }

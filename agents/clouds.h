@@ -5,6 +5,9 @@
 #include "sim/config.h"
 #include "sim/ledger.h"
 
+struct aim_deals;
+struct aim_vendors;
+
 #define AIM_CLOUDS_RING 12 /* months of EBITDA kept for the leverage test */
 
 /** @brief The clouds' state, one entry per cloud; the world allocates the arrays. */
@@ -56,5 +59,10 @@ double aim_clouds_ebitda12(const struct aim_clouds *cl, int c);
  * room; returns 1 if it did (it does not default), 0 if not. */
 int aim_clouds_refinance(struct aim_clouds *cl, const struct aim_config_clouds *cfg, struct aim_ledger *led,
                          int c);
+/** @brief Step 5 of the month: clouds order capacity from the vendors toward (contracted + spot
+ * trend)(1 + buffer), cut so that cash plus the room under debt <= leverage_max x EBITDA covers
+ * everything on order. */
+void aim_clouds_capex(struct aim_clouds *cl, const struct aim_config_clouds *cfg, struct aim_vendors *vd,
+                      const struct aim_deals *deals, const struct aim_ledger *led);
 
 #endif

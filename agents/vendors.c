@@ -1,29 +1,119 @@
 /* Chip vendors (MODEL.md 3.3). */
 #include "agents/vendors.h"
 
-double aim_vendors_price(const struct aim_config *cfg, double price, double backlog, double production)
+#include <math.h>
+
+#include "agents/clouds.h"
+
+double aim_vendors_price(const struct aim_config_vendors *cfg, double price, double backlog,
+                         double production)
 {
     /* Backlog in months of production; with no production, pressure is read as the target. */
-    double months = production > 0.0 ? backlog / production : cfg->vendors.target_backlog_months;
-    double p = price * (1.0 + cfg->vendors.xi * (months - cfg->vendors.target_backlog_months));
-    if (p < cfg->vendors.p_min) {
-        p = cfg->vendors.p_min;
+    double months = production > 0.0 ? backlog / production : cfg->target_backlog_months;
+    double p = price * (1.0 + cfg->xi * (months - cfg->target_backlog_months));
+    if (p < cfg->p_min) {
+        p = cfg->p_min;
     }
-    if (p > cfg->vendors.p_max) {
-        p = cfg->vendors.p_max;
+    if (p > cfg->p_max) {
+        p = cfg->p_max;
     }
     return p;
 }
 
-double aim_vendors_production(const struct aim_config *cfg, double production, double backlog)
+double aim_vendors_production(const struct aim_config_vendors *cfg, double production, double backlog)
 {
     /* The production rate that would clear the backlog in target_backlog_months (at least one). */
-    double months = cfg->vendors.target_backlog_months > 1.0 ? cfg->vendors.target_backlog_months : 1.0;
+    double months = cfg->target_backlog_months > 1.0 ? cfg->target_backlog_months : 1.0;
     double target = backlog / months;
     /* Capacity grows toward the target with time constant fab_lag (MODEL.md 3.3) and shrinks
      * with the slower fab_down: contracted foundry and packaging capacity is not given back as
      * fast as it is added, so a lull in orders does not take production with it. */
-    double tau = target >= production ? cfg->vendors.fab_lag : cfg->vendors.fab_down;
+    double tau = target >= production ? cfg->fab_lag : cfg->fab_down;
     double p = production + (target - production) / tau;
     return p > 0.0 ? p : 0.0;
+}
+
+double aim_vendors_mean_price(const struct aim_vendors *vd)
+{
+    double s = 0.0;
+    int k = 0;
+    for (int v = 0; v < vd->n; v++) {
+        if (vd->active[v]) {
+            s += vd->pv[v];
+            k++;
+        }
+    }
+    return k > 0 ? s / k : 0.0;
+}
+
+void aim_vendors_order(struct aim_vendors *vd, int c, int v, double mw, double theta)
+{
+    if (!(mw > 0.0)) {
+        return;
+    }
+    int nc = vd->n_clouds;
+    if (v >= 0) {
+        vd->backlog[(size_t)v * nc + c] += mw;
+        vd->backlog_val[(size_t)v * nc + c] += mw * vd->pv[v];
+        return;
+    }
+    aim_clouds_size_logit(vd->pv, vd->P, vd->active, vd->n, theta, vd->split);
+    for (int j = 0; j < vd->n; j++) {
+        double part = mw * vd->split[j];
+        vd->backlog[(size_t)j * nc + c] += part;
+        vd->backlog_val[(size_t)j * nc + c] += part * vd->pv[j];
+    }
+}
+
+void aim_vendors_step(struct aim_vendors *vd, const struct aim_config_vendors *cfg, struct aim_clouds *cl,
+                      const struct aim_config_clouds *cfg_clouds, struct aim_ledger *led, int t)
+{
+    int nv = vd->n, nc = vd->n_clouds;
+    for (int v = 0; v < nv; v++) {
+        vd->deliveries[v] = vd->baserev[v] = vd->util[v] = 0.0;
+        if (!vd->active[v]) {
+            continue;
+        }
+        const struct aim_config_vendors_firms *vc = &cfg->firms[v];
+        double B = 0.0;
+        for (int c = 0; c < nc; c++) {
+            B += vd->backlog[(size_t)v * nc + c];
+        }
+        double d = B < vd->P[v] ? B : vd->P[v];
+        double phi = B > 0.0 ? d / B : 0.0;
+        double rev = 0.0;
+        for (int c = 0; c < nc; c++) {
+            size_t i = (size_t)v * nc + c;
+            double mw = vd->backlog[i] * phi, val = vd->backlog_val[i] * phi;
+            if (phi >= 1.0) {
+                mw = vd->backlog[i];
+                val = vd->backlog_val[i];
+            }
+            vd->backlog[i] -= mw;
+            vd->backlog_val[i] -= val;
+            if (mw <= 0.0) {
+                continue;
+            }
+            int fc = cl->first + c;
+            double facility = mw * cfg_clouds->facility_cost;
+            aim_clouds_borrow_for(cl, led, c, val + facility);
+            aim_ledger_pay(led, fc, v, val, -1, AIM_PAY_REVENUE);
+            aim_ledger_sink(led, fc, facility, AIM_SINK_BUILDERS);
+            aim_clouds_install(cl, cfg_clouds, c, mw, t);
+            rev += val;
+        }
+        vd->deliveries[v] = d;
+        double cost = d * vc->unit_cost;
+        aim_ledger_sink(led, v, cost, AIM_SINK_OPEX);
+        double base = vd->base[v] / 12.0;
+        aim_ledger_source(led, v, base, AIM_ORIGIN_BASE, AIM_PAY_REVENUE);
+        vd->baserev[v] = base;
+        vd->util[v] = vd->P[v] > 0.0 ? d / vd->P[v] : 0.0;
+        aim_ledger_sink(led, v, base * (1.0 - vc->m_base), AIM_SINK_OPEX);
+        vd->earnings[v] = rev - cost + base * vc->m_base;
+        double after = B - d;
+        /* A vendor does not sell below its unit cost: with a thin backlog it cuts output instead. */
+        vd->pv[v] = fmax(aim_vendors_price(cfg, vd->pv[v], after, vd->P[v]), vc->unit_cost);
+        vd->P[v] = aim_vendors_production(cfg, vd->P[v], after);
+    }
 }

@@ -1,13 +1,46 @@
-/* Chip vendors' behavioural rules (MODEL.md 3.3); their state lives in the world. */
+/* Chip vendors (MODEL.md 3.3): their state, order book and monthly sales. */
 #ifndef AIM_VENDORS_H
 #define AIM_VENDORS_H
 
 #include "sim/config.h"
+#include "sim/ledger.h"
+
+struct aim_clouds;
+
+/** @brief The vendors' state, one entry per vendor; the world allocates the arrays. */
+struct aim_vendors {
+    int n;               /* vendors: firms (ledger accounts) 0 .. n - 1 */
+    int n_clouds;        /* columns of the order book */
+    double *P;           /* production capacity, MW a month */
+    double *pv;          /* GPU price, $B per MW */
+    double *backlog;     /* [v * n_clouds + c]: MW cloud c has on order at vendor v */
+    double *backlog_val; /* [v * n_clouds + c]: what cloud c owes for it on delivery, $B */
+    double *split;       /* scratch: the split of an order over vendors */
+    /* The vendors' rows of the world's per-firm arrays (vendor v is firm v). */
+    int *active;
+    double *base;       /* base-business revenue, $B/yr */
+    double *deliveries; /* MW delivered this month */
+    double *baserev;    /* base-business revenue booked this month */
+    double *util;       /* deliveries / production */
+    double *earnings;   /* the month's earnings */
+};
 
 /** @brief GPU price after one month: p (1 + xi (backlog / P - target_backlog_months)), clamped. */
-double aim_vendors_price(const struct aim_config *cfg, double price, double backlog, double production);
+double aim_vendors_price(const struct aim_config_vendors *cfg, double price, double backlog,
+                         double production);
 /** @brief Production capacity after one month, moving toward backlog / target months with time constant
  * fab_lag when it grows and fab_down when it shrinks. */
-double aim_vendors_production(const struct aim_config *cfg, double production, double backlog);
+double aim_vendors_production(const struct aim_config_vendors *cfg, double production, double backlog);
+
+/** @brief Mean GPU price of the active vendors ($B/MW; 0 if none). */
+double aim_vendors_mean_price(const struct aim_vendors *vd);
+/** @brief Cloud c orders mw MW from vendor v, or (v < 0) from every vendor by the size-weighted logit
+ * on GPU price with intensity theta; the order is priced at today's GPU prices. */
+void aim_vendors_order(struct aim_vendors *vd, int c, int v, double mw, double theta);
+/** @brief Step 4 of the month: vendors deliver their backlog as production allows, the clouds pay on
+ * delivery (cash, then debt) plus the facility and install it; costs, base business, price and
+ * production capacity. */
+void aim_vendors_step(struct aim_vendors *vd, const struct aim_config_vendors *cfg, struct aim_clouds *cl,
+                      const struct aim_config_clouds *cfg_clouds, struct aim_ledger *led, int t);
 
 #endif

@@ -61,8 +61,7 @@ struct aim_world {
     double *need, *m_tr, *c_avail, *delivered;
     double *earnings; /* the month's earnings of clouds and vendors (before the organic share) */
     struct aim_clouds clouds;
-    /* vendors */
-    double *P, *pv, *backlog, *backlog_val; /* [v * nc + c] */
+    struct aim_vendors vendors;
     /* scratch */
     double *w_c, *w_v, *w_l, *reserved, *ratio, *spot;
 };
@@ -167,12 +166,13 @@ static int world_contract_cap(const struct aim_config *cfg)
     X(clouds.pipeline, s.nc * (s.lag + 1)) \
     X(clouds.ebitda, s.nc * AIM_CLOUDS_RING) \
     X(clouds.ai_rev, s.nc) \
-    X(P, s.nv) \
-    X(pv, s.nv) \
-    X(backlog, s.nv * s.nc) \
-    X(backlog_val, s.nv * s.nc) \
+    X(vendors.P, s.nv) \
+    X(vendors.pv, s.nv) \
+    X(vendors.backlog, s.nv * s.nc) \
+    X(vendors.backlog_val, s.nv * s.nc) \
     X(w_c, s.nc + 1) \
     X(w_v, s.nv + 1) \
+    X(vendors.split, s.nv + 1) \
     X(w_l, s.nl + 1) \
     X(reserved, s.nc + 1) \
     X(ratio, s.nc + 1) \
@@ -262,6 +262,14 @@ enum aim_status aim_world_create(struct aim_world **out, const struct aim_config
         aim_world_free(w);
         return aim_error_set(AIM_ERR_NOMEM, "aim_world_create: out of memory for %d firms", (int)s.nf);
     }
+    w->vendors.n = w->nv;
+    w->vendors.n_clouds = w->nc;
+    w->vendors.active = w->active;
+    w->vendors.base = w->base;
+    w->vendors.deliveries = w->deliveries;
+    w->vendors.baserev = w->baserev;
+    w->vendors.util = w->util;
+    w->vendors.earnings = w->earnings;
     w->clouds.n = w->nc;
     w->clouds.first = w->nv;
     w->clouds.active = w->active + w->nv;
@@ -368,25 +376,6 @@ static double world_strategic_funds(struct aim_world *w, int f, double target, s
     return avail < target ? avail : target;
 }
 
-/* Cloud c orders mw of capacity from vendor v (v < 0: split by the size-weighted logit on GPU price). */
-static void world_order(struct aim_world *w, int c, int v, double mw)
-{
-    if (!(mw > 0.0)) {
-        return;
-    }
-    if (v >= 0) {
-        w->backlog[(size_t)v * w->nc + c] += mw;
-        w->backlog_val[(size_t)v * w->nc + c] += mw * w->pv[v];
-        return;
-    }
-    aim_clouds_size_logit(w->pv, w->P, w->active, w->nv, w->cfg.clouds.vendor_theta, w->w_v);
-    for (int j = 0; j < w->nv; j++) {
-        double part = mw * w->w_v[j];
-        w->backlog[(size_t)j * w->nc + c] += part;
-        w->backlog_val[(size_t)j * w->nc + c] += part * w->pv[j];
-    }
-}
-
 /* A strategic deal or presigned deal with lab l: vendor v and cloud c (firm-local indices, -1
  * none) invest inv_v and inv_c at the given pre-money, the lab commits to c. */
 static enum aim_status world_sign(struct aim_world *w, int l, int v, int c, double inv_v, double inv_c,
@@ -417,7 +406,7 @@ static enum aim_status world_sign(struct aim_world *w, int l, int v, int c, doub
             mw = commitment / ((double)term * w->clouds.pc[c]);
         }
         aim_deals_sign(w->deals, l, c, commitment, term, mw);
-        world_order(w, c, v, mw);
+        aim_vendors_order(&w->vendors, c, v, mw, w->cfg.clouds.vendor_theta);
     }
     return world_event(tr, w->t, AIM_EVENT_DEAL, fl, v, c >= 0 ? w->nv + c : -1, inv_v, inv_c, commitment);
 }
@@ -459,7 +448,7 @@ static enum aim_status world_presigned(struct aim_world *w, struct aim_traj *tr)
 static void world_fundamentals(struct aim_world *w, int update)
 {
     const struct aim_config *cfg = &w->cfg;
-    double pv_mean = world_mean_active(w->pv, w->active, w->nv);
+    double pv_mean = aim_vendors_mean_price(&w->vendors);
     for (int f = 0; f < w->nf; f++) {
         if (!w->active[f]) {
             w->fundamental[f] = 0.0;
@@ -539,8 +528,8 @@ static void world_record(struct aim_world *w, struct aim_traj *tr)
         enum aim_firm_kind kind = aim_world_firm_kind(&w->cfg, f);
         double cap = 0.0, price = 0.0, commit = 0.0, capab = 0.0, dshare = 0.0;
         if (kind == AIM_KIND_VENDOR) {
-            cap = w->P[f];
-            price = w->pv[f];
+            cap = w->vendors.P[f];
+            price = w->vendors.pv[f];
         } else if (kind == AIM_KIND_CLOUD) {
             int c = f - w->nv;
             cap = w->clouds.Cap[c];
@@ -646,8 +635,8 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
     for (int v = 0; v < w->nv; v++) {
         const __typeof__(cfg->vendors.firms[0]) *c = &cfg->vendors.firms[v];
         aim_ledger_open(w->led, v, c->cash, AIM_ORIGIN_BASE);
-        w->P[v] = c->production;
-        w->pv[v] = c->price;
+        w->vendors.P[v] = c->production;
+        w->vendors.pv[v] = c->price;
         w->base[v] = c->base_revenue;
     }
     for (int c = 0; c < w->nc; c++) {
@@ -674,8 +663,9 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
     for (int v = 0; v < w->nv; v++) {
         for (int c = 0; c < w->nc; c++) {
             double part = capsum > 0.0 ? w->w_c[c] / capsum : 1.0 / w->nc;
-            w->backlog[(size_t)v * w->nc + c] = cfg->vendors.firms[v].backlog * part;
-            w->backlog_val[(size_t)v * w->nc + c] = cfg->vendors.firms[v].backlog * part * w->pv[v];
+            w->vendors.backlog[(size_t)v * w->nc + c] = cfg->vendors.firms[v].backlog * part;
+            w->vendors.backlog_val[(size_t)v * w->nc + c] =
+                cfg->vendors.firms[v].backlog * part * w->vendors.pv[v];
         }
     }
     int *lab_active = w->active + w->nv + w->nc;
@@ -709,14 +699,14 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
     }
     /* Pro-forma trailing year: twelve months at the opening state, all of it organic. */
     double pc_mean = world_mean_active(w->clouds.pc, w->active + w->nv, w->nc);
-    double pv_mean = world_mean_active(w->pv, w->active, w->nv);
+    double pv_mean = aim_vendors_mean_price(&w->vendors);
     for (int f = 0; f < w->nf; f++) {
         double e = 0.0, r = 0.0, eb = 0.0;
         enum aim_firm_kind kind = aim_world_firm_kind(cfg, f);
         if (kind == AIM_KIND_VENDOR) {
             const __typeof__(cfg->vendors.firms[0]) *c = &cfg->vendors.firms[f];
-            r = w->P[f] * w->pv[f] + w->base[f] / 12.0;
-            e = w->P[f] * (w->pv[f] - c->unit_cost) + w->base[f] / 12.0 * c->m_base;
+            r = w->vendors.P[f] * w->vendors.pv[f] + w->base[f] / 12.0;
+            e = w->vendors.P[f] * (w->vendors.pv[f] - c->unit_cost) + w->base[f] / 12.0 * c->m_base;
         } else if (kind == AIM_KIND_CLOUD) {
             int c = f - w->nv;
             const __typeof__(cfg->clouds.firms[0]) *cc = &cfg->clouds.firms[c];
@@ -920,103 +910,6 @@ static void world_labs(struct aim_world *w)
     }
 }
 
-/* 4. Vendors deliver their backlog, clouds pay on delivery (cash, then debt) and install the
- * capacity build_lag months later. */
-static void world_vendors(struct aim_world *w)
-{
-    const struct aim_config *cfg = &w->cfg;
-    int nv = w->nv, nc = w->nc;
-    for (int v = 0; v < nv; v++) {
-        w->deliveries[v] = w->baserev[v] = w->util[v] = 0.0;
-        if (!w->active[v]) {
-            continue;
-        }
-        const __typeof__(cfg->vendors.firms[0]) *vc = &cfg->vendors.firms[v];
-        double B = 0.0;
-        for (int c = 0; c < nc; c++) {
-            B += w->backlog[(size_t)v * nc + c];
-        }
-        double d = B < w->P[v] ? B : w->P[v];
-        double phi = B > 0.0 ? d / B : 0.0;
-        double rev = 0.0;
-        for (int c = 0; c < nc; c++) {
-            size_t i = (size_t)v * nc + c;
-            double mw = w->backlog[i] * phi, val = w->backlog_val[i] * phi;
-            if (phi >= 1.0) {
-                mw = w->backlog[i];
-                val = w->backlog_val[i];
-            }
-            w->backlog[i] -= mw;
-            w->backlog_val[i] -= val;
-            if (mw <= 0.0) {
-                continue;
-            }
-            int fc = nv + c;
-            double facility = mw * cfg->clouds.facility_cost;
-            aim_clouds_borrow_for(&w->clouds, w->led, c, val + facility);
-            aim_ledger_pay(w->led, fc, v, val, -1, AIM_PAY_REVENUE);
-            aim_ledger_sink(w->led, fc, facility, AIM_SINK_BUILDERS);
-            aim_clouds_install(&w->clouds, &cfg->clouds, c, mw, w->t);
-            rev += val;
-        }
-        w->deliveries[v] = d;
-        double cost = d * vc->unit_cost;
-        aim_ledger_sink(w->led, v, cost, AIM_SINK_OPEX);
-        double base = w->base[v] / 12.0;
-        aim_ledger_source(w->led, v, base, AIM_ORIGIN_BASE, AIM_PAY_REVENUE);
-        w->baserev[v] = base;
-        w->util[v] = w->P[v] > 0.0 ? d / w->P[v] : 0.0;
-        aim_ledger_sink(w->led, v, base * (1.0 - vc->m_base), AIM_SINK_OPEX);
-        w->earnings[v] = rev - cost + base * vc->m_base;
-        double after = B - d;
-        /* A vendor does not sell below its unit cost: with a thin backlog it cuts output instead. */
-        w->pv[v] = fmax(aim_vendors_price(cfg, w->pv[v], after, w->P[v]), vc->unit_cost);
-        w->P[v] = aim_vendors_production(cfg, w->P[v], after);
-    }
-}
-
-/* 5. Clouds order capacity toward (contracted + spot trend)(1 + buffer); orders are cut so that
- * cash plus the room under debt <= leverage_max x EBITDA covers everything on order. */
-static void world_capex(struct aim_world *w)
-{
-    const struct aim_config *cfg = &w->cfg;
-    int nv = w->nv, nc = w->nc;
-    size_t lag1 = (size_t)cfg->clouds.build_lag + 1;
-    aim_clouds_size_logit(w->pv, w->P, w->active, nv, cfg->clouds.vendor_theta, w->w_v);
-    double unit = cfg->clouds.facility_cost;
-    for (int v = 0; v < nv; v++) {
-        unit += w->w_v[v] * w->pv[v];
-    }
-    for (int c = 0; c < nc; c++) {
-        int f = nv + c;
-        if (!w->active[f]) {
-            continue;
-        }
-        double on_order = 0.0, owed = 0.0;
-        for (int v = 0; v < nv; v++) {
-            on_order += w->backlog[(size_t)v * nc + c];
-            owed += w->backlog_val[(size_t)v * nc + c] +
-                    w->backlog[(size_t)v * nc + c] * cfg->clouds.facility_cost;
-        }
-        for (size_t i = 0; i < lag1; i++) {
-            on_order += w->clouds.pipeline[(size_t)c * lag1 + i];
-        }
-        /* Spot demand expected when an order placed now is installed: the trend's level plus its
-         * (non-negative) slope times clouds.plan_horizon (docs/model.md, "Capacity planning"). */
-        double spot = w->clouds.spot_trend[c] + fmax(0.0, w->clouds.spot_slope[c]) * cfg->clouds.plan_horizon;
-        double mw =
-            aim_clouds_order(&cfg->clouds, aim_deals_mw(w->deals, -1, c), spot, w->clouds.Cap[c], on_order);
-        double room = cfg->clouds.leverage_max * aim_clouds_ebitda12(&w->clouds, c) - w->debt[f];
-        double fundable = w->led->cash[f] + (room > 0.0 ? room : 0.0) - owed;
-        if (mw * unit > fundable) {
-            mw = fundable > 0.0 ? fundable / unit : 0.0;
-        }
-        if (mw > 0.0 && nv > 0) {
-            world_order(w, c, -1, mw);
-        }
-    }
-}
-
 /* The cap table adds up: the lab's units are those held by investors (as the investors count
  * them) plus those of vendors and clouds. Checked after every round. */
 static enum aim_status world_check_cap_table(const struct aim_world *w, int l)
@@ -1178,15 +1071,17 @@ static enum aim_status world_defaults(struct aim_world *w, struct aim_traj *tr)
                 if (c >= 0) {
                     voided = aim_deals_void(w->deals, -1, c);
                     for (int v = 0; v < nv; v++) {
-                        voided += w->backlog_val[(size_t)v * nc + c];
-                        w->backlog[(size_t)v * nc + c] = w->backlog_val[(size_t)v * nc + c] = 0.0;
+                        voided += w->vendors.backlog_val[(size_t)v * nc + c];
+                        w->vendors.backlog[(size_t)v * nc + c] = w->vendors.backlog_val[(size_t)v * nc + c] =
+                            0.0;
                     }
                     destroyed += w->debt[f];
                     w->debt[f] = 0.0;
                 } else {
                     for (int j = 0; j < nc; j++) {
-                        voided += w->backlog_val[(size_t)f * nc + j];
-                        w->backlog[(size_t)f * nc + j] = w->backlog_val[(size_t)f * nc + j] = 0.0;
+                        voided += w->vendors.backlog_val[(size_t)f * nc + j];
+                        w->vendors.backlog[(size_t)f * nc + j] = w->vendors.backlog_val[(size_t)f * nc + j] =
+                            0.0;
                     }
                 }
                 if (w->asset[f] >= 0) {
@@ -1226,10 +1121,9 @@ enum aim_status aim_world_step(struct aim_world *w, int nthreads, struct aim_tra
             0.0; /* the slot of a year ago leaves the window */
     }
     world_labs(w);
-    aim_clouds_step(&w->clouds, &cfg->clouds, w->led, w->mac.r, world_mean_active(w->pv, w->active, w->nv),
-                    w->t);
-    world_vendors(w);
-    world_capex(w);
+    aim_clouds_step(&w->clouds, &cfg->clouds, w->led, w->mac.r, aim_vendors_mean_price(&w->vendors), w->t);
+    aim_vendors_step(&w->vendors, &cfg->vendors, &w->clouds, &cfg->clouds, w->led, w->t);
+    aim_clouds_capex(&w->clouds, &cfg->clouds, &w->vendors, w->deals, w->led);
     enum aim_status st = world_funding(w, tr);
     if (st == AIM_OK) {
         st = world_defaults(w, tr);

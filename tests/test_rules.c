@@ -78,16 +78,16 @@ int main(void)
     cfg->vendors.p_min = 0.005;
     cfg->vendors.p_max = 0.06;
     cfg->vendors.fab_lag = 12.0;
-    aim_test_rel(aim_vendors_price(cfg, 0.035, 3500.0, 250.0), 0.035 * (1.0 + 0.02 * (14.0 - 12.0)), 1e-14,
-                 "GPU price follows backlog pressure");
-    aim_test(aim_vendors_price(cfg, 0.035, 0.0, 250.0) == 0.035 * (1.0 - 0.24),
+    aim_test_rel(aim_vendors_price(&cfg->vendors, 0.035, 3500.0, 250.0), 0.035 * (1.0 + 0.02 * (14.0 - 12.0)),
+                 1e-14, "GPU price follows backlog pressure");
+    aim_test(aim_vendors_price(&cfg->vendors, 0.035, 0.0, 250.0) == 0.035 * (1.0 - 0.24),
              "empty backlog lowers the price");
-    aim_test(aim_vendors_price(cfg, 0.0051, 0.0, 250.0) == 0.005, "clamped at p_min");
-    aim_test_rel(aim_vendors_production(cfg, 250.0, 4200.0), 250.0 + (350.0 - 250.0) / 12.0, 1e-14,
+    aim_test(aim_vendors_price(&cfg->vendors, 0.0051, 0.0, 250.0) == 0.005, "clamped at p_min");
+    aim_test_rel(aim_vendors_production(&cfg->vendors, 250.0, 4200.0), 250.0 + (350.0 - 250.0) / 12.0, 1e-14,
                  "production moves toward backlog / target months");
     cfg->vendors.fab_down = 48.0;
-    aim_test(aim_vendors_production(cfg, 1.0, 0.0) >= 0.0, "production never negative");
-    aim_test_rel(aim_vendors_production(cfg, 250.0, 1140.0), 250.0 + (95.0 - 250.0) / 48.0, 1e-14,
+    aim_test(aim_vendors_production(&cfg->vendors, 1.0, 0.0) >= 0.0, "production never negative");
+    aim_test_rel(aim_vendors_production(&cfg->vendors, 250.0, 1140.0), 250.0 + (95.0 - 250.0) / 48.0, 1e-14,
                  "production shrinks toward backlog / target months with the slower fab_down");
 
     /* Contracts. */
