@@ -197,3 +197,16 @@ void aim_clouds_capex(struct aim_clouds *cl, const struct aim_config_clouds *cfg
         }
     }
 }
+
+double aim_clouds_mean_price(const struct aim_clouds *cl)
+{
+    double s = 0.0;
+    int k = 0;
+    for (int c = 0; c < cl->n; c++) {
+        if (cl->active[c]) {
+            s += cl->pc[c];
+            k++;
+        }
+    }
+    return k > 0 ? s / k : 0.0;
+}

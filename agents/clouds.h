@@ -22,6 +22,8 @@ struct aim_clouds {
     double *pipeline;                /* [c * (build_lag + 1) + t % (build_lag + 1)]: MW to install */
     double *ebitda;                  /* [c * AIM_CLOUDS_RING + t % AIM_CLOUDS_RING]: monthly EBITDA */
     double *ai_rev;                  /* AI revenue booked this month (contracts and spot) */
+    double *reserved;                /* MW reserved by contracts this month */
+    double *ratio;                   /* share of its contracts a cloud delivers this month (< 1 when short) */
     /* The clouds' rows of the world's per-firm arrays: entry c is firm first + c. */
     int *active;
     double *debt, *base; /* base: base-business revenue, $B/yr */
@@ -64,5 +66,7 @@ int aim_clouds_refinance(struct aim_clouds *cl, const struct aim_config_clouds *
  * everything on order. */
 void aim_clouds_capex(struct aim_clouds *cl, const struct aim_config_clouds *cfg, struct aim_vendors *vd,
                       const struct aim_deals *deals, const struct aim_ledger *led);
+/** @brief Mean compute price of the active clouds ($B per MW-month; 0 if none). */
+double aim_clouds_mean_price(const struct aim_clouds *cl);
 
 #endif

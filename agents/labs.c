@@ -3,6 +3,9 @@
 
 #include <math.h>
 
+#include "agents/clouds.h"
+#include "agents/deals.h"
+
 void aim_labs_shares(const double *capability, const int *active, int n, double theta, double *share)
 {
     /* Logit on capability, shifted by the largest exponent so that it never overflows. */
@@ -21,9 +24,9 @@ void aim_labs_shares(const double *capability, const int *active, int n, double 
     }
 }
 
-double aim_labs_rho(const struct aim_config *cfg, int t)
+double aim_labs_rho(const struct aim_config_demand *demand, const struct aim_config_hardware *hw, int t)
 {
-    return cfg->demand.rho0 * pow(cfg->hardware.eta, (double)t / 12.0);
+    return demand->rho0 * pow(hw->eta, (double)t / 12.0);
 }
 
 double aim_labs_training(double alpha_train, double cash, double undrawn, double runway_target)
@@ -42,4 +45,126 @@ double aim_labs_funding_need(double cash, double burn, double runway_min, double
     }
     double A = burn * runway_target;
     return cash < 0.0 ? A - cash : A;
+}
+
+void aim_labs_step(struct aim_labs *lb, const struct aim_config_labs *cfg,
+                   const struct aim_config_demand *demand, const struct aim_config_hardware *hw, double D,
+                   int t, struct aim_clouds *cl, struct aim_deals *deals, struct aim_ledger *led)
+{
+    int nc = cl->n, nl = lb->n;
+    int *lab_active = lb->active, *cloud_active = cl->active;
+    double rho = aim_labs_rho(demand, hw, t);
+    double eff = pow(hw->eta, (double)t / 12.0);
+    double pc_mean = aim_clouds_mean_price(cl);
+    aim_labs_shares(lb->cap, lab_active, nl, demand->theta, lb->share);
+    for (int l = 0; l < nl; l++) {
+        int f = lb->first + l;
+        lb->R[l] = lb->m_inf[l] = lb->need[l] = lb->m_tr[l] = lb->c_avail[l] = lb->delivered[l] = 0.0;
+        if (!lab_active[l]) {
+            continue;
+        }
+        /* Revenue R_l = share_l D_t / 12: the only end-customer money entering the economy. */
+        lb->R[l] = lb->share[l] * D / 12.0;
+        aim_ledger_source(led, f, lb->R[l], AIM_ORIGIN_CUSTOMER, AIM_PAY_REVENUE);
+        lb->m_inf[l] = lb->R[l] / rho;
+        double undrawn = aim_deals_outstanding(deals, l, -1);
+        double B = aim_labs_training(cfg->firms[l].alpha_train, led->cash[f], undrawn, cfg->runway_target);
+        lb->m_tr[l] = pc_mean > 0.0 ? B / pc_mean : 0.0;
+        lb->need[l] = lb->m_inf[l] + lb->m_tr[l];
+    }
+    /* Contracted capacity has priority; a cloud with less capacity than it reserved delivers
+     * every contract pro rata (ratio) and is paid pro rata. */
+    for (int c = 0; c < nc; c++) {
+        cl->reserved[c] = aim_deals_mw(deals, -1, c);
+        cl->ratio[c] =
+            cl->reserved[c] > cl->Cap[c] && cl->reserved[c] > 0.0 ? cl->Cap[c] / cl->reserved[c] : 1.0;
+        cl->used[c] = 0.0;
+        cl->ai_rev[c] = 0.0;
+        cl->spot_req[c] = 0.0;
+    }
+    for (int i = 0; i < deals->cap; i++) {
+        const struct aim_contract *k = &deals->c[i];
+        if (k->months_left > 0.0) {
+            lb->c_avail[k->lab] += k->mw * cl->ratio[k->cloud];
+        }
+    }
+    double *paid = lb->paid;
+    for (int l = 0; l < nl; l++) {
+        paid[l] = 0.0;
+    }
+    for (int i = 0; i < deals->cap; i++) {
+        const struct aim_contract *k = &deals->c[i];
+        if (!(k->months_left > 0.0)) {
+            continue;
+        }
+        int l = k->lab, c = k->cloud;
+        double avail = k->mw * cl->ratio[c];
+        double use_frac = lb->c_avail[l] > 0.0 ? fmin(1.0, lb->need[l] / lb->c_avail[l]) : 0.0;
+        /* Take-or-pay: the monthly commitment is owed whatever is used (max(commitment, use)); a
+         * cloud short of capacity delivers and bills the share ratio, and the schedule moves on by
+         * that share of a month (below), so the whole commitment is paid in the end. The last month
+         * of a schedule may be a fraction of one. */
+        double pay = k->monthly * fmin(cl->ratio[c], k->months_left);
+        aim_ledger_pay(led, lb->first + l, cl->first + c, pay, -1, AIM_PAY_REVENUE);
+        paid[l] += pay;
+        cl->ai_rev[c] += pay;
+        cl->used[c] += avail * use_frac;
+        lb->delivered[l] += avail * use_frac;
+    }
+    /* Spot: the rest of each lab's need, split over clouds by the logit on price weighted by capacity,
+     * rationed pro rata where a cloud's free capacity falls short. */
+    aim_clouds_size_logit(cl->pc, cl->Cap, cloud_active, nc, cfg->spot_theta, lb->split);
+    for (int l = 0; l < nl; l++) {
+        double rest = lb->need[l] - lb->delivered[l];
+        for (int c = 0; c < nc; c++) {
+            double x = rest > 0.0 ? rest * lb->split[c] : 0.0;
+            lb->spot[(size_t)l * nc + c] = x;
+            cl->spot_req[c] += x;
+        }
+    }
+    for (int c = 0; c < nc; c++) {
+        double free_mw = cl->Cap[c] - cl->used[c];
+        if (free_mw < 0.0) {
+            free_mw = 0.0;
+        }
+        double q = cl->spot_req[c] > free_mw ? free_mw / cl->spot_req[c] : 1.0;
+        for (int l = 0; l < nl; l++) {
+            double mw = lb->spot[(size_t)l * nc + c] * q;
+            if (mw <= 0.0) {
+                continue;
+            }
+            double pay = mw * cl->pc[c];
+            aim_ledger_pay(led, lb->first + l, cl->first + c, pay, -1, AIM_PAY_REVENUE);
+            paid[l] += pay;
+            cl->ai_rev[c] += pay;
+            cl->used[c] += mw;
+            lb->delivered[l] += mw;
+        }
+    }
+    double best = lb->frontier;
+    for (int l = 0; l < nl; l++) {
+        int f = lb->first + l;
+        if (!lab_active[l]) {
+            continue;
+        }
+        /* Training is the share m_tr / need of what was delivered: Q += MW-months x eta^(t/12). */
+        double train_mw = lb->need[l] > 0.0 ? lb->delivered[l] * lb->m_tr[l] / lb->need[l] : 0.0;
+        lb->Q[l] += train_mw * eff;
+        lb->cap[l] = log10(lb->Q[l]);
+        if (lb->cap[l] > best) {
+            best = lb->cap[l];
+        }
+        double opex = cfg->firms[l].omega * lb->R[l] + cfg->firms[l].fixed;
+        aim_ledger_sink(led, f, opex, AIM_SINK_OPEX);
+        lb->burn[l] = paid[l] + opex - lb->R[l];
+        lb->earnings[l] = lb->R[l] - paid[l] - opex;
+    }
+    lb->dc_frontier = best - lb->frontier;
+    lb->frontier = best;
+    /* Each contract's schedule moves on by the share of the month its cloud delivered. */
+    for (int i = 0; i < deals->cap; i++) {
+        if (deals->c[i].months_left > 0.0) {
+            aim_deals_draw(deals, i, cl->ratio[deals->c[i].cloud]);
+        }
+    }
 }

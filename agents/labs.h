@@ -1,16 +1,56 @@
-/* Model labs' behavioural rules (MODEL.md 3.1); their state lives in the world. */
+/* Model labs (MODEL.md 3.1): their state and cap tables, and their monthly step. */
 #ifndef AIM_LABS_H
 #define AIM_LABS_H
 
 #include "sim/config.h"
+#include "sim/ledger.h"
+
+struct aim_clouds;
+struct aim_deals;
+
+/** @brief The labs' state, one entry per lab; the world allocates the arrays. */
+struct aim_labs {
+    int n;              /* labs */
+    int first;          /* firm index (ledger account) of lab 0 */
+    double *Q;          /* cumulative training compute, MW-months at step-0 efficiency */
+    double *cap;        /* capability c = log10(Q) */
+    double *share;      /* demand share */
+    double *R;          /* end-customer revenue this month, $B */
+    double *burn;       /* compute plus opex less revenue this month, $B */
+    double *m_inf;      /* MW of inference the month's revenue needs */
+    double *m_tr;       /* MW of training the month's budget buys at the mean cloud price */
+    double *need;       /* m_inf + m_tr */
+    double *c_avail;    /* contracted MW available this month */
+    double *delivered;  /* MW delivered this month (contracts and spot) */
+    double *paid;       /* compute paid this month, $B */
+    double *spot;       /* [l * n_clouds + c]: spot MW requested from cloud c */
+    double *split;      /* scratch: the split of a spot purchase over clouds */
+    double frontier;    /* highest capability */
+    double dc_frontier; /* the month's gain of the frontier (drives demand, MODEL.md 4) */
+    /* Cap tables: units of each lab's equity (one per $B of the opening valuation). */
+    double *units;      /* units issued */
+    double *units_v;    /* [l * n_vendors + v]: held by vendor v */
+    double *units_c;    /* [l * n_clouds + c]: held by cloud c */
+    double *unit_value; /* $B per unit (0 after a default) */
+    double *units_inv0; /* units investors hold at the reset (0 for a listed lab) */
+    /* The labs' rows of the world's per-firm arrays: entry l is firm first + l. */
+    int *active;
+    double *earnings; /* the month's earnings */
+};
 
 /** @brief Demand shares share_l = exp(theta c_l) / sum_j exp(theta c_j) over active labs (0 for inactive). */
 void aim_labs_shares(const double *capability, const int *active, int n, double theta, double *share);
 /** @brief Revenue per MW-month of inference rho_t = rho0 eta^(t/12). */
-double aim_labs_rho(const struct aim_config *cfg, int t);
+double aim_labs_rho(const struct aim_config_demand *demand, const struct aim_config_hardware *hw, int t);
 /** @brief Monthly training spend B = alpha_train (K + committed undrawn) / runway_target. */
 double aim_labs_training(double alpha_train, double cash, double undrawn, double runway_target);
 /** @brief Amount a lab seeks: burn * runway_target when runway K / burn < runway_min, else 0. */
 double aim_labs_funding_need(double cash, double burn, double runway_min, double runway_target);
+/** @brief Step 2 of the month: revenue share_l D / 12 from end customers, compute bought under
+ * contracts (take-or-pay, pro rata where a cloud is short) and on the spot market from the clouds,
+ * training, opex and the frontier's gain. */
+void aim_labs_step(struct aim_labs *lb, const struct aim_config_labs *cfg,
+                   const struct aim_config_demand *demand, const struct aim_config_hardware *hw, double D,
+                   int t, struct aim_clouds *cl, struct aim_deals *deals, struct aim_ledger *led);
 
 #endif

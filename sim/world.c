@@ -42,7 +42,6 @@ struct aim_world {
     double sentiment;
     double inv_offset; /* investors' cash not seen by the ledger (their opening cash), learned at step 1 */
     int inv_offset_known;
-    double dc_frontier, frontier;
     double destroyed, voided;
     long limit_moves; /* months x listed firms in which market.max_move clipped the price impact */
     /* per firm */
@@ -56,14 +55,12 @@ struct aim_world {
     double *deliveries;
     double *baserev; /* base-business revenue booked in the month (not AI revenue) */
     double *util;    /* clouds: used / capacity; vendors: deliveries / production */
-    /* labs */
-    double *Q, *cap, *share, *R, *burn, *m_inf, *units, *units_v, *units_c, *unit_value, *units_inv0;
-    double *need, *m_tr, *c_avail, *delivered;
+    struct aim_labs labs;
     double *earnings; /* the month's earnings of clouds and vendors (before the organic share) */
     struct aim_clouds clouds;
     struct aim_vendors vendors;
     /* scratch */
-    double *w_c, *w_v, *w_l, *reserved, *ratio, *spot;
+    double *w_c, *w_v;
 };
 
 /* ---- firm numbering: vendors, clouds, labs ---- */
@@ -142,21 +139,21 @@ static int world_contract_cap(const struct aim_config *cfg)
     X(baserev, s.nf) \
     X(util, s.nf) \
     X(earnings, s.nf) \
-    X(Q, s.nl) \
-    X(cap, s.nl) \
-    X(share, s.nl) \
-    X(R, s.nl) \
-    X(burn, s.nl) \
-    X(m_inf, s.nl) \
-    X(units, s.nl) \
-    X(units_v, s.nl * s.nv) \
-    X(units_c, s.nl * s.nc) \
-    X(unit_value, s.nl) \
-    X(units_inv0, s.nl) \
-    X(need, s.nl) \
-    X(m_tr, s.nl) \
-    X(c_avail, s.nl) \
-    X(delivered, s.nl) \
+    X(labs.Q, s.nl) \
+    X(labs.cap, s.nl) \
+    X(labs.share, s.nl) \
+    X(labs.R, s.nl) \
+    X(labs.burn, s.nl) \
+    X(labs.m_inf, s.nl) \
+    X(labs.units, s.nl) \
+    X(labs.units_v, s.nl * s.nv) \
+    X(labs.units_c, s.nl * s.nc) \
+    X(labs.unit_value, s.nl) \
+    X(labs.units_inv0, s.nl) \
+    X(labs.need, s.nl) \
+    X(labs.m_tr, s.nl) \
+    X(labs.c_avail, s.nl) \
+    X(labs.delivered, s.nl) \
     X(clouds.Cap, s.nc) \
     X(clouds.pc, s.nc) \
     X(clouds.spot_trend, s.nc) \
@@ -173,10 +170,11 @@ static int world_contract_cap(const struct aim_config *cfg)
     X(w_c, s.nc + 1) \
     X(w_v, s.nv + 1) \
     X(vendors.split, s.nv + 1) \
-    X(w_l, s.nl + 1) \
-    X(reserved, s.nc + 1) \
-    X(ratio, s.nc + 1) \
-    X(spot, s.nl * s.nc + 1)
+    X(labs.paid, s.nl + 1) \
+    X(labs.split, s.nc + 1) \
+    X(labs.spot, s.nl * s.nc + 1) \
+    X(clouds.reserved, s.nc + 1) \
+    X(clouds.ratio, s.nc + 1)
 /* clang-format on */
 
 struct world_dims {
@@ -262,6 +260,10 @@ enum aim_status aim_world_create(struct aim_world **out, const struct aim_config
         aim_world_free(w);
         return aim_error_set(AIM_ERR_NOMEM, "aim_world_create: out of memory for %d firms", (int)s.nf);
     }
+    w->labs.n = w->nl;
+    w->labs.first = w->nv + w->nc;
+    w->labs.active = w->active + w->nv + w->nc;
+    w->labs.earnings = w->earnings + w->nv + w->nc;
     w->vendors.n = w->nv;
     w->vendors.n_clouds = w->nc;
     w->vendors.active = w->active;
@@ -312,19 +314,6 @@ static int world_find(const struct aim_world *w, const char *name, int first, in
         }
     }
     return -1;
-}
-
-static double world_mean_active(const double *x, const int *active, int n)
-{
-    double s = 0.0;
-    int k = 0;
-    for (int i = 0; i < n; i++) {
-        if (active[i]) {
-            s += x[i];
-            k++;
-        }
-    }
-    return k > 0 ? s / k : 0.0;
 }
 
 static double ring_sum(const double *r, int n)
@@ -386,20 +375,20 @@ static enum aim_status world_sign(struct aim_world *w, int l, int v, int c, doub
     if (a >= 0) {
         pre = w->mkt.shares[a] * w->mkt.price[a]; /* a listed lab sells new shares at its market price */
     }
-    double price = pre / w->units[l]; /* $B per unit */
+    double price = pre / w->labs.units[l]; /* $B per unit */
     if (v >= 0 && inv_v > 0.0) {
         aim_ledger_pay(w->led, v, fl, inv_v, v, 0);
-        w->units_v[(size_t)l * w->nv + v] += inv_v / price;
-        w->units[l] += inv_v / price;
+        w->labs.units_v[(size_t)l * w->nv + v] += inv_v / price;
+        w->labs.units[l] += inv_v / price;
     }
     if (c >= 0 && inv_c > 0.0) {
         aim_ledger_pay(w->led, w->nv + c, fl, inv_c, w->nv + c, 0);
-        w->units_c[(size_t)l * w->nc + c] += inv_c / price;
-        w->units[l] += inv_c / price;
+        w->labs.units_c[(size_t)l * w->nc + c] += inv_c / price;
+        w->labs.units[l] += inv_c / price;
     }
     w->valuation[fl] = pre + inv_v + inv_c;
     if (a >= 0) {
-        w->mkt.shares[a] = w->units[l];
+        w->mkt.shares[a] = w->labs.units[l];
     }
     if (c >= 0 && commitment > 0.0) {
         if (!(mw > 0.0)) {
@@ -537,10 +526,10 @@ static void world_record(struct aim_world *w, struct aim_traj *tr)
             commit = aim_deals_outstanding(w->deals, -1, c);
         } else {
             int l = f - w->nv - w->nc;
-            cap = w->m_inf[l];
+            cap = w->labs.m_inf[l];
             commit = aim_deals_outstanding(w->deals, l, -1);
-            capab = w->cap[l];
-            dshare = w->share[l];
+            capab = w->labs.cap[l];
+            dshare = w->labs.share[l];
         }
         tr->firm[AIM_FV_cash][at] = L->cash[f];
         tr->firm[AIM_FV_debt][at] = w->debt[f];
@@ -631,7 +620,7 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
         w->active[f] = 1;
         w->asset[f] = world_listed(cfg, f) ? k++ : -1;
     }
-    double rho = aim_labs_rho(cfg, 0);
+    double rho = aim_labs_rho(&cfg->demand, &cfg->hardware, 0);
     for (int v = 0; v < w->nv; v++) {
         const __typeof__(cfg->vendors.firms[0]) *c = &cfg->vendors.firms[v];
         aim_ledger_open(w->led, v, c->cash, AIM_ORIGIN_BASE);
@@ -673,23 +662,23 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
         const __typeof__(cfg->labs.firms[0]) *c = &cfg->labs.firms[l];
         int f = w->nv + w->nc + l;
         aim_ledger_open(w->led, f, c->cash, AIM_ORIGIN_INVESTOR);
-        w->Q[l] = c->compute;
-        w->cap[l] = log10(c->compute);
+        w->labs.Q[l] = c->compute;
+        w->labs.cap[l] = log10(c->compute);
         w->valuation[f] = c->valuation;
         /* One unit per $B of the opening valuation, all held by outside investors. */
-        w->units[l] = c->valuation > 0.0 ? c->valuation : 1.0;
-        w->units_inv0[l] = w->units[l];
-        w->unit_value[l] = w->valuation[f] / w->units[l];
+        w->labs.units[l] = c->valuation > 0.0 ? c->valuation : 1.0;
+        w->labs.units_inv0[l] = w->labs.units[l];
+        w->labs.unit_value[l] = w->valuation[f] / w->labs.units[l];
     }
     aim_ledger_mark_start(w->led);
-    w->frontier = -HUGE_VAL;
+    w->labs.frontier = -HUGE_VAL;
     for (int l = 0; l < w->nl; l++) {
-        if (w->cap[l] > w->frontier) {
-            w->frontier = w->cap[l];
+        if (w->labs.cap[l] > w->labs.frontier) {
+            w->labs.frontier = w->labs.cap[l];
         }
     }
-    w->dc_frontier = 0.0;
-    aim_labs_shares(w->cap, lab_active, w->nl, cfg->demand.theta, w->share);
+    w->labs.dc_frontier = 0.0;
+    aim_labs_shares(w->labs.cap, lab_active, w->nl, cfg->demand.theta, w->labs.share);
 
     /* The spot-demand trend starts at the pro-forma use: capacity at target utilisation (no
      * contract is signed yet). */
@@ -698,7 +687,7 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
         w->clouds.spot_slope[c] = 0.0;
     }
     /* Pro-forma trailing year: twelve months at the opening state, all of it organic. */
-    double pc_mean = world_mean_active(w->clouds.pc, w->active + w->nv, w->nc);
+    double pc_mean = aim_clouds_mean_price(&w->clouds);
     double pv_mean = aim_vendors_mean_price(&w->vendors);
     for (int f = 0; f < w->nf; f++) {
         double e = 0.0, r = 0.0, eb = 0.0;
@@ -718,7 +707,7 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
         } else {
             int l = f - w->nv - w->nc;
             const __typeof__(cfg->labs.firms[0]) *c = &cfg->labs.firms[l];
-            r = w->share[l] * w->mac.D / 12.0;
+            r = w->labs.share[l] * w->mac.D / 12.0;
             double train = aim_labs_training(c->alpha_train, w->led->cash[f], 0.0, cfg->labs.runway_target);
             e = r * (1.0 - c->omega) - c->fixed - r / rho * pc_mean - train;
         }
@@ -750,9 +739,9 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
             /* A listed lab's units are its shares (bn), priced at the opening valuation; the
              * investors hold them as listed shares, not as private units. */
             int l = f - w->nv - w->nc;
-            w->mkt.shares[a] = w->units[l];
-            w->mkt.price[a] = w->valuation[f] / w->units[l];
-            w->units_inv0[l] = 0.0;
+            w->mkt.shares[a] = w->labs.units[l];
+            w->mkt.price[a] = w->valuation[f] / w->labs.units[l];
+            w->labs.units_inv0[l] = 0.0;
         } else if (kind == AIM_KIND_CLOUD) {
             w->mkt.shares[a] = cfg->clouds.firms[f - w->nv].shares;
             w->mkt.price[a] = cfg->clouds.firms[f - w->nv].share_price;
@@ -768,7 +757,7 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
             w->valuation[f] = w->fundamental[f]; /* unlisted: valued at the fundamental */
         }
     }
-    enum aim_status st = aim_investors_reset(w->inv, seed, point, replica, &w->mkt, w->units_inv0);
+    enum aim_status st = aim_investors_reset(w->inv, seed, point, replica, &w->mkt, w->labs.units_inv0);
     if (st != AIM_OK) {
         return st;
     }
@@ -777,7 +766,7 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
         return st;
     }
     for (int l = 0; l < w->nl; l++) {
-        w->unit_value[l] = w->valuation[w->nv + w->nc + l] / w->units[l];
+        w->labs.unit_value[l] = w->valuation[w->nv + w->nc + l] / w->labs.units[l];
     }
     world_provenance(w);
     world_record(w, tr);
@@ -785,130 +774,6 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
 }
 
 /* ---- the month ---- */
-
-/* 2. Labs: revenue from end customers, compute bought under contracts and spot, training. */
-static void world_labs(struct aim_world *w)
-{
-    const struct aim_config *cfg = &w->cfg;
-    int nv = w->nv, nc = w->nc, nl = w->nl;
-    int *lab_active = w->active + nv + nc, *cloud_active = w->active + nv;
-    double rho = aim_labs_rho(cfg, w->t);
-    double eff = pow(cfg->hardware.eta, (double)w->t / 12.0);
-    double pc_mean = world_mean_active(w->clouds.pc, cloud_active, nc);
-    aim_labs_shares(w->cap, lab_active, nl, cfg->demand.theta, w->share);
-    for (int l = 0; l < nl; l++) {
-        int f = nv + nc + l;
-        w->R[l] = w->m_inf[l] = w->need[l] = w->m_tr[l] = w->c_avail[l] = w->delivered[l] = 0.0;
-        if (!lab_active[l]) {
-            continue;
-        }
-        /* Revenue R_l = share_l D_t / 12: the only end-customer money entering the economy. */
-        w->R[l] = w->share[l] * w->mac.D / 12.0;
-        aim_ledger_source(w->led, f, w->R[l], AIM_ORIGIN_CUSTOMER, AIM_PAY_REVENUE);
-        w->m_inf[l] = w->R[l] / rho;
-        double undrawn = aim_deals_outstanding(w->deals, l, -1);
-        double B = aim_labs_training(cfg->labs.firms[l].alpha_train, w->led->cash[f], undrawn,
-                                     cfg->labs.runway_target);
-        w->m_tr[l] = pc_mean > 0.0 ? B / pc_mean : 0.0;
-        w->need[l] = w->m_inf[l] + w->m_tr[l];
-    }
-    /* Contracted capacity has priority; a cloud with less capacity than it reserved delivers
-     * every contract pro rata (ratio) and is paid pro rata. */
-    for (int c = 0; c < nc; c++) {
-        w->reserved[c] = aim_deals_mw(w->deals, -1, c);
-        w->ratio[c] = w->reserved[c] > w->clouds.Cap[c] && w->reserved[c] > 0.0
-                          ? w->clouds.Cap[c] / w->reserved[c]
-                          : 1.0;
-        w->clouds.used[c] = 0.0;
-        w->clouds.ai_rev[c] = 0.0;
-        w->clouds.spot_req[c] = 0.0;
-    }
-    for (int i = 0; i < w->deals->cap; i++) {
-        const struct aim_contract *k = &w->deals->c[i];
-        if (k->months_left > 0.0) {
-            w->c_avail[k->lab] += k->mw * w->ratio[k->cloud];
-        }
-    }
-    double *paid = w->w_l; /* compute paid per lab this month */
-    for (int l = 0; l < nl; l++) {
-        paid[l] = 0.0;
-    }
-    for (int i = 0; i < w->deals->cap; i++) {
-        const struct aim_contract *k = &w->deals->c[i];
-        if (!(k->months_left > 0.0)) {
-            continue;
-        }
-        int l = k->lab, c = k->cloud;
-        double avail = k->mw * w->ratio[c];
-        double use_frac = w->c_avail[l] > 0.0 ? fmin(1.0, w->need[l] / w->c_avail[l]) : 0.0;
-        /* Take-or-pay: the monthly commitment is owed whatever is used (max(commitment, use)); a
-         * cloud short of capacity delivers and bills the share ratio, and the schedule moves on by
-         * that share of a month (below), so the whole commitment is paid in the end. The last month
-         * of a schedule may be a fraction of one. */
-        double pay = k->monthly * fmin(w->ratio[c], k->months_left);
-        aim_ledger_pay(w->led, nv + nc + l, nv + c, pay, -1, AIM_PAY_REVENUE);
-        paid[l] += pay;
-        w->clouds.ai_rev[c] += pay;
-        w->clouds.used[c] += avail * use_frac;
-        w->delivered[l] += avail * use_frac;
-    }
-    /* Spot: the rest of each lab's need, split over clouds by the logit on price weighted by capacity,
-     * rationed pro rata where a cloud's free capacity falls short. */
-    aim_clouds_size_logit(w->clouds.pc, w->clouds.Cap, cloud_active, nc, cfg->labs.spot_theta, w->w_c);
-    for (int l = 0; l < nl; l++) {
-        double rest = w->need[l] - w->delivered[l];
-        for (int c = 0; c < nc; c++) {
-            double x = rest > 0.0 ? rest * w->w_c[c] : 0.0;
-            w->spot[(size_t)l * nc + c] = x;
-            w->clouds.spot_req[c] += x;
-        }
-    }
-    for (int c = 0; c < nc; c++) {
-        double free_mw = w->clouds.Cap[c] - w->clouds.used[c];
-        if (free_mw < 0.0) {
-            free_mw = 0.0;
-        }
-        double q = w->clouds.spot_req[c] > free_mw ? free_mw / w->clouds.spot_req[c] : 1.0;
-        for (int l = 0; l < nl; l++) {
-            double mw = w->spot[(size_t)l * nc + c] * q;
-            if (mw <= 0.0) {
-                continue;
-            }
-            double pay = mw * w->clouds.pc[c];
-            aim_ledger_pay(w->led, nv + nc + l, nv + c, pay, -1, AIM_PAY_REVENUE);
-            paid[l] += pay;
-            w->clouds.ai_rev[c] += pay;
-            w->clouds.used[c] += mw;
-            w->delivered[l] += mw;
-        }
-    }
-    double best = w->frontier;
-    for (int l = 0; l < nl; l++) {
-        int f = nv + nc + l;
-        if (!lab_active[l]) {
-            continue;
-        }
-        /* Training is the share m_tr / need of what was delivered: Q += MW-months x eta^(t/12). */
-        double train_mw = w->need[l] > 0.0 ? w->delivered[l] * w->m_tr[l] / w->need[l] : 0.0;
-        w->Q[l] += train_mw * eff;
-        w->cap[l] = log10(w->Q[l]);
-        if (w->cap[l] > best) {
-            best = w->cap[l];
-        }
-        double opex = cfg->labs.firms[l].omega * w->R[l] + cfg->labs.firms[l].fixed;
-        aim_ledger_sink(w->led, f, opex, AIM_SINK_OPEX);
-        w->burn[l] = paid[l] + opex - w->R[l];
-        world_book_earnings(w, f, w->R[l] - paid[l] - opex, w->R[l], 1.0);
-    }
-    w->dc_frontier = best - w->frontier;
-    w->frontier = best;
-    /* Each contract's schedule moves on by the share of the month its cloud delivered. */
-    for (int i = 0; i < w->deals->cap; i++) {
-        if (w->deals->c[i].months_left > 0.0) {
-            aim_deals_draw(w->deals, i, w->ratio[w->deals->c[i].cloud]);
-        }
-    }
-}
 
 /* The cap table adds up: the lab's units are those held by investors (as the investors count
  * them) plus those of vendors and clouds. Checked after every round. */
@@ -919,16 +784,16 @@ static enum aim_status world_check_cap_table(const struct aim_world *w, int l)
     }
     double held = aim_investors_lab_units(w->inv, l);
     for (int v = 0; v < w->nv; v++) {
-        held += w->units_v[(size_t)l * w->nv + v];
+        held += w->labs.units_v[(size_t)l * w->nv + v];
     }
     for (int c = 0; c < w->nc; c++) {
-        held += w->units_c[(size_t)l * w->nc + c];
+        held += w->labs.units_c[(size_t)l * w->nc + c];
     }
-    if (!(fabs(held - w->units[l]) <= 1e-9 * w->units[l])) {
+    if (!(fabs(held - w->labs.units[l]) <= 1e-9 * w->labs.units[l])) {
         return aim_error_set(AIM_ERR_NUMERIC,
                              "month %d: cap table of lab %s does not add up: %.17g units issued, %.17g held "
                              "by investors, vendors and clouds",
-                             w->t, aim_world_firm_name(&w->cfg, w->nv + w->nc + l), w->units[l], held);
+                             w->t, aim_world_firm_name(&w->cfg, w->nv + w->nc + l), w->labs.units[l], held);
     }
     return AIM_OK;
 }
@@ -948,7 +813,8 @@ static enum aim_status world_funding(struct aim_world *w, struct aim_traj *tr)
             continue;
         }
         double cash = w->led->cash[f];
-        double A = aim_labs_funding_need(cash, w->burn[l], cfg->labs.runway_min, cfg->labs.runway_target);
+        double A =
+            aim_labs_funding_need(cash, w->labs.burn[l], cfg->labs.runway_min, cfg->labs.runway_target);
         /* Both draws are made for every lab every month so that the stream does not depend on
          * which labs seek funding. */
         double u_strat = aim_rng_uniform(&w->rng);
@@ -959,7 +825,7 @@ static enum aim_status world_funding(struct aim_world *w, struct aim_traj *tr)
         }
         int a = w->asset[f];
         double pre =
-            a >= 0 ? w->mkt.shares[a] * w->mkt.price[a] : aim_deals_premoney(cfg, w->sentiment, w->R[l]);
+            a >= 0 ? w->mkt.shares[a] * w->mkt.price[a] : aim_deals_premoney(cfg, w->sentiment, w->labs.R[l]);
         if (!(pre > 1e-3)) {
             pre = 1e-3;
         }
@@ -994,7 +860,7 @@ static enum aim_status world_funding(struct aim_world *w, struct aim_traj *tr)
         double rest = A - inv_v - inv_c;
         double post = pre + inv_v + inv_c;
         if (rest > 0.0) {
-            double price = pre / w->units[l];
+            double price = pre / w->labs.units[l];
             double raised = 0.0;
             if (a >= 0) {
                 /* A listed lab raises the rest by a share issue the market maker absorbs. */
@@ -1012,7 +878,7 @@ static enum aim_status world_funding(struct aim_world *w, struct aim_traj *tr)
             }
             if (raised > 0.0) {
                 aim_ledger_pay_as(w->led, w->inv_acct, f, raised, AIM_ORIGIN_INVESTOR, 0);
-                w->units[l] += raised / price;
+                w->labs.units[l] += raised / price;
                 post += raised;
             }
             st = world_event(tr, w->t, AIM_EVENT_ROUND, f, -1, -1, rest, raised, post);
@@ -1021,9 +887,9 @@ static enum aim_status world_funding(struct aim_world *w, struct aim_traj *tr)
             }
         }
         w->valuation[f] = post;
-        w->unit_value[l] = post / w->units[l];
+        w->labs.unit_value[l] = post / w->labs.units[l];
         if (a >= 0) {
-            w->mkt.shares[a] = w->units[l];
+            w->mkt.shares[a] = w->labs.units[l];
         }
         st = world_check_cap_table(w, l);
         if (st != AIM_OK) {
@@ -1059,8 +925,8 @@ static enum aim_status world_defaults(struct aim_world *w, struct aim_traj *tr)
                 int l = f - nv - nc;
                 voided = aim_deals_void(w->deals, l, -1);
                 destroyed = w->valuation[f];
-                w->unit_value[l] = 0.0;
-                w->share[l] = 0.0;
+                w->labs.unit_value[l] = 0.0;
+                w->labs.share[l] = 0.0;
                 if (w->asset[f] >= 0) {
                     w->mkt.active[w->asset[f]] = 0;
                 }
@@ -1113,14 +979,21 @@ enum aim_status aim_world_step(struct aim_world *w, int nthreads, struct aim_tra
     }
     aim_ledger_begin_month(w->led);
     /* 1. Demand and rate for month t+1, driven by last month's frontier gain. */
-    aim_macro_step(&w->mac, cfg, w->t, w->dc_frontier, &w->rng);
+    aim_macro_step(&w->mac, cfg, w->t, w->labs.dc_frontier, &w->rng);
     w->t += 1;
     w->destroyed = w->voided = 0.0;
     for (int f = 0; f < w->nf; f++) {
         w->issued[(size_t)f * RING + (size_t)(w->t % RING)] =
             0.0; /* the slot of a year ago leaves the window */
     }
-    world_labs(w);
+    aim_labs_step(&w->labs, &cfg->labs, &cfg->demand, &cfg->hardware, w->mac.D, w->t, &w->clouds, w->deals,
+                  w->led);
+    for (int l = 0; l < w->nl; l++) {
+        if (w->labs.active[l]) {
+            int f = w->labs.first + l;
+            world_book_earnings(w, f, w->earnings[f], w->labs.R[l], 1.0);
+        }
+    }
     aim_clouds_step(&w->clouds, &cfg->clouds, w->led, w->mac.r, aim_vendors_mean_price(&w->vendors), w->t);
     aim_vendors_step(&w->vendors, &cfg->vendors, &w->clouds, &cfg->clouds, w->led, w->t);
     aim_clouds_capex(&w->clouds, &cfg->clouds, &w->vendors, w->deals, w->led);
@@ -1140,7 +1013,7 @@ enum aim_status aim_world_step(struct aim_world *w, int nthreads, struct aim_tra
     }
     world_fundamentals(w, 1);
     /* 9. The investors' market: prices of listed firms, fund flows. */
-    st = aim_investors_step(w->inv, &w->mkt, w->unit_value, w->t, nthreads, &w->rep);
+    st = aim_investors_step(w->inv, &w->mkt, w->labs.unit_value, w->t, nthreads, &w->rep);
     if (st != AIM_OK) {
         return st;
     }
@@ -1157,7 +1030,7 @@ enum aim_status aim_world_step(struct aim_world *w, int nthreads, struct aim_tra
             w->valuation[f] = w->active[f] ? w->mkt.shares[w->asset[f]] * w->mkt.price[w->asset[f]] : 0.0;
             if (aim_world_firm_kind(cfg, f) == AIM_KIND_LAB) {
                 int l = f - w->nv - w->nc;
-                w->unit_value[l] = w->active[f] ? w->mkt.price[w->asset[f]] : 0.0;
+                w->labs.unit_value[l] = w->active[f] ? w->mkt.price[w->asset[f]] : 0.0;
             }
         } else if (w->active[f] && f < w->nv + w->nc) {
             w->valuation[f] = w->fundamental[f];
