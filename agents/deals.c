@@ -2,6 +2,13 @@
 #include "agents/deals.h"
 
 #include <math.h>
+#include <string.h>
+
+#include "agents/clouds.h"
+#include "agents/investors.h"
+#include "agents/labs.h"
+#include "agents/vendors.h"
+#include "sim/traj.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,4 +139,129 @@ int aim_deals_pick(const double *weight, int n, double u)
 double aim_deals_premoney(const struct aim_config *cfg, double sentiment, double monthly_revenue)
 {
     return cfg->venture.M0 * exp(cfg->venture.beta_s * sentiment) * 12.0 * monthly_revenue;
+}
+
+static enum aim_status deals_event(const struct aim_deals_market *m, int kind, int a, int b, int c, double x0,
+                                   double x1, double x2)
+{
+    struct aim_event ev = {m->t, kind, a, b, c, {x0, x1, x2}};
+    return m->tr ? aim_traj_add_event(m->tr, &ev) : AIM_OK;
+}
+
+double aim_deals_strategic_funds(struct aim_deals_market *m, const struct aim_config_deals *cfg, int f,
+                                 double target)
+{
+    double cash = m->led->cash[f];
+    double avail = cash - cfg->cash_floor;
+    if (avail < 0.0) {
+        avail = 0.0;
+    }
+    if (avail < target && m->asset[f] >= 0 && m->mkt->active[m->asset[f]]) {
+        int k = m->asset[f];
+        double price = m->mkt->price[k];
+        const double *ring = m->issued + (size_t)f * AIM_DEALS_ISSUE_RING;
+        double issued = 0.0;
+        for (int i = 0; i < AIM_DEALS_ISSUE_RING; i++) {
+            issued += ring[i];
+        }
+        double allowance = cfg->issue_max * m->mkt->shares[k] - issued;
+        double want = price > 0.0 ? (target - avail) / price : 0.0;
+        double shares = want < allowance ? want : allowance;
+        if (shares > 0.0) {
+            double proceeds = aim_investors_absorb_issue(m->inv, m->mkt, k, shares);
+            if (proceeds > 0.0) {
+                aim_ledger_pay_as(m->led, m->inv_acct, f, proceeds, AIM_ORIGIN_INVESTOR, 0);
+                m->mkt->shares[k] += shares;
+                m->issued[(size_t)f * AIM_DEALS_ISSUE_RING + (size_t)(m->t % AIM_DEALS_ISSUE_RING)] += shares;
+                avail += proceeds;
+                if (deals_event(m, AIM_EVENT_ISSUE, f, -1, -1, shares, proceeds, price) != AIM_OK) {
+                    return -1.0;
+                }
+            }
+        }
+    }
+    return avail < target ? avail : target;
+}
+
+enum aim_status aim_deals_strike(struct aim_deals *d, struct aim_deals_market *m, int l, int v, int c,
+                                 double inv_v, double inv_c, double pre, double commitment, int term,
+                                 double mw)
+{
+    struct aim_labs *lb = m->labs;
+    const struct aim_clouds *cl = m->clouds;
+    int nv = m->vendors->n, nc = cl->n;
+    int fl = lb->first + l;
+    int a = m->asset[fl];
+    if (a >= 0) {
+        pre = m->mkt->shares[a] * m->mkt->price[a]; /* a listed lab sells new shares at its market price */
+    }
+    double price = pre / lb->units[l]; /* $B per unit */
+    if (v >= 0 && inv_v > 0.0) {
+        aim_ledger_pay(m->led, v, fl, inv_v, v, 0); /* vendor v is firm v */
+        lb->units_v[(size_t)l * nv + v] += inv_v / price;
+        lb->units[l] += inv_v / price;
+    }
+    if (c >= 0 && inv_c > 0.0) {
+        aim_ledger_pay(m->led, cl->first + c, fl, inv_c, cl->first + c, 0);
+        lb->units_c[(size_t)l * nc + c] += inv_c / price;
+        lb->units[l] += inv_c / price;
+    }
+    m->valuation[fl] = pre + inv_v + inv_c;
+    if (a >= 0) {
+        m->mkt->shares[a] = lb->units[l];
+    }
+    if (c >= 0 && commitment > 0.0) {
+        if (!(mw > 0.0)) {
+            mw = commitment / ((double)term * cl->pc[c]);
+        }
+        aim_deals_sign(d, l, c, commitment, term, mw);
+        /* The cloud orders the GPUs the contract needs. */
+        aim_vendors_order(m->vendors, c, v, mw, m->vendor_theta);
+    }
+    return deals_event(m, AIM_EVENT_DEAL, fl, v, c >= 0 ? cl->first + c : -1, inv_v, inv_c, commitment);
+}
+
+/* Index of the firm named wanted in a config list of n firms, -1 if none (or wanted is empty). */
+#define DEALS_FIND(list, n, wanted, out)                                                                     \
+    do {                                                                                                     \
+        (out) = -1;                                                                                          \
+        for (int i_ = 0; (wanted)[0] && i_ < (n); i_++) {                                                    \
+            if (strcmp((list)[i_].name, (wanted)) == 0) {                                                    \
+                (out) = i_;                                                                                  \
+                break;                                                                                       \
+            }                                                                                                \
+        }                                                                                                    \
+    } while (0)
+
+enum aim_status aim_deals_presigned(struct aim_deals *d, struct aim_deals_market *m,
+                                    const struct aim_config *cfg)
+{
+    for (int i = 0; i < cfg->deals.n_presigned; i++) {
+        const struct aim_config_deals_presigned *p = &cfg->deals.presigned[i];
+        if (p->step != m->t) {
+            continue;
+        }
+        int l, fv, fc;
+        DEALS_FIND(cfg->labs.firms, m->labs->n, p->lab, l);
+        DEALS_FIND(cfg->vendors.firms, m->vendors->n, p->vendor, fv);
+        DEALS_FIND(cfg->clouds.firms, m->clouds->n, p->cloud, fc);
+        if (l < 0 || !m->labs->active[l]) {
+            continue; /* no such lab, or it has defaulted: the deal is not signed */
+        }
+        int fl = m->labs->first + l;
+        int v = fv >= 0 && m->vendors->active[fv] ? fv : -1;
+        int c = fc >= 0 && m->clouds->active[fc] ? fc : -1;
+        double inv_v = v >= 0 ? p->vendor_amount : 0.0;
+        double inv_c = c >= 0 ? p->cloud_amount : 0.0;
+        double pre = p->post_money > inv_v + inv_c ? p->post_money - inv_v - inv_c : m->valuation[fl];
+        if (!(pre > 0.0)) {
+            pre = 1e-3;
+        }
+        enum aim_status st = aim_deals_strike(d, m, l, v, c, inv_v, inv_c, pre, c >= 0 ? p->commitment : 0.0,
+                                              (int)p->term_months, p->capacity_mw);
+        if (st != AIM_OK) {
+            return st;
+        }
+    }
+    return AIM_OK;
 }

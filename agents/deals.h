@@ -1,9 +1,20 @@
-/* Take-or-pay compute contracts and the rules of funding rounds (MODEL.md 5, 6). */
+/* Take-or-pay compute contracts, the rules of funding rounds, and the signing of strategic and
+ * presigned deals with the orders they trigger (MODEL.md 5, 6). */
 #ifndef AIM_DEALS_H
 #define AIM_DEALS_H
 
 #include "sim/config.h"
 #include "sim/error.h"
+#include "sim/ledger.h"
+
+struct aim_clouds;
+struct aim_investors;
+struct aim_labs;
+struct aim_market_assets;
+struct aim_traj;
+struct aim_vendors;
+
+#define AIM_DEALS_ISSUE_RING 12 /* months of share issues counted against deals.issue_max */
 
 /** @brief One take-or-pay commitment of a lab to a cloud. */
 struct aim_contract {
@@ -43,5 +54,39 @@ void aim_deals_draw(struct aim_deals *d, int i, double frac);
 int aim_deals_pick(const double *weight, int n, double u);
 /** @brief Pre-money of a round, M_t 12 R with M_t = M0 exp(beta_s S_t) (R is monthly revenue). */
 double aim_deals_premoney(const struct aim_config *cfg, double sentiment, double monthly_revenue);
+
+/** @brief What a deal or a round touches besides the contract table: the books, the parties, the
+ * equity market and the event log of month t. */
+struct aim_deals_market {
+    struct aim_ledger *led;
+    int inv_acct; /* ledger account of the investor sector */
+    struct aim_investors *inv;
+    struct aim_market_assets *mkt;
+    const int *asset;  /* per firm: index of its listed asset, -1 if unlisted */
+    double *valuation; /* per firm, $B */
+    double *issued;    /* [f * AIM_DEALS_ISSUE_RING + t % AIM_DEALS_ISSUE_RING]: shares issued (bn) */
+    struct aim_labs *labs;
+    struct aim_clouds *clouds;
+    struct aim_vendors *vendors;
+    double vendor_theta; /* clouds.vendor_theta: the split of a deal's GPU order over vendors */
+    struct aim_traj *tr; /* NULL: no events are logged */
+    int t;
+};
+
+/** @brief Strategic money of firm f toward target ($B): cash down to deals.cash_floor, then new
+ * shares the market absorbs (listed firms, within issue_max a year); returns the amount, -1 if
+ * the event log could not grow. */
+double aim_deals_strategic_funds(struct aim_deals_market *m, const struct aim_config_deals *cfg, int f,
+                                 double target);
+/** @brief A strategic or presigned deal with lab l: vendor v and cloud c (-1: none) invest inv_v
+ * and inv_c at pre-money pre (a listed lab's market value instead), the lab commits commitment
+ * over term months to c for mw MW (0: commitment / (term x price)), and c orders the GPUs from v
+ * (v < 0: from every vendor). */
+enum aim_status aim_deals_strike(struct aim_deals *d, struct aim_deals_market *m, int l, int v, int c,
+                                 double inv_v, double inv_c, double pre, double commitment, int term,
+                                 double mw);
+/** @brief Signs the deals cfg->deals.presigned dates at month m->t, between firms still active. */
+enum aim_status aim_deals_presigned(struct aim_deals *d, struct aim_deals_market *m,
+                                    const struct aim_config *cfg);
 
 #endif

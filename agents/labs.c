@@ -5,6 +5,10 @@
 
 #include "agents/clouds.h"
 #include "agents/deals.h"
+#include "agents/investors.h"
+#include "agents/vendors.h"
+#include "sim/rng.h"
+#include "sim/traj.h"
 
 void aim_labs_shares(const double *capability, const int *active, int n, double theta, double *share)
 {
@@ -167,4 +171,132 @@ void aim_labs_step(struct aim_labs *lb, const struct aim_config_labs *cfg,
             aim_deals_draw(deals, i, cl->ratio[deals->c[i].cloud]);
         }
     }
+}
+
+enum aim_status aim_labs_check_cap_table(const struct aim_labs *lb, const struct aim_config_labs *cfg,
+                                         const struct aim_deals_market *m, int l)
+{
+    int nv = m->vendors->n, nc = m->clouds->n;
+    if (m->asset[lb->first + l] >= 0) {
+        return AIM_OK; /* a listed lab's shares held by investors are not private units */
+    }
+    double held = aim_investors_lab_units(m->inv, l);
+    for (int v = 0; v < nv; v++) {
+        held += lb->units_v[(size_t)l * nv + v];
+    }
+    for (int c = 0; c < nc; c++) {
+        held += lb->units_c[(size_t)l * nc + c];
+    }
+    if (!(fabs(held - lb->units[l]) <= 1e-9 * lb->units[l])) {
+        return aim_error_set(AIM_ERR_NUMERIC,
+                             "month %d: cap table of lab %s does not add up: %.17g units issued, %.17g held "
+                             "by investors, vendors and clouds",
+                             m->t, cfg->firms[l].name, lb->units[l], held);
+    }
+    return AIM_OK;
+}
+
+static enum aim_status labs_event(const struct aim_deals_market *m, int kind, int a, double x0, double x1,
+                                  double x2)
+{
+    struct aim_event ev = {m->t, kind, a, -1, -1, {x0, x1, x2}};
+    return m->tr ? aim_traj_add_event(m->tr, &ev) : AIM_OK;
+}
+
+enum aim_status aim_labs_raise(struct aim_labs *lb, const struct aim_config *cfg, struct aim_deals *d,
+                               struct aim_deals_market *m, struct aim_pcg64 *rng, double sentiment)
+{
+    const struct aim_vendors *vd = m->vendors;
+    const struct aim_clouds *cl = m->clouds;
+    int nv = vd->n, nc = cl->n;
+    enum aim_status st = AIM_OK;
+    for (int l = 0; l < lb->n; l++) {
+        int f = lb->first + l;
+        if (!lb->active[l]) {
+            continue;
+        }
+        double cash = m->led->cash[f];
+        double A = aim_labs_funding_need(cash, lb->burn[l], cfg->labs.runway_min, cfg->labs.runway_target);
+        /* Both draws are made for every lab every month so that the stream does not depend on
+         * which labs seek funding. */
+        double u_strat = aim_rng_uniform(rng);
+        double u_v = aim_rng_uniform(rng);
+        double u_c = aim_rng_uniform(rng);
+        if (!(A > 0.0)) {
+            continue;
+        }
+        int a = m->asset[f];
+        double pre =
+            a >= 0 ? m->mkt->shares[a] * m->mkt->price[a] : aim_deals_premoney(cfg, sentiment, lb->R[l]);
+        if (!(pre > 1e-3)) {
+            pre = 1e-3;
+        }
+        double inv_v = 0.0, inv_c = 0.0;
+        if (u_strat < cfg->deals.p_strategic) {
+            for (int v = 0; v < nv; v++) {
+                lb->pick_v[v] = vd->active[v] ? fmax(0.0, m->led->cash[v]) : 0.0;
+            }
+            for (int c = 0; c < nc; c++) {
+                lb->pick_c[c] = cl->active[c] ? fmax(0.0, m->led->cash[cl->first + c]) : 0.0;
+            }
+            int v = aim_deals_pick(lb->pick_v, nv, u_v);
+            int c = aim_deals_pick(lb->pick_c, nc, u_c);
+            if (v >= 0) {
+                inv_v = aim_deals_strategic_funds(m, &cfg->deals, v, cfg->deals.f_v * A);
+            }
+            if (c >= 0) {
+                inv_c = aim_deals_strategic_funds(m, &cfg->deals, cl->first + c, cfg->deals.f_c * A);
+            }
+            if (inv_v < 0.0 || inv_c < 0.0) {
+                return AIM_ERR_NOMEM;
+            }
+            if (inv_v > 0.0 || inv_c > 0.0) {
+                double commitment = c >= 0 ? cfg->deals.kappa * (inv_v + inv_c) : 0.0;
+                st = aim_deals_strike(d, m, l, inv_v > 0.0 ? v : -1, inv_c > 0.0 || commitment > 0.0 ? c : -1,
+                                      inv_v, inv_c, pre, commitment, (int)cfg->deals.term_months, 0.0);
+                if (st != AIM_OK) {
+                    return st;
+                }
+            }
+        }
+        double rest = A - inv_v - inv_c;
+        double post = pre + inv_v + inv_c;
+        if (rest > 0.0) {
+            double price = pre / lb->units[l];
+            double raised = 0.0;
+            if (a >= 0) {
+                /* A listed lab raises the rest by a share issue the market maker absorbs. */
+                double shares = m->mkt->price[a] > 0.0 ? rest / m->mkt->price[a] : 0.0;
+                raised = shares > 0.0 ? aim_investors_absorb_issue(m->inv, m->mkt, a, shares) : 0.0;
+                if (raised > 0.0) {
+                    st = labs_event(m, AIM_EVENT_ISSUE, f, shares, raised, m->mkt->price[a]);
+                    if (st != AIM_OK) {
+                        return st;
+                    }
+                    price = raised / shares;
+                }
+            } else {
+                raised = aim_investors_private_round(m->inv, l, rest, 1.0 / price);
+            }
+            if (raised > 0.0) {
+                aim_ledger_pay_as(m->led, m->inv_acct, f, raised, AIM_ORIGIN_INVESTOR, 0);
+                lb->units[l] += raised / price;
+                post += raised;
+            }
+            st = labs_event(m, AIM_EVENT_ROUND, f, rest, raised, post);
+            if (st != AIM_OK) {
+                return st;
+            }
+        }
+        m->valuation[f] = post;
+        lb->unit_value[l] = post / lb->units[l];
+        if (a >= 0) {
+            m->mkt->shares[a] = lb->units[l];
+        }
+        st = aim_labs_check_cap_table(lb, &cfg->labs, m, l);
+        if (st != AIM_OK) {
+            return st;
+        }
+    }
+    return AIM_OK;
 }

@@ -3,30 +3,34 @@
 #define AIM_LABS_H
 
 #include "sim/config.h"
+#include "sim/error.h"
 #include "sim/ledger.h"
 
 struct aim_clouds;
 struct aim_deals;
+struct aim_deals_market;
+struct aim_pcg64;
 
 /** @brief The labs' state, one entry per lab; the world allocates the arrays. */
 struct aim_labs {
-    int n;              /* labs */
-    int first;          /* firm index (ledger account) of lab 0 */
-    double *Q;          /* cumulative training compute, MW-months at step-0 efficiency */
-    double *cap;        /* capability c = log10(Q) */
-    double *share;      /* demand share */
-    double *R;          /* end-customer revenue this month, $B */
-    double *burn;       /* compute plus opex less revenue this month, $B */
-    double *m_inf;      /* MW of inference the month's revenue needs */
-    double *m_tr;       /* MW of training the month's budget buys at the mean cloud price */
-    double *need;       /* m_inf + m_tr */
-    double *c_avail;    /* contracted MW available this month */
-    double *delivered;  /* MW delivered this month (contracts and spot) */
-    double *paid;       /* compute paid this month, $B */
-    double *spot;       /* [l * n_clouds + c]: spot MW requested from cloud c */
-    double *split;      /* scratch: the split of a spot purchase over clouds */
-    double frontier;    /* highest capability */
-    double dc_frontier; /* the month's gain of the frontier (drives demand, MODEL.md 4) */
+    int n;                   /* labs */
+    int first;               /* firm index (ledger account) of lab 0 */
+    double *Q;               /* cumulative training compute, MW-months at step-0 efficiency */
+    double *cap;             /* capability c = log10(Q) */
+    double *share;           /* demand share */
+    double *R;               /* end-customer revenue this month, $B */
+    double *burn;            /* compute plus opex less revenue this month, $B */
+    double *m_inf;           /* MW of inference the month's revenue needs */
+    double *m_tr;            /* MW of training the month's budget buys at the mean cloud price */
+    double *need;            /* m_inf + m_tr */
+    double *c_avail;         /* contracted MW available this month */
+    double *delivered;       /* MW delivered this month (contracts and spot) */
+    double *paid;            /* compute paid this month, $B */
+    double *spot;            /* [l * n_clouds + c]: spot MW requested from cloud c */
+    double *split;           /* scratch: the split of a spot purchase over clouds */
+    double *pick_v, *pick_c; /* scratch: weights of a strategic deal's vendor and cloud */
+    double frontier;         /* highest capability */
+    double dc_frontier;      /* the month's gain of the frontier (drives demand, MODEL.md 4) */
     /* Cap tables: units of each lab's equity (one per $B of the opening valuation). */
     double *units;      /* units issued */
     double *units_v;    /* [l * n_vendors + v]: held by vendor v */
@@ -52,5 +56,16 @@ double aim_labs_funding_need(double cash, double burn, double runway_min, double
 void aim_labs_step(struct aim_labs *lb, const struct aim_config_labs *cfg,
                    const struct aim_config_demand *demand, const struct aim_config_hardware *hw, double D,
                    int t, struct aim_clouds *cl, struct aim_deals *deals, struct aim_ledger *led);
+/** @brief Step 6 of the month, after the presigned deals (MODEL.md 5): every lab short of runway
+ * seeks funding, by a strategic deal with probability deals.p_strategic (a vendor and a cloud
+ * picked by cash invest and the cloud gets a take-or-pay commitment of kappa times the
+ * investment), and by a venture round or, for a listed lab, a share issue for the rest. Three
+ * draws per active lab from rng; sentiment prices private rounds. */
+enum aim_status aim_labs_raise(struct aim_labs *lb, const struct aim_config *cfg, struct aim_deals *d,
+                               struct aim_deals_market *m, struct aim_pcg64 *rng, double sentiment);
+/** @brief Checks that lab l's cap table adds up: units issued = units held by investors (as the
+ * investors count them), vendors and clouds (a listed lab's shares are not checked). */
+enum aim_status aim_labs_check_cap_table(const struct aim_labs *lb, const struct aim_config_labs *cfg,
+                                         const struct aim_deals_market *m, int l);
 
 #endif

@@ -1,11 +1,15 @@
-/* One replica of the AI economy (MODEL.md 2-9): firm state as small arrays per kind, the
- * ledger that moves every dollar, and the month's step in a fixed order:
+/* One replica of the AI economy (MODEL.md 2-9): each kind's state (struct aim_labs, aim_clouds,
+ * aim_vendors, embedded here; their steps in agents/), the per-firm books, the ledger that moves
+ * every dollar, and the month's step in a fixed order:
  *   1. macro: demand D_t and rate r_t                       (MODEL.md 4)
- *   2. labs: revenue, compute purchases, training, opex     (3.1)
- *   3. clouds: base business, AI opex, interest, utilisation, price, depreciation, installs (3.2)
- *   4. vendors: deliveries (paid by clouds, financed by cash then debt), costs, price, capacity (3.3)
- *   5. clouds: capex orders, cut by leverage                (3.2)
- *   6. funding: presigned deals of the month, strategic deals, venture rounds (5)
+ *   2. labs: revenue, compute purchases, training, opex     (3.1, aim_labs_step)
+ *   3. clouds: base business, AI opex, interest, utilisation, price, depreciation, installs
+ *      (3.2, aim_clouds_step)
+ *   4. vendors: deliveries (paid by clouds, financed by cash then debt), costs, price, capacity
+ *      (3.3, aim_vendors_step)
+ *   5. clouds: capex orders, cut by leverage                (3.2, aim_clouds_capex)
+ *   6. funding: presigned deals of the month (aim_deals_presigned), strategic deals and venture
+ *      rounds (5, aim_labs_raise)
  *   7. defaults and contagion, until no firm is left below zero (6)
  *   8. fundamentals (8); 9. investors' market (3.4); 10. records (9).
  * Everything per firm is allocated in aim_world_create; the step allocates nothing (the event
@@ -47,20 +51,21 @@ struct aim_world {
     /* per firm */
     int *active, *asset; /* asset index of listed firms, -1 otherwise */
     double *valuation, *fundamental, *revenue, *organic, *roundtrip;
-    double *earn;        /* [f * RING]: monthly earnings, all revenue */
-    double *orgrev;      /* [f * RING2]: monthly organic revenue */
-    double *issued;      /* [f * RING]: shares issued per month (trailing-year cap issue_max) */
+    double *earn;   /* [f * RING]: monthly earnings, all revenue */
+    double *orgrev; /* [f * RING2]: monthly organic revenue */
+    double *issued; /* [f * AIM_DEALS_ISSUE_RING]: shares issued per month (trailing-year cap issue_max) */
     double *debt, *base; /* base: base-business revenue, $B/yr */
     double *ghat;        /* smoothed growth estimate of the fundamentals, 1/yr */
     double *deliveries;
-    double *baserev; /* base-business revenue booked in the month (not AI revenue) */
-    double *util;    /* clouds: used / capacity; vendors: deliveries / production */
+    double *baserev;  /* base-business revenue booked in the month (not AI revenue) */
+    double *util;     /* clouds: used / capacity; vendors: deliveries / production */
+    double *earnings; /* the month's earnings (before the organic share), written by the agents' steps */
+    /* per kind: the agents' state (arrays allocated here, with views of their rows above) */
     struct aim_labs labs;
-    double *earnings; /* the month's earnings of clouds and vendors (before the organic share) */
     struct aim_clouds clouds;
     struct aim_vendors vendors;
     /* scratch */
-    double *w_c, *w_v;
+    double *w_c;
 };
 
 /* ---- firm numbering: vendors, clouds, labs ---- */
@@ -131,7 +136,7 @@ static int world_contract_cap(const struct aim_config *cfg)
     X(roundtrip, s.nf) \
     X(earn, s.nf * RING) \
     X(orgrev, s.nf * RING2) \
-    X(issued, s.nf * RING) \
+    X(issued, s.nf * AIM_DEALS_ISSUE_RING) \
     X(debt, s.nf) \
     X(ghat, s.nf) \
     X(base, s.nf) \
@@ -168,7 +173,8 @@ static int world_contract_cap(const struct aim_config *cfg)
     X(vendors.backlog, s.nv * s.nc) \
     X(vendors.backlog_val, s.nv * s.nc) \
     X(w_c, s.nc + 1) \
-    X(w_v, s.nv + 1) \
+    X(labs.pick_v, s.nv + 1) \
+    X(labs.pick_c, s.nc + 1) \
     X(vendors.split, s.nv + 1) \
     X(labs.paid, s.nl + 1) \
     X(labs.split, s.nc + 1) \
@@ -303,19 +309,6 @@ int aim_world_time(const struct aim_world *w)
 
 /* ---- helpers ---- */
 
-static int world_find(const struct aim_world *w, const char *name, int first, int count)
-{
-    if (!name[0]) {
-        return -1;
-    }
-    for (int f = first; f < first + count; f++) {
-        if (strcmp(aim_world_firm_name(&w->cfg, f), name) == 0) {
-            return f;
-        }
-    }
-    return -1;
-}
-
 static double ring_sum(const double *r, int n)
 {
     double s = 0.0;
@@ -332,104 +325,23 @@ static enum aim_status world_event(struct aim_traj *tr, int step, int kind, int 
     return tr ? aim_traj_add_event(tr, &ev) : AIM_OK;
 }
 
-/* ---- strategic money: cash down to the floor, then new shares absorbed by the market ---- */
-
-static double world_strategic_funds(struct aim_world *w, int f, double target, struct aim_traj *tr)
+/* What the deals and rounds of month t touch. */
+static struct aim_deals_market world_deals_market(struct aim_world *w, struct aim_traj *tr)
 {
-    const struct aim_config *cfg = &w->cfg;
-    double cash = w->led->cash[f];
-    double avail = cash - cfg->deals.cash_floor;
-    if (avail < 0.0) {
-        avail = 0.0;
-    }
-    if (avail < target && w->asset[f] >= 0 && w->mkt.active[w->asset[f]]) {
-        int k = w->asset[f];
-        double price = w->mkt.price[k];
-        double allowance =
-            cfg->deals.issue_max * w->mkt.shares[k] - ring_sum(w->issued + (size_t)f * RING, RING);
-        double want = price > 0.0 ? (target - avail) / price : 0.0;
-        double shares = want < allowance ? want : allowance;
-        if (shares > 0.0) {
-            double proceeds = aim_investors_absorb_issue(w->inv, &w->mkt, k, shares);
-            if (proceeds > 0.0) {
-                aim_ledger_pay_as(w->led, w->inv_acct, f, proceeds, AIM_ORIGIN_INVESTOR, 0);
-                w->mkt.shares[k] += shares;
-                w->issued[(size_t)f * RING + (size_t)(w->t % RING)] += shares;
-                avail += proceeds;
-                if (world_event(tr, w->t, AIM_EVENT_ISSUE, f, -1, -1, shares, proceeds, price) != AIM_OK) {
-                    return -1.0;
-                }
-            }
-        }
-    }
-    return avail < target ? avail : target;
-}
-
-/* A strategic deal or presigned deal with lab l: vendor v and cloud c (firm-local indices, -1
- * none) invest inv_v and inv_c at the given pre-money, the lab commits to c. */
-static enum aim_status world_sign(struct aim_world *w, int l, int v, int c, double inv_v, double inv_c,
-                                  double pre, double commitment, int term, double mw, struct aim_traj *tr)
-{
-    int fl = w->nv + w->nc + l;
-    int a = w->asset[fl];
-    if (a >= 0) {
-        pre = w->mkt.shares[a] * w->mkt.price[a]; /* a listed lab sells new shares at its market price */
-    }
-    double price = pre / w->labs.units[l]; /* $B per unit */
-    if (v >= 0 && inv_v > 0.0) {
-        aim_ledger_pay(w->led, v, fl, inv_v, v, 0);
-        w->labs.units_v[(size_t)l * w->nv + v] += inv_v / price;
-        w->labs.units[l] += inv_v / price;
-    }
-    if (c >= 0 && inv_c > 0.0) {
-        aim_ledger_pay(w->led, w->nv + c, fl, inv_c, w->nv + c, 0);
-        w->labs.units_c[(size_t)l * w->nc + c] += inv_c / price;
-        w->labs.units[l] += inv_c / price;
-    }
-    w->valuation[fl] = pre + inv_v + inv_c;
-    if (a >= 0) {
-        w->mkt.shares[a] = w->labs.units[l];
-    }
-    if (c >= 0 && commitment > 0.0) {
-        if (!(mw > 0.0)) {
-            mw = commitment / ((double)term * w->clouds.pc[c]);
-        }
-        aim_deals_sign(w->deals, l, c, commitment, term, mw);
-        aim_vendors_order(&w->vendors, c, v, mw, w->cfg.clouds.vendor_theta);
-    }
-    return world_event(tr, w->t, AIM_EVENT_DEAL, fl, v, c >= 0 ? w->nv + c : -1, inv_v, inv_c, commitment);
-}
-
-static enum aim_status world_presigned(struct aim_world *w, struct aim_traj *tr)
-{
-    const struct aim_config *cfg = &w->cfg;
-    for (int i = 0; i < cfg->deals.n_presigned; i++) {
-        const __typeof__(cfg->deals.presigned[0]) *d = &cfg->deals.presigned[i];
-        if (d->step != w->t) {
-            continue;
-        }
-        int fl = world_find(w, d->lab, w->nv + w->nc, w->nl);
-        int fv = world_find(w, d->vendor, 0, w->nv);
-        int fc = world_find(w, d->cloud, w->nv, w->nc);
-        if (fl < 0 || !w->active[fl]) {
-            continue; /* no such lab, or it has defaulted: the deal is not signed */
-        }
-        int l = fl - w->nv - w->nc;
-        int v = fv >= 0 && w->active[fv] ? fv : -1;
-        int c = fc >= 0 && w->active[fc] ? fc - w->nv : -1;
-        double inv_v = v >= 0 ? d->vendor_amount : 0.0;
-        double inv_c = c >= 0 ? d->cloud_amount : 0.0;
-        double pre = d->post_money > inv_v + inv_c ? d->post_money - inv_v - inv_c : w->valuation[fl];
-        if (!(pre > 0.0)) {
-            pre = 1e-3;
-        }
-        enum aim_status st = world_sign(w, l, v, c, inv_v, inv_c, pre, c >= 0 ? d->commitment : 0.0,
-                                        (int)d->term_months, d->capacity_mw, tr);
-        if (st != AIM_OK) {
-            return st;
-        }
-    }
-    return AIM_OK;
+    struct aim_deals_market m = {w->led,
+                                 w->inv_acct,
+                                 w->inv,
+                                 &w->mkt,
+                                 w->asset,
+                                 w->valuation,
+                                 w->issued,
+                                 &w->labs,
+                                 &w->clouds,
+                                 &w->vendors,
+                                 w->cfg.clouds.vendor_theta,
+                                 tr,
+                                 w->t};
+    return m;
 }
 
 /* ---- fundamentals (MODEL.md 8) ---- */
@@ -761,7 +673,8 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
     if (st != AIM_OK) {
         return st;
     }
-    st = world_presigned(w, tr);
+    struct aim_deals_market m = world_deals_market(w, tr);
+    st = aim_deals_presigned(w->deals, &m, cfg);
     if (st != AIM_OK) {
         return st;
     }
@@ -774,130 +687,6 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
 }
 
 /* ---- the month ---- */
-
-/* The cap table adds up: the lab's units are those held by investors (as the investors count
- * them) plus those of vendors and clouds. Checked after every round. */
-static enum aim_status world_check_cap_table(const struct aim_world *w, int l)
-{
-    if (w->asset[w->nv + w->nc + l] >= 0) {
-        return AIM_OK; /* a listed lab's shares held by investors are not private units */
-    }
-    double held = aim_investors_lab_units(w->inv, l);
-    for (int v = 0; v < w->nv; v++) {
-        held += w->labs.units_v[(size_t)l * w->nv + v];
-    }
-    for (int c = 0; c < w->nc; c++) {
-        held += w->labs.units_c[(size_t)l * w->nc + c];
-    }
-    if (!(fabs(held - w->labs.units[l]) <= 1e-9 * w->labs.units[l])) {
-        return aim_error_set(AIM_ERR_NUMERIC,
-                             "month %d: cap table of lab %s does not add up: %.17g units issued, %.17g held "
-                             "by investors, vendors and clouds",
-                             w->t, aim_world_firm_name(&w->cfg, w->nv + w->nc + l), w->labs.units[l], held);
-    }
-    return AIM_OK;
-}
-
-/* 6. Funding rounds (MODEL.md 5): strategic deal with probability p_strategic, venture round for the rest. */
-static enum aim_status world_funding(struct aim_world *w, struct aim_traj *tr)
-{
-    const struct aim_config *cfg = &w->cfg;
-    int nv = w->nv, nc = w->nc;
-    enum aim_status st = world_presigned(w, tr);
-    if (st != AIM_OK) {
-        return st;
-    }
-    for (int l = 0; l < w->nl; l++) {
-        int f = nv + nc + l;
-        if (!w->active[f]) {
-            continue;
-        }
-        double cash = w->led->cash[f];
-        double A =
-            aim_labs_funding_need(cash, w->labs.burn[l], cfg->labs.runway_min, cfg->labs.runway_target);
-        /* Both draws are made for every lab every month so that the stream does not depend on
-         * which labs seek funding. */
-        double u_strat = aim_rng_uniform(&w->rng);
-        double u_v = aim_rng_uniform(&w->rng);
-        double u_c = aim_rng_uniform(&w->rng);
-        if (!(A > 0.0)) {
-            continue;
-        }
-        int a = w->asset[f];
-        double pre =
-            a >= 0 ? w->mkt.shares[a] * w->mkt.price[a] : aim_deals_premoney(cfg, w->sentiment, w->labs.R[l]);
-        if (!(pre > 1e-3)) {
-            pre = 1e-3;
-        }
-        double inv_v = 0.0, inv_c = 0.0;
-        if (u_strat < cfg->deals.p_strategic) {
-            for (int v = 0; v < nv; v++) {
-                w->w_v[v] = w->active[v] ? fmax(0.0, w->led->cash[v]) : 0.0;
-            }
-            for (int c = 0; c < nc; c++) {
-                w->w_c[c] = w->active[nv + c] ? fmax(0.0, w->led->cash[nv + c]) : 0.0;
-            }
-            int v = aim_deals_pick(w->w_v, nv, u_v);
-            int c = aim_deals_pick(w->w_c, nc, u_c);
-            if (v >= 0) {
-                inv_v = world_strategic_funds(w, v, cfg->deals.f_v * A, tr);
-            }
-            if (c >= 0) {
-                inv_c = world_strategic_funds(w, nv + c, cfg->deals.f_c * A, tr);
-            }
-            if (inv_v < 0.0 || inv_c < 0.0) {
-                return AIM_ERR_NOMEM;
-            }
-            if (inv_v > 0.0 || inv_c > 0.0) {
-                double commitment = c >= 0 ? cfg->deals.kappa * (inv_v + inv_c) : 0.0;
-                st = world_sign(w, l, inv_v > 0.0 ? v : -1, inv_c > 0.0 || commitment > 0.0 ? c : -1, inv_v,
-                                inv_c, pre, commitment, (int)cfg->deals.term_months, 0.0, tr);
-                if (st != AIM_OK) {
-                    return st;
-                }
-            }
-        }
-        double rest = A - inv_v - inv_c;
-        double post = pre + inv_v + inv_c;
-        if (rest > 0.0) {
-            double price = pre / w->labs.units[l];
-            double raised = 0.0;
-            if (a >= 0) {
-                /* A listed lab raises the rest by a share issue the market maker absorbs. */
-                double shares = w->mkt.price[a] > 0.0 ? rest / w->mkt.price[a] : 0.0;
-                raised = shares > 0.0 ? aim_investors_absorb_issue(w->inv, &w->mkt, a, shares) : 0.0;
-                if (raised > 0.0) {
-                    st = world_event(tr, w->t, AIM_EVENT_ISSUE, f, -1, -1, shares, raised, w->mkt.price[a]);
-                    if (st != AIM_OK) {
-                        return st;
-                    }
-                    price = raised / shares;
-                }
-            } else {
-                raised = aim_investors_private_round(w->inv, l, rest, 1.0 / price);
-            }
-            if (raised > 0.0) {
-                aim_ledger_pay_as(w->led, w->inv_acct, f, raised, AIM_ORIGIN_INVESTOR, 0);
-                w->labs.units[l] += raised / price;
-                post += raised;
-            }
-            st = world_event(tr, w->t, AIM_EVENT_ROUND, f, -1, -1, rest, raised, post);
-            if (st != AIM_OK) {
-                return st;
-            }
-        }
-        w->valuation[f] = post;
-        w->labs.unit_value[l] = post / w->labs.units[l];
-        if (a >= 0) {
-            w->mkt.shares[a] = w->labs.units[l];
-        }
-        st = world_check_cap_table(w, l);
-        if (st != AIM_OK) {
-            return st;
-        }
-    }
-    return AIM_OK;
-}
 
 /* 7. Defaults and contagion (MODEL.md 6), repeated until no firm is left below zero. */
 static enum aim_status world_defaults(struct aim_world *w, struct aim_traj *tr)
@@ -983,7 +772,7 @@ enum aim_status aim_world_step(struct aim_world *w, int nthreads, struct aim_tra
     w->t += 1;
     w->destroyed = w->voided = 0.0;
     for (int f = 0; f < w->nf; f++) {
-        w->issued[(size_t)f * RING + (size_t)(w->t % RING)] =
+        w->issued[(size_t)f * AIM_DEALS_ISSUE_RING + (size_t)(w->t % AIM_DEALS_ISSUE_RING)] =
             0.0; /* the slot of a year ago leaves the window */
     }
     aim_labs_step(&w->labs, &cfg->labs, &cfg->demand, &cfg->hardware, w->mac.D, w->t, &w->clouds, w->deals,
@@ -997,7 +786,12 @@ enum aim_status aim_world_step(struct aim_world *w, int nthreads, struct aim_tra
     aim_clouds_step(&w->clouds, &cfg->clouds, w->led, w->mac.r, aim_vendors_mean_price(&w->vendors), w->t);
     aim_vendors_step(&w->vendors, &cfg->vendors, &w->clouds, &cfg->clouds, w->led, w->t);
     aim_clouds_capex(&w->clouds, &cfg->clouds, &w->vendors, w->deals, w->led);
-    enum aim_status st = world_funding(w, tr);
+    /* 6. Funding: the presigned deals of the month, then the labs' rounds. */
+    struct aim_deals_market m = world_deals_market(w, tr);
+    enum aim_status st = aim_deals_presigned(w->deals, &m, cfg);
+    if (st == AIM_OK) {
+        st = aim_labs_raise(&w->labs, cfg, w->deals, &m, &w->rng, w->sentiment);
+    }
     if (st == AIM_OK) {
         st = world_defaults(w, tr);
     }

@@ -1,7 +1,8 @@
 # The economy of one replica: ledger, macro, firms' rules, deals and the world step.
 aim_test(NAME test_ledger SOURCES tests/test_ledger.c MODULES sim/error sim/ledger)
 aim_test(NAME test_rules SOURCES tests/test_rules.c
-         MODULES sim/error sim/rng sim/ledger sim/macro agents/labs agents/clouds agents/vendors agents/deals)
+         MODULES sim/error sim/rng sim/ledger sim/macro sim/traj agents/labs agents/clouds agents/vendors agents/deals
+                 agents/investors)
 aim_test(NAME test_world SOURCES tests/test_world.c TIMEOUT 120
          MODULES sim/error sim/rng sim/config sim/config_scan generated/seed sim/traj sim/ledger sim/macro agents/labs
                  agents/clouds agents/vendors agents/deals agents/investors sim/world)
