@@ -210,3 +210,15 @@ double aim_clouds_mean_price(const struct aim_clouds *cl)
     }
     return k > 0 ? s / k : 0.0;
 }
+
+double aim_clouds_default(struct aim_clouds *cl, struct aim_vendors *vd, struct aim_deals *deals, int c,
+                          double *destroyed)
+{
+    double voided = aim_deals_void(deals, -1, c);
+    for (int v = 0; v < vd->n; v++) {
+        voided += aim_vendors_cancel(vd, v, c);
+    }
+    *destroyed += cl->debt[c];
+    cl->debt[c] = 0.0;
+    return voided;
+}

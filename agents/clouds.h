@@ -68,5 +68,9 @@ void aim_clouds_capex(struct aim_clouds *cl, const struct aim_config_clouds *cfg
                       const struct aim_deals *deals, const struct aim_ledger *led);
 /** @brief Mean compute price of the active clouds ($B per MW-month; 0 if none). */
 double aim_clouds_mean_price(const struct aim_clouds *cl);
+/** @brief Cloud c defaults (MODEL.md 6): its contracts are voided and its GPU orders cancelled
+ * (returns the $B voided); its debt, lost by the lenders, is added to *destroyed. */
+double aim_clouds_default(struct aim_clouds *cl, struct aim_vendors *vd, struct aim_deals *deals, int c,
+                          double *destroyed);
 
 #endif

@@ -300,3 +300,11 @@ enum aim_status aim_labs_raise(struct aim_labs *lb, const struct aim_config *cfg
     }
     return AIM_OK;
 }
+
+double aim_labs_default(struct aim_labs *lb, struct aim_deals *d, int l)
+{
+    double voided = aim_deals_void(d, l, -1);
+    lb->unit_value[l] = 0.0;
+    lb->share[l] = 0.0;
+    return voided;
+}

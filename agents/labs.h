@@ -67,5 +67,8 @@ enum aim_status aim_labs_raise(struct aim_labs *lb, const struct aim_config *cfg
  * investors count them), vendors and clouds (a listed lab's shares are not checked). */
 enum aim_status aim_labs_check_cap_table(const struct aim_labs *lb, const struct aim_config_labs *cfg,
                                          const struct aim_deals_market *m, int l);
+/** @brief Lab l defaults (MODEL.md 6): its contracts are voided (returns the $B voided), its
+ * equity is worth nothing and it loses its demand share. */
+double aim_labs_default(struct aim_labs *lb, struct aim_deals *d, int l);
 
 #endif

@@ -117,3 +117,20 @@ void aim_vendors_step(struct aim_vendors *vd, const struct aim_config_vendors *c
         vd->P[v] = aim_vendors_production(cfg, vd->P[v], after);
     }
 }
+
+double aim_vendors_cancel(struct aim_vendors *vd, int v, int c)
+{
+    size_t i = (size_t)v * vd->n_clouds + c;
+    double val = vd->backlog_val[i];
+    vd->backlog[i] = vd->backlog_val[i] = 0.0;
+    return val;
+}
+
+double aim_vendors_default(struct aim_vendors *vd, int v)
+{
+    double voided = 0.0;
+    for (int c = 0; c < vd->n_clouds; c++) {
+        voided += aim_vendors_cancel(vd, v, c);
+    }
+    return voided;
+}

@@ -42,5 +42,9 @@ void aim_vendors_order(struct aim_vendors *vd, int c, int v, double mw, double t
  * production capacity. */
 void aim_vendors_step(struct aim_vendors *vd, const struct aim_config_vendors *cfg, struct aim_clouds *cl,
                       const struct aim_config_clouds *cfg_clouds, struct aim_ledger *led, int t);
+/** @brief Cancels cloud c's orders at vendor v; returns what they were worth ($B). */
+double aim_vendors_cancel(struct aim_vendors *vd, int v, int c);
+/** @brief Vendor v defaults: every order it holds is cancelled; returns the $B voided. */
+double aim_vendors_default(struct aim_vendors *vd, int v);
 
 #endif

@@ -711,11 +711,8 @@ static enum aim_status world_defaults(struct aim_world *w, struct aim_traj *tr)
             }
             double destroyed = 0.0, voided = 0.0;
             if (kind == AIM_KIND_LAB) {
-                int l = f - nv - nc;
-                voided = aim_deals_void(w->deals, l, -1);
+                voided = aim_labs_default(&w->labs, w->deals, f - nv - nc);
                 destroyed = w->valuation[f];
-                w->labs.unit_value[l] = 0.0;
-                w->labs.share[l] = 0.0;
                 if (w->asset[f] >= 0) {
                     w->mkt.active[w->asset[f]] = 0;
                 }
@@ -724,20 +721,9 @@ static enum aim_status world_defaults(struct aim_world *w, struct aim_traj *tr)
                 destroyed = w->asset[f] >= 0 ? w->mkt.shares[w->asset[f]] * w->mkt.price[w->asset[f]]
                                              : w->valuation[f];
                 if (c >= 0) {
-                    voided = aim_deals_void(w->deals, -1, c);
-                    for (int v = 0; v < nv; v++) {
-                        voided += w->vendors.backlog_val[(size_t)v * nc + c];
-                        w->vendors.backlog[(size_t)v * nc + c] = w->vendors.backlog_val[(size_t)v * nc + c] =
-                            0.0;
-                    }
-                    destroyed += w->debt[f];
-                    w->debt[f] = 0.0;
+                    voided = aim_clouds_default(&w->clouds, &w->vendors, w->deals, c, &destroyed);
                 } else {
-                    for (int j = 0; j < nc; j++) {
-                        voided += w->vendors.backlog_val[(size_t)f * nc + j];
-                        w->vendors.backlog[(size_t)f * nc + j] = w->vendors.backlog_val[(size_t)f * nc + j] =
-                            0.0;
-                    }
+                    voided = aim_vendors_default(&w->vendors, f);
                 }
                 if (w->asset[f] >= 0) {
                     w->mkt.active[w->asset[f]] = 0;
