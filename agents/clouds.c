@@ -222,3 +222,29 @@ double aim_clouds_default(struct aim_clouds *cl, struct aim_vendors *vd, struct 
     cl->debt[c] = 0.0;
     return voided;
 }
+
+void aim_clouds_open(struct aim_clouds *cl, const struct aim_config_clouds *cfg, struct aim_ledger *led)
+{
+    for (int c = 0; c < cl->n; c++) {
+        const struct aim_config_clouds_firms *cc = &cfg->firms[c];
+        aim_ledger_open(led, cl->first + c, cc->cash, AIM_ORIGIN_BASE);
+        cl->Cap[c] = cc->capacity;
+        cl->pc[c] = cc->price;
+        cl->debt[c] = cc->debt;
+        cl->base[c] = cc->base_revenue;
+    }
+    /* No contract is signed yet: the spot-demand trend starts at the pro-forma use. */
+    for (int c = 0; c < cl->n; c++) {
+        cl->spot_trend[c] = cl->Cap[c] * cfg->u_target;
+        cl->spot_slope[c] = 0.0;
+    }
+}
+
+double aim_clouds_opening_means(const struct aim_clouds *cl, const struct aim_config_clouds *cfg, int c)
+{
+    const struct aim_config_clouds_firms *cc = &cfg->firms[c];
+    double eb =
+        12.0 * cl->Cap[c] * cfg->u_target * cl->pc[c] * (1.0 - cfg->opex_ai) + cc->base_revenue * cc->m_base;
+    double room = cfg->leverage_max * eb - cc->debt;
+    return cc->cash + (room > 0.0 ? room : 0.0);
+}

@@ -66,6 +66,12 @@ int aim_clouds_refinance(struct aim_clouds *cl, const struct aim_config_clouds *
  * everything on order. */
 void aim_clouds_capex(struct aim_clouds *cl, const struct aim_config_clouds *cfg, struct aim_vendors *vd,
                       const struct aim_deals *deals, const struct aim_ledger *led);
+/** @brief Opening state (step 0): the clouds' ledger accounts, capacity, prices, debt, base
+ * business, and the spot-demand trend at the pro-forma use (capacity at target utilisation). */
+void aim_clouds_open(struct aim_clouds *cl, const struct aim_config_clouds *cfg, struct aim_ledger *led);
+/** @brief What opened cloud c could fund at step 0 ($B): cash plus the room under leverage_max x
+ * pro-forma EBITDA (capacity at target utilisation and the opening price, and the base business). */
+double aim_clouds_opening_means(const struct aim_clouds *cl, const struct aim_config_clouds *cfg, int c);
 /** @brief Mean compute price of the active clouds ($B per MW-month; 0 if none). */
 double aim_clouds_mean_price(const struct aim_clouds *cl);
 /** @brief Cloud c defaults (MODEL.md 6): its contracts are voided and its GPU orders cancelled

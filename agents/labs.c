@@ -308,3 +308,27 @@ double aim_labs_default(struct aim_labs *lb, struct aim_deals *d, int l)
     lb->share[l] = 0.0;
     return voided;
 }
+
+void aim_labs_open(struct aim_labs *lb, const struct aim_config_labs *cfg,
+                   const struct aim_config_demand *demand, struct aim_ledger *led)
+{
+    for (int l = 0; l < lb->n; l++) {
+        const struct aim_config_labs_firms *c = &cfg->firms[l];
+        aim_ledger_open(led, lb->first + l, c->cash, AIM_ORIGIN_INVESTOR);
+        lb->Q[l] = c->compute;
+        lb->cap[l] = log10(c->compute);
+        lb->valuation[l] = c->valuation;
+        /* One unit per $B of the opening valuation, all held by outside investors. */
+        lb->units[l] = c->valuation > 0.0 ? c->valuation : 1.0;
+        lb->units_inv0[l] = lb->units[l];
+        lb->unit_value[l] = lb->valuation[l] / lb->units[l];
+    }
+    lb->frontier = -HUGE_VAL;
+    for (int l = 0; l < lb->n; l++) {
+        if (lb->cap[l] > lb->frontier) {
+            lb->frontier = lb->cap[l];
+        }
+    }
+    lb->dc_frontier = 0.0;
+    aim_labs_shares(lb->cap, lb->active, lb->n, demand->theta, lb->share);
+}

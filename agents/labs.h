@@ -39,7 +39,8 @@ struct aim_labs {
     double *units_inv0; /* units investors hold at the reset (0 for a listed lab) */
     /* The labs' rows of the world's per-firm arrays: entry l is firm first + l. */
     int *active;
-    double *earnings; /* the month's earnings */
+    double *valuation; /* $B */
+    double *earnings;  /* the month's earnings */
 };
 
 /** @brief Demand shares share_l = exp(theta c_l) / sum_j exp(theta c_j) over active labs (0 for inactive). */
@@ -50,6 +51,11 @@ double aim_labs_rho(const struct aim_config_demand *demand, const struct aim_con
 double aim_labs_training(double alpha_train, double cash, double undrawn, double runway_target);
 /** @brief Amount a lab seeks: burn * runway_target when runway K / burn < runway_min, else 0. */
 double aim_labs_funding_need(double cash, double burn, double runway_min, double runway_target);
+/** @brief Opening state (step 0): the labs' ledger accounts, compute, capability, valuation, cap
+ * tables (one unit per $B of the opening valuation, all held by outside investors), the frontier
+ * and the demand shares (logit intensity demand->theta). */
+void aim_labs_open(struct aim_labs *lb, const struct aim_config_labs *cfg,
+                   const struct aim_config_demand *demand, struct aim_ledger *led);
 /** @brief Step 2 of the month: revenue share_l D / 12 from end customers, compute bought under
  * contracts (take-or-pay, pro rata where a cloud is short) and on the spot market from the clouds,
  * training, opex and the frontier's gain. */

@@ -134,3 +134,31 @@ double aim_vendors_default(struct aim_vendors *vd, int v)
     }
     return voided;
 }
+
+void aim_vendors_open(struct aim_vendors *vd, const struct aim_config_vendors *cfg, struct aim_ledger *led)
+{
+    for (int v = 0; v < vd->n; v++) {
+        const struct aim_config_vendors_firms *c = &cfg->firms[v];
+        aim_ledger_open(led, v, c->cash, AIM_ORIGIN_BASE);
+        vd->P[v] = c->production;
+        vd->pv[v] = c->price;
+        vd->base[v] = c->base_revenue;
+    }
+}
+
+void aim_vendors_open_book(struct aim_vendors *vd, const struct aim_config_vendors *cfg,
+                           const struct aim_clouds *cl, const struct aim_config_clouds *cfg_clouds)
+{
+    int nc = vd->n_clouds;
+    double capsum = 0.0;
+    for (int c = 0; c < nc; c++) {
+        capsum += aim_clouds_opening_means(cl, cfg_clouds, c);
+    }
+    for (int v = 0; v < vd->n; v++) {
+        for (int c = 0; c < nc; c++) {
+            double part = capsum > 0.0 ? aim_clouds_opening_means(cl, cfg_clouds, c) / capsum : 1.0 / nc;
+            vd->backlog[(size_t)v * nc + c] = cfg->firms[v].backlog * part;
+            vd->backlog_val[(size_t)v * nc + c] = cfg->firms[v].backlog * part * vd->pv[v];
+        }
+    }
+}

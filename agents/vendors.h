@@ -32,6 +32,12 @@ double aim_vendors_price(const struct aim_config_vendors *cfg, double price, dou
  * fab_lag when it grows and fab_down when it shrinks. */
 double aim_vendors_production(const struct aim_config_vendors *cfg, double production, double backlog);
 
+/** @brief Opening state (step 0): the vendors' ledger accounts, production, prices, base business. */
+void aim_vendors_open(struct aim_vendors *vd, const struct aim_config_vendors *cfg, struct aim_ledger *led);
+/** @brief Opening order book: each vendor's backlog is owed by the (opened) clouds in proportion to
+ * what each could fund (aim_clouds_opening_means), priced at the vendor's GPU price. */
+void aim_vendors_open_book(struct aim_vendors *vd, const struct aim_config_vendors *cfg,
+                           const struct aim_clouds *cl, const struct aim_config_clouds *cfg_clouds);
 /** @brief Mean GPU price of the active vendors ($B/MW; 0 if none). */
 double aim_vendors_mean_price(const struct aim_vendors *vd);
 /** @brief Cloud c orders mw MW from vendor v, or (v < 0) from every vendor by the size-weighted logit

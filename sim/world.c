@@ -64,8 +64,6 @@ struct aim_world {
     struct aim_labs labs;
     struct aim_clouds clouds;
     struct aim_vendors vendors;
-    /* scratch */
-    double *w_c;
 };
 
 /* ---- firm numbering: vendors, clouds, labs ---- */
@@ -172,7 +170,6 @@ static int world_contract_cap(const struct aim_config *cfg)
     X(vendors.pv, s.nv) \
     X(vendors.backlog, s.nv * s.nc) \
     X(vendors.backlog_val, s.nv * s.nc) \
-    X(w_c, s.nc + 1) \
     X(labs.pick_v, s.nv + 1) \
     X(labs.pick_c, s.nc + 1) \
     X(vendors.split, s.nv + 1) \
@@ -269,6 +266,7 @@ enum aim_status aim_world_create(struct aim_world **out, const struct aim_config
     w->labs.n = w->nl;
     w->labs.first = w->nv + w->nc;
     w->labs.active = w->active + w->nv + w->nc;
+    w->labs.valuation = w->valuation + w->nv + w->nc;
     w->labs.earnings = w->earnings + w->nv + w->nc;
     w->vendors.n = w->nv;
     w->vendors.n_clouds = w->nc;
@@ -533,71 +531,11 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
         w->asset[f] = world_listed(cfg, f) ? k++ : -1;
     }
     double rho = aim_labs_rho(&cfg->demand, &cfg->hardware, 0);
-    for (int v = 0; v < w->nv; v++) {
-        const __typeof__(cfg->vendors.firms[0]) *c = &cfg->vendors.firms[v];
-        aim_ledger_open(w->led, v, c->cash, AIM_ORIGIN_BASE);
-        w->vendors.P[v] = c->production;
-        w->vendors.pv[v] = c->price;
-        w->base[v] = c->base_revenue;
-    }
-    for (int c = 0; c < w->nc; c++) {
-        const __typeof__(cfg->clouds.firms[0]) *cc = &cfg->clouds.firms[c];
-        int f = w->nv + c;
-        aim_ledger_open(w->led, f, cc->cash, AIM_ORIGIN_BASE);
-        w->clouds.Cap[c] = cc->capacity;
-        w->clouds.pc[c] = cc->price;
-        w->debt[f] = cc->debt;
-        w->base[f] = cc->base_revenue;
-    }
-    /* The initial backlog of each vendor is owed by the clouds in proportion to what each could
-     * fund: cash plus the room under leverage_max x (pro-forma) EBITDA. */
-    double capsum = 0.0;
-    for (int c = 0; c < w->nc; c++) {
-        const __typeof__(cfg->clouds.firms[0]) *cc = &cfg->clouds.firms[c];
-        double eb =
-            12.0 * w->clouds.Cap[c] * cfg->clouds.u_target * w->clouds.pc[c] * (1.0 - cfg->clouds.opex_ai) +
-            cc->base_revenue * cc->m_base;
-        double room = cfg->clouds.leverage_max * eb - cc->debt;
-        w->w_c[c] = cc->cash + (room > 0.0 ? room : 0.0);
-        capsum += w->w_c[c];
-    }
-    for (int v = 0; v < w->nv; v++) {
-        for (int c = 0; c < w->nc; c++) {
-            double part = capsum > 0.0 ? w->w_c[c] / capsum : 1.0 / w->nc;
-            w->vendors.backlog[(size_t)v * w->nc + c] = cfg->vendors.firms[v].backlog * part;
-            w->vendors.backlog_val[(size_t)v * w->nc + c] =
-                cfg->vendors.firms[v].backlog * part * w->vendors.pv[v];
-        }
-    }
-    int *lab_active = w->active + w->nv + w->nc;
-    for (int l = 0; l < w->nl; l++) {
-        const __typeof__(cfg->labs.firms[0]) *c = &cfg->labs.firms[l];
-        int f = w->nv + w->nc + l;
-        aim_ledger_open(w->led, f, c->cash, AIM_ORIGIN_INVESTOR);
-        w->labs.Q[l] = c->compute;
-        w->labs.cap[l] = log10(c->compute);
-        w->valuation[f] = c->valuation;
-        /* One unit per $B of the opening valuation, all held by outside investors. */
-        w->labs.units[l] = c->valuation > 0.0 ? c->valuation : 1.0;
-        w->labs.units_inv0[l] = w->labs.units[l];
-        w->labs.unit_value[l] = w->valuation[f] / w->labs.units[l];
-    }
+    aim_vendors_open(&w->vendors, &cfg->vendors, w->led);
+    aim_clouds_open(&w->clouds, &cfg->clouds, w->led);
+    aim_vendors_open_book(&w->vendors, &cfg->vendors, &w->clouds, &cfg->clouds);
+    aim_labs_open(&w->labs, &cfg->labs, &cfg->demand, w->led);
     aim_ledger_mark_start(w->led);
-    w->labs.frontier = -HUGE_VAL;
-    for (int l = 0; l < w->nl; l++) {
-        if (w->labs.cap[l] > w->labs.frontier) {
-            w->labs.frontier = w->labs.cap[l];
-        }
-    }
-    w->labs.dc_frontier = 0.0;
-    aim_labs_shares(w->labs.cap, lab_active, w->nl, cfg->demand.theta, w->labs.share);
-
-    /* The spot-demand trend starts at the pro-forma use: capacity at target utilisation (no
-     * contract is signed yet). */
-    for (int c = 0; c < w->nc; c++) {
-        w->clouds.spot_trend[c] = w->clouds.Cap[c] * cfg->clouds.u_target;
-        w->clouds.spot_slope[c] = 0.0;
-    }
     /* Pro-forma trailing year: twelve months at the opening state, all of it organic. */
     double pc_mean = aim_clouds_mean_price(&w->clouds);
     double pv_mean = aim_vendors_mean_price(&w->vendors);
