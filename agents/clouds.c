@@ -248,3 +248,17 @@ double aim_clouds_opening_means(const struct aim_clouds *cl, const struct aim_co
     double room = cfg->leverage_max * eb - cc->debt;
     return cc->cash + (room > 0.0 ? room : 0.0);
 }
+
+double aim_clouds_proforma(struct aim_clouds *cl, const struct aim_config_clouds *cfg, int c, double rate,
+                           double gpu_price, double *revenue)
+{
+    const struct aim_config_clouds_firms *cc = &cfg->firms[c];
+    double ai = cl->Cap[c] * cfg->u_target * cl->pc[c];
+    *revenue = ai + cl->base[c] / 12.0;
+    double eb = ai * (1.0 - cfg->opex_ai) + cl->base[c] / 12.0 * cc->m_base;
+    for (int i = 0; i < AIM_CLOUDS_RING; i++) {
+        cl->ebitda[(size_t)c * AIM_CLOUDS_RING + i] = eb;
+    }
+    return eb - cl->debt[c] * (rate + cfg->spread) / 12.0 -
+           cl->Cap[c] / cfg->gpu_life_months * (gpu_price + cfg->facility_cost);
+}

@@ -78,5 +78,9 @@ double aim_clouds_mean_price(const struct aim_clouds *cl);
  * (returns the $B voided); its debt, lost by the lenders, is added to *destroyed. */
 double aim_clouds_default(struct aim_clouds *cl, struct aim_vendors *vd, struct aim_deals *deals, int c,
                           double *destroyed);
+/** @brief Pro-forma month of cloud c at its opening state (capacity at target utilisation, rate
+ * and GPU price gpu_price): fills its EBITDA history, returns its earnings and sets *revenue ($B). */
+double aim_clouds_proforma(struct aim_clouds *cl, const struct aim_config_clouds *cfg, int c, double rate,
+                           double gpu_price, double *revenue);
 
 #endif

@@ -332,3 +332,13 @@ void aim_labs_open(struct aim_labs *lb, const struct aim_config_labs *cfg,
     lb->dc_frontier = 0.0;
     aim_labs_shares(lb->cap, lb->active, lb->n, demand->theta, lb->share);
 }
+
+double aim_labs_proforma(const struct aim_labs *lb, const struct aim_config_labs *cfg, int l, double D,
+                         double rho, double compute_price, const struct aim_ledger *led, double *revenue)
+{
+    const struct aim_config_labs_firms *c = &cfg->firms[l];
+    double r = lb->share[l] * D / 12.0;
+    double train = aim_labs_training(c->alpha_train, led->cash[lb->first + l], 0.0, cfg->runway_target);
+    *revenue = r;
+    return r * (1.0 - c->omega) - c->fixed - r / rho * compute_price - train;
+}

@@ -76,5 +76,9 @@ enum aim_status aim_labs_check_cap_table(const struct aim_labs *lb, const struct
 /** @brief Lab l defaults (MODEL.md 6): its contracts are voided (returns the $B voided), its
  * equity is worth nothing and it loses its demand share. */
 double aim_labs_default(struct aim_labs *lb, struct aim_deals *d, int l);
+/** @brief Pro-forma month of lab l at its opening state (demand D, revenue rho per MW-month,
+ * compute at compute_price): returns its earnings and sets *revenue ($B). */
+double aim_labs_proforma(const struct aim_labs *lb, const struct aim_config_labs *cfg, int l, double D,
+                         double rho, double compute_price, const struct aim_ledger *led, double *revenue);
 
 #endif

@@ -162,3 +162,11 @@ void aim_vendors_open_book(struct aim_vendors *vd, const struct aim_config_vendo
         }
     }
 }
+
+double aim_vendors_proforma(const struct aim_vendors *vd, const struct aim_config_vendors *cfg, int v,
+                            double *revenue)
+{
+    const struct aim_config_vendors_firms *c = &cfg->firms[v];
+    *revenue = vd->P[v] * vd->pv[v] + vd->base[v] / 12.0;
+    return vd->P[v] * (vd->pv[v] - c->unit_cost) + vd->base[v] / 12.0 * c->m_base;
+}

@@ -52,5 +52,9 @@ void aim_vendors_step(struct aim_vendors *vd, const struct aim_config_vendors *c
 double aim_vendors_cancel(struct aim_vendors *vd, int v, int c);
 /** @brief Vendor v defaults: every order it holds is cancelled; returns the $B voided. */
 double aim_vendors_default(struct aim_vendors *vd, int v);
+/** @brief Pro-forma month of vendor v at its opening state (the trailing year before step 0):
+ * returns its earnings and sets *revenue ($B). */
+double aim_vendors_proforma(const struct aim_vendors *vd, const struct aim_config_vendors *cfg, int v,
+                            double *revenue);
 
 #endif

@@ -540,26 +540,15 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
     double pc_mean = aim_clouds_mean_price(&w->clouds);
     double pv_mean = aim_vendors_mean_price(&w->vendors);
     for (int f = 0; f < w->nf; f++) {
-        double e = 0.0, r = 0.0, eb = 0.0;
+        double e = 0.0, r = 0.0;
         enum aim_firm_kind kind = aim_world_firm_kind(cfg, f);
         if (kind == AIM_KIND_VENDOR) {
-            const __typeof__(cfg->vendors.firms[0]) *c = &cfg->vendors.firms[f];
-            r = w->vendors.P[f] * w->vendors.pv[f] + w->base[f] / 12.0;
-            e = w->vendors.P[f] * (w->vendors.pv[f] - c->unit_cost) + w->base[f] / 12.0 * c->m_base;
+            e = aim_vendors_proforma(&w->vendors, &cfg->vendors, f, &r);
         } else if (kind == AIM_KIND_CLOUD) {
-            int c = f - w->nv;
-            const __typeof__(cfg->clouds.firms[0]) *cc = &cfg->clouds.firms[c];
-            double ai = w->clouds.Cap[c] * cfg->clouds.u_target * w->clouds.pc[c];
-            r = ai + w->base[f] / 12.0;
-            eb = ai * (1.0 - cfg->clouds.opex_ai) + w->base[f] / 12.0 * cc->m_base;
-            e = eb - w->debt[f] * (w->mac.r + cfg->clouds.spread) / 12.0 -
-                w->clouds.Cap[c] / cfg->clouds.gpu_life_months * (pv_mean + cfg->clouds.facility_cost);
+            e = aim_clouds_proforma(&w->clouds, &cfg->clouds, f - w->nv, w->mac.r, pv_mean, &r);
         } else {
-            int l = f - w->nv - w->nc;
-            const __typeof__(cfg->labs.firms[0]) *c = &cfg->labs.firms[l];
-            r = w->labs.share[l] * w->mac.D / 12.0;
-            double train = aim_labs_training(c->alpha_train, w->led->cash[f], 0.0, cfg->labs.runway_target);
-            e = r * (1.0 - c->omega) - c->fixed - r / rho * pc_mean - train;
+            e = aim_labs_proforma(&w->labs, &cfg->labs, f - w->nv - w->nc, w->mac.D, rho, pc_mean, w->led,
+                                  &r);
         }
         for (int i = 0; i < RING; i++) {
             w->earn[(size_t)f * RING + i] = e;
@@ -572,11 +561,6 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
             w->orgrev[(size_t)f * RING2 + i] = r * pow(1.0 + cfg->macro.g_long, -(double)months_ago / 12.0);
         }
         w->ghat[f] = cfg->macro.g_long;
-        if (kind == AIM_KIND_CLOUD) {
-            for (int i = 0; i < AIM_CLOUDS_RING; i++) {
-                w->clouds.ebitda[(size_t)(f - w->nv) * AIM_CLOUDS_RING + i] = eb;
-            }
-        }
     }
     world_fundamentals(w, 0);
     for (int f = 0; f < w->nf; f++) {
