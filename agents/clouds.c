@@ -262,3 +262,9 @@ double aim_clouds_proforma(struct aim_clouds *cl, const struct aim_config_clouds
     return eb - cl->debt[c] * (rate + cfg->spread) / 12.0 -
            cl->Cap[c] / cfg->gpu_life_months * (gpu_price + cfg->facility_cost);
 }
+
+double aim_clouds_net_assets(const struct aim_clouds *cl, const struct aim_config_clouds *cfg, int c,
+                             double cash, double gpu_price)
+{
+    return cash - cl->debt[c] + 0.5 * cl->Cap[c] * (gpu_price + cfg->facility_cost);
+}

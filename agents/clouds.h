@@ -82,5 +82,10 @@ double aim_clouds_default(struct aim_clouds *cl, struct aim_vendors *vd, struct 
  * and GPU price gpu_price): fills its EBITDA history, returns its earnings and sets *revenue ($B). */
 double aim_clouds_proforma(struct aim_clouds *cl, const struct aim_config_clouds *cfg, int c, double rate,
                            double gpu_price, double *revenue);
+/** @brief Net assets of cloud c with cash ($B), the floor of its fundamental value (MODEL.md 8): cash
+ * less debt plus installed capacity at half its replacement cost (GPUs at gpu_price and facility,
+ * half their life left on average), since a firm is worth at least what it owns. */
+double aim_clouds_net_assets(const struct aim_clouds *cl, const struct aim_config_clouds *cfg, int c,
+                             double cash, double gpu_price);
 
 #endif

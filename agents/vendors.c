@@ -170,3 +170,8 @@ double aim_vendors_proforma(const struct aim_vendors *vd, const struct aim_confi
     *revenue = vd->P[v] * vd->pv[v] + vd->base[v] / 12.0;
     return vd->P[v] * (vd->pv[v] - c->unit_cost) + vd->base[v] / 12.0 * c->m_base;
 }
+
+double aim_vendors_net_assets(const struct aim_vendors *vd, int v, double cash)
+{
+    return cash - vd->debt[v];
+}

@@ -18,6 +18,7 @@ struct aim_vendors {
     double *split;       /* scratch: the split of an order over vendors */
     /* The vendors' rows of the world's per-firm arrays (vendor v is firm v). */
     int *active;
+    double *debt;       /* $B */
     double *base;       /* base-business revenue, $B/yr */
     double *deliveries; /* MW delivered this month */
     double *baserev;    /* base-business revenue booked this month */
@@ -56,5 +57,8 @@ double aim_vendors_default(struct aim_vendors *vd, int v);
  * returns its earnings and sets *revenue ($B). */
 double aim_vendors_proforma(const struct aim_vendors *vd, const struct aim_config_vendors *cfg, int v,
                             double *revenue);
+/** @brief Net assets of vendor v with cash ($B): cash less debt (the floor of its fundamental value,
+ * MODEL.md 8). */
+double aim_vendors_net_assets(const struct aim_vendors *vd, int v, double cash);
 
 #endif

@@ -271,6 +271,7 @@ enum aim_status aim_world_create(struct aim_world **out, const struct aim_config
     w->vendors.n = w->nv;
     w->vendors.n_clouds = w->nc;
     w->vendors.active = w->active;
+    w->vendors.debt = w->debt;
     w->vendors.base = w->base;
     w->vendors.deliveries = w->deliveries;
     w->vendors.baserev = w->baserev;
@@ -380,15 +381,12 @@ static void world_fundamentals(struct aim_world *w, int update)
         double F = e_org > 0.0 ? e_org * (1.0 + g) / den : 0.0;
         double cash = w->led->cash[f];
         enum aim_firm_kind kind = aim_world_firm_kind(cfg, f);
-        /* Floors: labs at their cash (MODEL.md 8); clouds and vendors at net assets, cash less
-         * debt plus installed capacity at half its replacement cost (GPUs and facility, half
-         * their life left on average), since a firm is worth at least what it owns. */
+        /* Floors: labs at their cash (MODEL.md 8); clouds and vendors at their net assets. */
         double floor = cash;
         if (kind == AIM_KIND_CLOUD) {
-            floor =
-                cash - w->debt[f] + 0.5 * w->clouds.Cap[f - w->nv] * (pv_mean + cfg->clouds.facility_cost);
+            floor = aim_clouds_net_assets(&w->clouds, &cfg->clouds, f - w->nv, cash, pv_mean);
         } else if (kind == AIM_KIND_VENDOR) {
-            floor = cash - w->debt[f];
+            floor = aim_vendors_net_assets(&w->vendors, f, cash);
         }
         if (F < floor) {
             F = floor;
