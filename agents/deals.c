@@ -257,6 +257,11 @@ enum aim_status aim_deals_presigned(struct aim_deals *d, struct aim_deals_market
         if (!(pre > 0.0)) {
             pre = 1e-3;
         }
+        int a = m->asset[fl];
+        if (!aim_labs_can_issue(m->labs, l, a >= 0 ? m->mkt->shares[a] * m->mkt->price[a] : pre,
+                                inv_v + inv_c, 1)) {
+            continue; /* no price at which the lab's units could be sold: the deal is not signed */
+        }
         enum aim_status st = aim_deals_strike(d, m, l, v, c, inv_v, inv_c, pre, c >= 0 ? p->commitment : 0.0,
                                               (int)p->term_months, p->capacity_mw);
         if (st != AIM_OK) {

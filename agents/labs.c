@@ -1,6 +1,7 @@
 /* Model labs (MODEL.md 3.1). */
 #include "agents/labs.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "agents/clouds.h"
@@ -196,6 +197,17 @@ enum aim_status aim_labs_check_cap_table(const struct aim_labs *lb, const struct
     return AIM_OK;
 }
 
+int aim_labs_can_issue(const struct aim_labs *lb, int l, double pre, double money, int legs)
+{
+    /* Each leg sells at pre / units and so multiplies the units by at most 1 + money / pre: a lab
+     * whose pre-money has collapsed next to what it seeks dilutes geometrically, round after round. */
+    double u = lb->units[l];
+    for (int i = 0; i < legs; i++) {
+        u += money * (u / pre);
+    }
+    return u > 0.0 && pre / u >= DBL_MIN;
+}
+
 static enum aim_status labs_event(const struct aim_deals_market *m, int kind, int a, double x0, double x1,
                                   double x2)
 {
@@ -230,6 +242,9 @@ enum aim_status aim_labs_raise(struct aim_labs *lb, const struct aim_config *cfg
             a >= 0 ? m->mkt->shares[a] * m->mkt->price[a] : aim_deals_premoney(cfg, sentiment, lb->R[l]);
         if (!(pre > 1e-3)) {
             pre = 1e-3;
+        }
+        if (!aim_labs_can_issue(lb, l, pre, A, 2)) {
+            continue; /* no price at which the round could be sold: the lab raises nothing */
         }
         double inv_v = 0.0, inv_c = 0.0;
         if (u_strat < cfg->deals.p_strategic) {

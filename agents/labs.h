@@ -69,6 +69,11 @@ void aim_labs_step(struct aim_labs *lb, const struct aim_config_labs *cfg,
  * draws per active lab from rng; sentiment prices private rounds. */
 enum aim_status aim_labs_raise(struct aim_labs *lb, const struct aim_config *cfg, struct aim_deals *d,
                                struct aim_deals_market *m, struct aim_pcg64 *rng, double sentiment);
+/** @brief Whether lab l can sell money ($B) of new units at pre-money pre in legs successive sales
+ * (a strategic deal, then a venture round), each at pre / units: false when the price of a unit
+ * after them would not be a positive normal number, so that the units per $B could not be counted
+ * (MODEL.md 5: the lab then raises nothing). */
+int aim_labs_can_issue(const struct aim_labs *lb, int l, double pre, double money, int legs);
 /** @brief Checks that lab l's cap table adds up: units issued = units held by investors (as the
  * investors count them), vendors and clouds (a listed lab's shares are not checked). */
 enum aim_status aim_labs_check_cap_table(const struct aim_labs *lb, const struct aim_config_labs *cfg,

@@ -40,6 +40,20 @@ int main(void)
     aim_test_rel(aim_labs_funding_need(-3.5, 2.0, 12.0, 24.0), 51.5, 0, "negative cash is covered too");
     aim_test(aim_labs_funding_need(5.0, -1.0, 12.0, 24.0) == 0.0, "a profitable lab seeks nothing");
     aim_test_rel(aim_labs_funding_need(-2.0, 0.0, 12.0, 24.0), 2.0, 0, "no burn, negative cash: cover it");
+    {
+        /* A round sells at pre / units; a lab whose pre-money has collapsed next to what it seeks
+         * multiplies its units by ~1 + A / pre a month, until the price of a unit cannot be counted. */
+        double units[2] = {197.763, 2.13697e301};
+        struct aim_labs lb = {.units = units};
+        aim_test(aim_labs_can_issue(&lb, 0, 60.752, 2.0724, 2),
+                 "a round at a pre-money of 60.752 can be sold");
+        aim_test(!aim_labs_can_issue(&lb, 1, 0.00251839, 57.2376, 2),
+                 "a round of 57.2 at a pre-money of 0.0025 over 2.1e301 units cannot be sold");
+        aim_test(aim_labs_can_issue(&lb, 1, 0.00251839, 0.0, 2), "selling nothing leaves a countable price");
+        aim_test(!aim_labs_can_issue(&lb, 0, 0.0, 2.385, 1), "no round at a pre-money of 0");
+        units[0] = 0.0;
+        aim_test(!aim_labs_can_issue(&lb, 0, 60.752, 2.385, 1), "no round for a lab without units");
+    }
 
     /* Clouds. */
     cfg->clouds.zeta = 0.05;

@@ -631,6 +631,26 @@ int main(int argc, char **argv)
         }
     }
 
+    /* 5c. Demand collapsing to 0 while kappa = 6 deals snowball the commitments: the labs' pre-money
+     * falls to the $1M floor while they seek tens of $B a month, and every round multiplies their
+     * units by ~1e4, until no price per unit can be counted (month 120 of replica 0 overflowed the
+     * units to inf). Such a round is not sold; the lab runs out of cash and defaults instead. */
+    {
+        static const char *sets[] = {"clouds.leverage_max=0.3", "demand.g0=-1",         "demand.g_inf=-1",
+                                     "demand.sigma_D=1",        "labs.runway_target=1", "labs.runway_min=0.5",
+                                     "deals.p_strategic=0.8",   "deals.kappa=6"};
+        struct aim_config *cd = seed_config(50000, 120);
+        for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
+            aim_config_set(cd, sets[i]);
+        }
+        struct aim_traj *tr = run(cd, 2025, 0, 2);
+        double m = tr ? series_max_abs(tr, AIM_MV_residual) : NAN;
+        aim_test(tr && m <= 1e-9,
+                 "collapsed demand, kappa 6: 120 months run, cap tables add up, residual %.3g", m);
+        aim_traj_free(tr);
+        aim_config_free(cd);
+    }
+
     /* 6. Error paths. */
     {
         struct aim_config *ce = seed_config(investors, steps);
