@@ -500,16 +500,12 @@ enum aim_status aim_critval_wild_bootstrap(const double *y, size_t n, const stru
     }
     /* With a fixed lag the statistics are invariant to scaling y, and a power of two scales exactly:
      * bring 1e+-300-scale data to order one so that the null fit neither overflows nor underflows. */
-    int e = p.ic == AIM_PSY_IC_NONE ? aim_psy_scale_exponent(y, n) : 0;
     double *scaled = NULL;
-    if (e != 0) {
-        scaled = malloc(n * sizeof *scaled);
-        if (!scaled) {
-            return aim_error_set(AIM_ERR_NOMEM, "wild bootstrap: cannot allocate");
-        }
-        for (size_t i = 0; i < n; i++) {
-            scaled[i] = ldexp(y[i], -e);
-        }
+    enum aim_status sc = aim_psy_scaled_copy(y, n, p.ic, &scaled);
+    if (sc != AIM_OK) {
+        return aim_error_prefix(sc, "wild bootstrap: ");
+    }
+    if (scaled) {
         y = scaled;
     }
     if (n < 6) { /* aim_psy_check_series refused it already; this tells the compiler */

@@ -38,6 +38,24 @@ int aim_psy_scale_exponent(const double *y, size_t n)
     return e < -64 || e > 64 ? e : 0;
 }
 
+enum aim_status aim_psy_scaled_copy(const double *y, size_t n, enum aim_psy_ic ic, double **scaled)
+{
+    *scaled = NULL;
+    int e = ic == AIM_PSY_IC_NONE ? aim_psy_scale_exponent(y, n) : 0;
+    if (e == 0) {
+        return AIM_OK;
+    }
+    double *c = malloc(n * sizeof *c);
+    if (!c) {
+        return aim_error_set(AIM_ERR_NOMEM, "psy: cannot allocate %zu values to rescale the series", n);
+    }
+    for (size_t i = 0; i < n; i++) {
+        c[i] = ldexp(y[i], -e);
+    }
+    *scaled = c;
+    return AIM_OK;
+}
+
 long aim_psy_default_window(size_t n)
 {
     double t = (double)n;
@@ -395,16 +413,11 @@ enum aim_status aim_psy_sequences(const double *y, size_t n, const struct aim_ps
         return st;
     }
     /* A fixed-lag t-statistic does not change when y is scaled; a power of two scales exactly. */
-    int e = opt->ic == AIM_PSY_IC_NONE ? aim_psy_scale_exponent(y, n) : 0;
     double *scaled = NULL;
-    if (e != 0) {
-        scaled = malloc(n * sizeof *scaled);
-        if (!scaled) {
-            return aim_error_set(AIM_ERR_NOMEM, "psy: cannot allocate %zu values", n);
-        }
-        for (size_t i = 0; i < n; i++) {
-            scaled[i] = ldexp(y[i], -e);
-        }
+    if ((st = aim_psy_scaled_copy(y, n, opt->ic, &scaled)) != AIM_OK) {
+        return st;
+    }
+    if (scaled) {
         y = scaled;
     }
     double *dy = malloc(n * sizeof *dy);

@@ -75,6 +75,9 @@ enum aim_status aim_psy_min_levels(const struct aim_psy_options *opt, size_t n, 
  * is exact, and without it the cross products of 1e300-scale data overflow and those of
  * 1e-300-scale data underflow; aim_psy_sequences applies it for a fixed lag. */
 int aim_psy_scale_exponent(const double *y, size_t n);
+/** @brief For a fixed lag (ic none) and a series aim_psy_scale_exponent would rescale, *scaled is
+ * a malloc'd copy y 2^-e to test instead of y; otherwise *scaled is NULL (test y itself). */
+enum aim_status aim_psy_scaled_copy(const double *y, size_t n, enum aim_psy_ic ic, double **scaled);
 /** @brief Checks that a series can be tested: finite values, not constant, long enough, and with
  * --ic (whose criterion uses raw residuals, so it cannot be rescaled) within the range where the
  * cross products neither overflow nor underflow. */
