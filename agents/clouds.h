@@ -6,6 +6,7 @@
 #include "sim/ledger.h"
 
 struct aim_deals;
+struct aim_lenders;
 struct aim_vendors;
 
 #define AIM_CLOUDS_RING 12 /* months of EBITDA kept for the leverage test */
@@ -20,6 +21,10 @@ struct aim_clouds {
     double *spot_req;                /* spot MW requested this month */
     double *used;                    /* MW delivered this month */
     double *pipeline;                /* [c * (build_lag + 1) + t % (build_lag + 1)]: MW to install */
+    double *pipeline_val;            /* the same slots: what those MW cost (GPUs and facility), $B */
+    double *book;                    /* installed capacity at cost less depreciation, $B */
+    double *dep;                     /* depreciation booked this month, $B */
+    double *cut;                     /* MW of this month's capex orders cut for lack of funds */
     double *ebitda;                  /* [c * AIM_CLOUDS_RING + t % AIM_CLOUDS_RING]: monthly EBITDA */
     double *ai_rev;                  /* AI revenue booked this month (contracts and spot) */
     double *reserved;                /* MW reserved by contracts this month */
@@ -31,6 +36,10 @@ struct aim_clouds {
     double *baserev;     /* base-business revenue booked this month */
     double *util;        /* used / capacity */
     double *earnings;    /* the month's earnings (EBITDA less interest and depreciation) */
+    /* Credit (MODEL.md 12.2): the lenders, their rules and the month's rate. */
+    struct aim_lenders *lenders;
+    const struct aim_config_credit *credit;
+    double rate;
 };
 
 /** @brief Price after one month: p (1 + zeta (u - u_target)) clamped to [p_min, p_max]. */
@@ -47,45 +56,60 @@ void aim_clouds_size_logit(const double *price, const double *size, const int *a
 double aim_clouds_order(const struct aim_config_clouds *cfg, double contracted_mw, double spot_trend_mw,
                         double capacity, double on_order);
 
-/** @brief Step 3 of the month: base business, AI opex, interest at rate + spread, utilisation,
- * price, spot trend, depreciation at gpu_price (mean GPU price, $B/MW) and installs due at month t. */
+/** @brief Step 3 of the month: base business, AI opex, debt service to the lenders at cl->rate +
+ * spread, utilisation, price, spot trend, depreciation of the book value and installs due at month t. */
 void aim_clouds_step(struct aim_clouds *cl, const struct aim_config_clouds *cfg, struct aim_ledger *led,
-                     double rate, double gpu_price, int t);
-/** @brief Cloud c borrows what it needs to cover a payment of amount, as far as its cash falls short. */
-void aim_clouds_borrow_for(struct aim_clouds *cl, struct aim_ledger *led, int c, double amount);
-/** @brief Capacity (MW) delivered to cloud c in month t, installed build_lag months later. */
-void aim_clouds_install(struct aim_clouds *cl, const struct aim_config_clouds *cfg, int c, double mw, int t);
+                     int t);
+/** @brief What cloud c can pay now ($B): its cash plus what the lenders would still lend it. */
+double aim_clouds_means(const struct aim_clouds *cl, const struct aim_config_clouds *cfg,
+                        const struct aim_ledger *led, int c);
+/** @brief Cloud c borrows what it needs to cover a payment of amount, as far as its cash falls
+ * short and the lenders allow (MODEL.md 12.2). */
+void aim_clouds_borrow_for(struct aim_clouds *cl, const struct aim_config_clouds *cfg, struct aim_ledger *led,
+                           int c, double amount);
+/** @brief Capacity (MW) delivered to cloud c in month t at cost ($B), installed build_lag months later. */
+void aim_clouds_install(struct aim_clouds *cl, const struct aim_config_clouds *cfg, int c, double mw,
+                        double cost, int t);
 /** @brief Trailing twelve months' EBITDA of cloud c ($B). */
 double aim_clouds_ebitda12(const struct aim_clouds *cl, int c);
-/** @brief A cloud overdrawn by -cash borrows its way back to zero if leverage_max x EBITDA leaves
- * room; returns 1 if it did (it does not default), 0 if not. */
+/** @brief A cloud overdrawn by -cash borrows its way back to zero if the lenders allow it
+ * (MODEL.md 12.2); returns 1 if it did (it does not default), 0 if not. */
 int aim_clouds_refinance(struct aim_clouds *cl, const struct aim_config_clouds *cfg, struct aim_ledger *led,
                          int c);
 /** @brief Step 5 of the month: clouds order capacity from the vendors toward (contracted + spot
- * trend)(1 + buffer), cut so that cash plus the room under debt <= leverage_max x EBITDA covers
- * everything on order. */
+ * trend)(1 + buffer), cut so that cash plus what the lenders would lend covers everything on
+ * order (MODEL.md 12.3); the MW cut are left in cl->cut. */
 void aim_clouds_capex(struct aim_clouds *cl, const struct aim_config_clouds *cfg, struct aim_vendors *vd,
                       const struct aim_deals *deals, const struct aim_ledger *led);
-/** @brief Opening state (step 0): the clouds' ledger accounts, capacity, prices, debt, base
- * business, and the spot-demand trend at the pro-forma use (capacity at target utilisation). */
-void aim_clouds_open(struct aim_clouds *cl, const struct aim_config_clouds *cfg, struct aim_ledger *led);
+/** @brief Cloud c orders mw MW for a deal from vendor v (v < 0: split over the vendors), cut to
+ * what its cash and credit can pay beyond what it already has on order (MODEL.md 12.3); returns
+ * the MW ordered. */
+double aim_clouds_order_deal(struct aim_clouds *cl, const struct aim_config_clouds *cfg,
+                             struct aim_vendors *vd, const struct aim_ledger *led, int c, int v, double mw);
+/** @brief Opening state (step 0): the clouds' ledger accounts, capacity and its book value (at half
+ * its replacement cost at gpu_price, $B/MW, and the facility cost), prices, debt, base business,
+ * and the spot-demand trend at the pro-forma use (capacity at target utilisation). */
+void aim_clouds_open(struct aim_clouds *cl, const struct aim_config_clouds *cfg, struct aim_ledger *led,
+                     double gpu_price);
 /** @brief What opened cloud c could fund at step 0 ($B): cash plus the room under leverage_max x
  * pro-forma EBITDA (capacity at target utilisation and the opening price, and the base business). */
 double aim_clouds_opening_means(const struct aim_clouds *cl, const struct aim_config_clouds *cfg, int c);
 /** @brief Mean compute price of the active clouds ($B per MW-month; 0 if none). */
 double aim_clouds_mean_price(const struct aim_clouds *cl);
-/** @brief Cloud c defaults (MODEL.md 6): its contracts are voided and its GPU orders cancelled
- * (returns the $B voided); its debt, lost by the lenders, is added to *destroyed. */
-double aim_clouds_default(struct aim_clouds *cl, struct aim_vendors *vd, struct aim_deals *deals, int c,
-                          double *destroyed);
-/** @brief Pro-forma month of cloud c at its opening state (capacity at target utilisation, rate
- * and GPU price gpu_price): fills its EBITDA history, returns its earnings and sets *revenue ($B). */
-double aim_clouds_proforma(struct aim_clouds *cl, const struct aim_config_clouds *cfg, int c, double rate,
-                           double gpu_price, double *revenue);
+/** @brief Cloud c defaults (MODEL.md 12.7): its contracts are voided and its GPU orders cancelled
+ * (returns the $B voided), and its real assets are sold to the rest of the world at credit.recovery
+ * of their book value (the proceeds are its cash, for its lenders); *impaired is the book value lost. */
+double aim_clouds_default(struct aim_clouds *cl, const struct aim_config_clouds *cfg, struct aim_vendors *vd,
+                          struct aim_deals *deals, struct aim_ledger *led, int c, double *impaired);
+/** @brief Book value of cloud c's real assets: installed capacity and what is being installed ($B). */
+double aim_clouds_real_assets(const struct aim_clouds *cl, const struct aim_config_clouds *cfg, int c);
+/** @brief Pro-forma month of cloud c at its opening state (capacity at target utilisation, the
+ * rate cl->rate): fills its EBITDA history, returns its earnings and sets *revenue ($B). */
+double aim_clouds_proforma(struct aim_clouds *cl, const struct aim_config_clouds *cfg, int c,
+                           double *revenue);
 /** @brief Net assets of cloud c with cash ($B), the floor of its fundamental value (MODEL.md 8): cash
- * less debt plus installed capacity at half its replacement cost (GPUs at gpu_price and facility,
- * half their life left on average), since a firm is worth at least what it owns. */
+ * less debt plus its real assets at book value, since a firm is worth at least what it owns. */
 double aim_clouds_net_assets(const struct aim_clouds *cl, const struct aim_config_clouds *cfg, int c,
-                             double cash, double gpu_price);
+                             double cash);
 
 #endif

@@ -170,7 +170,8 @@ double aim_deals_strategic_funds(struct aim_deals_market *m, const struct aim_co
         if (shares > 0.0) {
             double proceeds = aim_investors_absorb_issue(m->inv, m->mkt, k, shares);
             if (proceeds > 0.0) {
-                aim_ledger_pay_as(m->led, m->inv_acct, f, proceeds, AIM_ORIGIN_INVESTOR, 0);
+                aim_ledger_pay_as(m->led, m->inv_acct, f, proceeds, AIM_ORIGIN_INVESTOR,
+                                  AIM_PAY_FROM(AIM_INSTR_SHARES) | AIM_PAY_TO(AIM_INSTR_SHARES));
                 m->mkt->shares[k] += shares;
                 m->issued[(size_t)f * AIM_DEALS_ISSUE_RING + (size_t)(m->t % AIM_DEALS_ISSUE_RING)] += shares;
                 avail += proceeds;
@@ -188,7 +189,7 @@ enum aim_status aim_deals_strike(struct aim_deals *d, struct aim_deals_market *m
                                  double mw)
 {
     struct aim_labs *lb = m->labs;
-    const struct aim_clouds *cl = m->clouds;
+    struct aim_clouds *cl = m->clouds;
     int nv = m->vendors->n, nc = cl->n;
     int fl = lb->first + l;
     int a = m->asset[fl];
@@ -197,12 +198,14 @@ enum aim_status aim_deals_strike(struct aim_deals *d, struct aim_deals_market *m
     }
     double price = pre / lb->units[l]; /* $B per unit */
     if (v >= 0 && inv_v > 0.0) {
-        aim_ledger_pay(m->led, v, fl, inv_v, v, 0); /* vendor v is firm v */
+        aim_ledger_pay(m->led, v, fl, inv_v, v, /* vendor v is firm v */
+                       AIM_PAY_FROM(AIM_INSTR_LAB_EQUITY) | AIM_PAY_TO(AIM_INSTR_LAB_EQUITY));
         lb->units_v[(size_t)l * nv + v] += inv_v / price;
         lb->units[l] += inv_v / price;
     }
     if (c >= 0 && inv_c > 0.0) {
-        aim_ledger_pay(m->led, cl->first + c, fl, inv_c, cl->first + c, 0);
+        aim_ledger_pay(m->led, cl->first + c, fl, inv_c, cl->first + c,
+                       AIM_PAY_FROM(AIM_INSTR_LAB_EQUITY) | AIM_PAY_TO(AIM_INSTR_LAB_EQUITY));
         lb->units_c[(size_t)l * nc + c] += inv_c / price;
         lb->units[l] += inv_c / price;
     }
@@ -215,8 +218,14 @@ enum aim_status aim_deals_strike(struct aim_deals *d, struct aim_deals_market *m
             mw = commitment / ((double)term * cl->pc[c]);
         }
         aim_deals_sign(d, l, c, commitment, term, mw);
-        /* The cloud orders the GPUs the contract needs. */
-        aim_vendors_order(m->vendors, c, v, mw, m->vendor_theta);
+        /* The cloud orders the GPUs the contract needs, as far as it can pay for them (MODEL.md 12.3). */
+        double ordered = aim_clouds_order_deal(m->clouds, m->cfg_clouds, m->vendors, m->led, c, v, mw);
+        if (ordered < mw * (1.0 - 1e-12)) {
+            enum aim_status st = deals_event(m, AIM_EVENT_CUT, cl->first + c, v, -1, mw - ordered, mw, 0.0);
+            if (st != AIM_OK) {
+                return st;
+            }
+        }
     }
     return deals_event(m, AIM_EVENT_DEAL, fl, v, c >= 0 ? cl->first + c : -1, inv_v, inv_c, commitment);
 }

@@ -68,8 +68,8 @@ struct aim_deals_market {
     struct aim_labs *labs;
     struct aim_clouds *clouds;
     struct aim_vendors *vendors;
-    double vendor_theta; /* clouds.vendor_theta: the split of a deal's GPU order over vendors */
-    struct aim_traj *tr; /* NULL: no events are logged */
+    const struct aim_config_clouds *cfg_clouds; /* the clouds' rules: a deal's GPU order and its funding */
+    struct aim_traj *tr;                        /* NULL: no events are logged */
     int t;
 };
 

@@ -1149,3 +1149,56 @@ double aim_investors_lab_units(const struct aim_investors *inv, int lab)
     }
     return total;
 }
+
+void aim_investors_cash(const struct aim_investors *inv, double *investors, double *market_maker)
+{
+    double total = 0.0;
+    for (long b = 0; b < inv->n_blocks; b++) {
+        double bsum = 0.0;
+        for (long i = b * inv->block; i < block_end(inv, b); i++)
+            bsum += inv->cash[i];
+        total += bsum;
+    }
+    *investors = total;
+    *market_maker = inv->mm_cash;
+}
+
+void aim_investors_holdings(const struct aim_investors *inv, int k, double *investors, double *market_maker)
+{
+    double total = 0.0;
+    if (k >= 0 && k < inv->n_assets) {
+        for (long b = 0; b < inv->n_blocks; b++) {
+            double bsum = 0.0;
+            for (long i = b * inv->block; i < block_end(inv, b); i++)
+                bsum += inv->h[IK(inv, i, k)];
+            total += bsum;
+        }
+    }
+    *investors = total;
+    *market_maker = k >= 0 && k < inv->n_assets ? inv->mm_inv[k] : 0.0;
+}
+
+void aim_investors_credit(struct aim_investors *inv, double amount)
+{
+    if (!(amount > 0.0))
+        return;
+    double wsum = 0.0;
+    for (long b = 0; b < inv->n_blocks; b++) {
+        double bsum = 0.0;
+        for (long i = b * inv->block; i < block_end(inv, b); i++)
+            bsum += inv->wealth[i] > 0.0 ? inv->wealth[i] : 0.0;
+        wsum += bsum;
+    }
+    if (!(wsum > 0.0)) {
+        /* Nobody has positive wealth: equal shares. */
+        for (long i = 0; i < inv->n; i++)
+            inv->cash[i] += amount / (double)inv->n;
+        return;
+    }
+    const double scale = amount / wsum;
+    for (long i = 0; i < inv->n; i++) {
+        double part = (inv->wealth[i] > 0.0 ? inv->wealth[i] : 0.0) * scale;
+        inv->cash[i] += part;
+        inv->wealth[i] += part;
+    }
+}

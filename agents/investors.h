@@ -68,6 +68,14 @@ double aim_investors_private_round(struct aim_investors *inv, int lab, double so
 double aim_investors_absorb_issue(struct aim_investors *inv, const struct aim_market_assets *m, int k,
                                   double shares);
 
+/** @brief Cash of the investors (summed in block order) and of the market maker ($B). */
+void aim_investors_cash(const struct aim_investors *inv, double *investors, double *market_maker);
+/** @brief Shares (bn) of asset k held by the investors (summed in block order) and by the market maker. */
+void aim_investors_holdings(const struct aim_investors *inv, int k, double *investors, double *market_maker);
+/** @brief Pays amount ($B, >= 0) into the investors' cash in proportion to their wealth (income
+ * from holdings outside the listed market, such as the lenders' payouts). */
+void aim_investors_credit(struct aim_investors *inv, double amount);
+
 /** @brief Units of lab l held by investors in total. */
 double aim_investors_lab_units(const struct aim_investors *inv, int lab);
 

@@ -276,6 +276,11 @@ enum aim_status aim_labs_raise(struct aim_labs *lb, const struct aim_config *cfg
         }
         double rest = A - inv_v - inv_c;
         double post = pre + inv_v + inv_c;
+        if (a < 0 && cfg->venture.max_dilution < 1.0) {
+            /* A round sells at most max_dilution of the lab: raised / (post + raised) <= d. */
+            double d = cfg->venture.max_dilution, most = post * d / (1.0 - d);
+            rest = rest < most ? rest : most;
+        }
         if (rest > 0.0) {
             double price = pre / lb->units[l];
             double raised = 0.0;
@@ -294,7 +299,9 @@ enum aim_status aim_labs_raise(struct aim_labs *lb, const struct aim_config *cfg
                 raised = aim_investors_private_round(m->inv, l, rest, 1.0 / price);
             }
             if (raised > 0.0) {
-                aim_ledger_pay_as(m->led, m->inv_acct, f, raised, AIM_ORIGIN_INVESTOR, 0);
+                int instr = a >= 0 ? AIM_INSTR_SHARES : AIM_INSTR_LAB_EQUITY;
+                aim_ledger_pay_as(m->led, m->inv_acct, f, raised, AIM_ORIGIN_INVESTOR,
+                                  AIM_PAY_FROM(instr) | AIM_PAY_TO(instr));
                 lb->units[l] += raised / price;
                 post += raised;
             }

@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "agents/clouds.h"
+#include "agents/lenders.h"
 
 double aim_vendors_price(const struct aim_config_vendors *cfg, double price, double backlog,
                          double production)
@@ -69,6 +70,9 @@ void aim_vendors_step(struct aim_vendors *vd, const struct aim_config_vendors *c
                       const struct aim_config_clouds *cfg_clouds, struct aim_ledger *led, int t)
 {
     int nv = vd->n, nc = vd->n_clouds;
+    for (size_t i = 0; i < (size_t)nv * (size_t)nc; i++) {
+        vd->withheld[i] = vd->cancelled[i] = 0.0;
+    }
     for (int v = 0; v < nv; v++) {
         vd->deliveries[v] = vd->baserev[v] = vd->util[v] = 0.0;
         if (!vd->active[v]) {
@@ -81,7 +85,7 @@ void aim_vendors_step(struct aim_vendors *vd, const struct aim_config_vendors *c
         }
         double d = B < vd->P[v] ? B : vd->P[v];
         double phi = B > 0.0 ? d / B : 0.0;
-        double rev = 0.0;
+        double rev = 0.0, delivered = 0.0;
         for (int c = 0; c < nc; c++) {
             size_t i = (size_t)v * nc + c;
             double mw = vd->backlog[i] * phi, val = vd->backlog_val[i] * phi;
@@ -89,40 +93,101 @@ void aim_vendors_step(struct aim_vendors *vd, const struct aim_config_vendors *c
                 mw = vd->backlog[i];
                 val = vd->backlog_val[i];
             }
-            vd->backlog[i] -= mw;
-            vd->backlog_val[i] -= val;
             if (mw <= 0.0) {
                 continue;
             }
-            int fc = cl->first + c;
+            /* Paid on delivery: the cloud takes what its cash and credit can pay for (MODEL.md 12.3). */
             double facility = mw * cfg_clouds->facility_cost;
-            aim_clouds_borrow_for(cl, led, c, val + facility);
-            aim_ledger_pay(led, fc, v, val, -1, AIM_PAY_REVENUE);
+            double means = cl->active[c] ? aim_clouds_means(cl, cfg_clouds, led, c) : 0.0;
+            double frac = means >= val + facility ? 1.0 : (means > 0.0 ? means / (val + facility) : 0.0);
+            if (frac < 1.0) {
+                vd->withheld[i] = mw * (1.0 - frac);
+                vd->held[i] += 1.0;
+                mw *= frac;
+                val *= frac;
+                facility *= frac;
+            } else {
+                vd->held[i] = 0.0;
+            }
+            vd->backlog[i] -= mw;
+            vd->backlog_val[i] -= val;
+            if (vd->held[i] >= cfg->order_hold_months && vd->backlog[i] > 0.0) {
+                /* Unpaid for longer than order_hold_months: the rest of the order is cancelled. */
+                vd->cancelled[i] = vd->backlog[i];
+                vd->backlog[i] = vd->backlog_val[i] = vd->held[i] = 0.0;
+            }
+            if (!(mw > 0.0)) {
+                continue;
+            }
+            int fc = cl->first + c;
+            aim_clouds_borrow_for(cl, cfg_clouds, led, c, val + facility);
+            aim_ledger_pay(led, fc, v, val, -1, AIM_PAY_REVENUE | AIM_PAY_FROM(AIM_INSTR_REAL));
             aim_ledger_sink(led, fc, facility, AIM_SINK_BUILDERS);
-            aim_clouds_install(cl, cfg_clouds, c, mw, t);
+            aim_clouds_install(cl, cfg_clouds, c, mw, val + facility, t);
             rev += val;
+            delivered += mw;
         }
+        d = delivered;
         vd->deliveries[v] = d;
         double cost = d * vc->unit_cost;
-        aim_ledger_sink(led, v, cost, AIM_SINK_OPEX);
         double base = vd->base[v] / 12.0;
         aim_ledger_source(led, v, base, AIM_ORIGIN_BASE, AIM_PAY_REVENUE);
         vd->baserev[v] = base;
         vd->util[v] = vd->P[v] > 0.0 ? d / vd->P[v] : 0.0;
-        aim_ledger_sink(led, v, base * (1.0 - vc->m_base), AIM_SINK_OPEX);
-        vd->earnings[v] = rev - cost + base * vc->m_base;
-        double after = B - d;
+        double base_cost = base * (1.0 - vc->m_base);
+        /* Costs are paid from cash, then credit; what neither covers is an overdraft that the
+         * month's end settles (credit again, or a default). */
+        double short_by = cost + base_cost - led->cash[v];
+        if (short_by > 0.0) {
+            double room = aim_lenders_room(vd->lenders, vd->credit, led, vd->debt[v],
+                                           aim_vendors_ebitda12(vd, v), cfg->leverage_max);
+            aim_lenders_lend(vd->lenders, led, v, short_by < room ? short_by : room, &vd->debt[v]);
+        }
+        aim_ledger_sink(led, v, cost, AIM_SINK_OPEX);
+        aim_ledger_sink(led, v, base_cost, AIM_SINK_OPEX);
+        double eb = rev - cost + base * vc->m_base;
+        double interest = aim_lenders_service(vd->lenders, vd->credit, led, v, &vd->debt[v], vd->rate,
+                                              aim_vendors_ebitda12(vd, v));
+        vd->ebitda[(size_t)v * AIM_VENDORS_RING + (size_t)(t % AIM_VENDORS_RING)] = eb;
+        vd->earnings[v] = eb - interest;
+        double after = 0.0;
+        for (int c = 0; c < nc; c++) {
+            after += vd->backlog[(size_t)v * nc + c];
+        }
         /* A vendor does not sell below its unit cost: with a thin backlog it cuts output instead. */
         vd->pv[v] = fmax(aim_vendors_price(cfg, vd->pv[v], after, vd->P[v]), vc->unit_cost);
         vd->P[v] = aim_vendors_production(cfg, vd->P[v], after);
     }
 }
 
+double aim_vendors_ebitda12(const struct aim_vendors *vd, int v)
+{
+    const double *r = vd->ebitda + (size_t)v * AIM_VENDORS_RING;
+    double s = 0.0;
+    for (int i = 0; i < AIM_VENDORS_RING; i++) {
+        s += r[i];
+    }
+    return s;
+}
+
+int aim_vendors_refinance(struct aim_vendors *vd, const struct aim_config_vendors *cfg,
+                          struct aim_ledger *led, int v)
+{
+    double cash = led->cash[v];
+    double room = aim_lenders_room(vd->lenders, vd->credit, led, vd->debt[v], aim_vendors_ebitda12(vd, v),
+                                   cfg->leverage_max);
+    if (room >= -cash) {
+        aim_lenders_lend(vd->lenders, led, v, -cash, &vd->debt[v]);
+        return 1;
+    }
+    return 0;
+}
+
 double aim_vendors_cancel(struct aim_vendors *vd, int v, int c)
 {
     size_t i = (size_t)v * vd->n_clouds + c;
     double val = vd->backlog_val[i];
-    vd->backlog[i] = vd->backlog_val[i] = 0.0;
+    vd->backlog[i] = vd->backlog_val[i] = vd->held[i] = 0.0;
     return val;
 }
 
@@ -143,6 +208,7 @@ void aim_vendors_open(struct aim_vendors *vd, const struct aim_config_vendors *c
         vd->P[v] = c->production;
         vd->pv[v] = c->price;
         vd->base[v] = c->base_revenue;
+        vd->debt[v] = c->debt;
     }
 }
 
@@ -163,12 +229,17 @@ void aim_vendors_open_book(struct aim_vendors *vd, const struct aim_config_vendo
     }
 }
 
-double aim_vendors_proforma(const struct aim_vendors *vd, const struct aim_config_vendors *cfg, int v,
+double aim_vendors_proforma(struct aim_vendors *vd, const struct aim_config_vendors *cfg, int v,
                             double *revenue)
 {
     const struct aim_config_vendors_firms *c = &cfg->firms[v];
     *revenue = vd->P[v] * vd->pv[v] + vd->base[v] / 12.0;
-    return vd->P[v] * (vd->pv[v] - c->unit_cost) + vd->base[v] / 12.0 * c->m_base;
+    double eb = vd->P[v] * (vd->pv[v] - c->unit_cost) + vd->base[v] / 12.0 * c->m_base;
+    for (int i = 0; i < AIM_VENDORS_RING; i++) {
+        vd->ebitda[(size_t)v * AIM_VENDORS_RING + i] = eb;
+    }
+    double spread = aim_lenders_spread(vd->credit, vd->debt[v], 12.0 * eb);
+    return eb - vd->debt[v] * (vd->rate + spread) / 12.0;
 }
 
 double aim_vendors_net_assets(const struct aim_vendors *vd, int v, double cash)

@@ -11,7 +11,8 @@
 size_t aim_ledger_bytes(int n_accounts, int n_strategic)
 {
     size_t no = (size_t)AIM_ORIGIN_STRATEGIC + (size_t)n_strategic;
-    return sizeof(struct aim_ledger) + sizeof(double) * ((size_t)n_accounts * (2 + 2 * no) + no);
+    return sizeof(struct aim_ledger) +
+           sizeof(double) * ((size_t)n_accounts * (3 + 2 * no + AIM_INSTR_COUNT) + no);
 }
 
 enum aim_status aim_ledger_create(struct aim_ledger **out, int n_accounts, int n_strategic)
@@ -35,7 +36,9 @@ enum aim_status aim_ledger_create(struct aim_ledger **out, int n_accounts, int n
     l->money = calloc(na * no, sizeof(double));
     l->rev_mix = calloc(na * no, sizeof(double));
     l->pay_mix = calloc(no, sizeof(double));
-    if (!l->cash || !l->rev || !l->money || !l->rev_mix || !l->pay_mix) {
+    l->saving = calloc(na, sizeof(double));
+    l->tx = calloc(na * AIM_INSTR_COUNT, sizeof(double));
+    if (!l->cash || !l->rev || !l->money || !l->rev_mix || !l->pay_mix || !l->saving || !l->tx) {
         aim_ledger_free(l);
         return aim_error_set(AIM_ERR_NOMEM, "aim_ledger_create: out of memory for %d accounts", n_accounts);
     }
@@ -53,6 +56,8 @@ void aim_ledger_free(struct aim_ledger *l)
     free(l->money);
     free(l->rev_mix);
     free(l->pay_mix);
+    free(l->saving);
+    free(l->tx);
     free(l);
 }
 
@@ -63,7 +68,10 @@ void aim_ledger_clear(struct aim_ledger *l)
     memset(l->rev, 0, na * sizeof(double));
     memset(l->money, 0, na * no * sizeof(double));
     memset(l->rev_mix, 0, na * no * sizeof(double));
+    memset(l->saving, 0, na * sizeof(double));
+    memset(l->tx, 0, na * AIM_INSTR_COUNT * sizeof(double));
     l->cash0 = l->sources = l->sinks = 0.0;
+    l->month_sources = l->month_sinks = 0.0;
     memset(l->sink_by, 0, sizeof l->sink_by);
     memset(l->source_by, 0, sizeof l->source_by);
 }
@@ -89,6 +97,37 @@ void aim_ledger_begin_month(struct aim_ledger *l)
 {
     memset(l->rev, 0, (size_t)l->n_accounts * sizeof(double));
     memset(l->rev_mix, 0, (size_t)l->n_accounts * (size_t)l->n_origins * sizeof(double));
+    memset(l->saving, 0, (size_t)l->n_accounts * sizeof(double));
+    memset(l->tx, 0, (size_t)l->n_accounts * AIM_INSTR_COUNT * sizeof(double));
+    l->month_sources = l->month_sinks = 0.0;
+}
+
+/* Books a flow of amount out of account from (from < 0: the rest of the world) into account to
+ * (to < 0: the rest of the world) in the month's saving and transactions (see flags). */
+static void ledger_classify(struct aim_ledger *l, int from, int to, double amount, int flags)
+{
+    int fi = (flags >> 4) & 15, ti = (flags >> 8) & 15;
+    if (from >= 0) {
+        if (fi == AIM_INSTR_CURRENT) {
+            l->saving[from] -= amount;
+        } else {
+            l->tx[(size_t)from * AIM_INSTR_COUNT + (size_t)fi] += amount;
+        }
+    }
+    if (to >= 0) {
+        if (ti == AIM_INSTR_CURRENT) {
+            l->saving[to] += amount;
+        } else {
+            l->tx[(size_t)to * AIM_INSTR_COUNT + (size_t)ti] -= amount;
+        }
+    }
+}
+
+void aim_ledger_accrue(struct aim_ledger *l, int a, double amount)
+{
+    if (isfinite(amount)) {
+        l->saving[a] += amount;
+    }
 }
 
 /* Removes amount from account a and leaves its origin mix in l->pay_mix (amounts, summing to
@@ -168,6 +207,7 @@ void aim_ledger_pay(struct aim_ledger *l, int from, int to, double amount, int t
         l->pay_mix[AIM_ORIGIN_STRATEGIC + tag] = amount;
     }
     ledger_credit(l, to, amount, flags);
+    ledger_classify(l, from, to, amount, flags);
 }
 
 void aim_ledger_pay_as(struct aim_ledger *l, int from, int to, double amount, int origin, int flags)
@@ -179,6 +219,7 @@ void aim_ledger_pay_as(struct aim_ledger *l, int from, int to, double amount, in
     memset(l->pay_mix, 0, (size_t)l->n_origins * sizeof(double));
     l->pay_mix[origin] = amount;
     ledger_credit(l, to, amount, flags);
+    ledger_classify(l, from, to, amount, flags);
 }
 
 void aim_ledger_source(struct aim_ledger *l, int to, double amount, int origin, int flags)
@@ -189,25 +230,29 @@ void aim_ledger_source(struct aim_ledger *l, int to, double amount, int origin, 
     memset(l->pay_mix, 0, (size_t)l->n_origins * sizeof(double));
     l->pay_mix[origin] = amount;
     l->sources += amount;
+    l->month_sources += amount;
     if (origin < AIM_ORIGIN_STRATEGIC) {
         l->source_by[origin] += amount;
     }
     ledger_credit(l, to, amount, flags);
+    ledger_classify(l, -1, to, amount, flags & ~AIM_PAY_FROM(15));
 }
 
 void aim_ledger_sink(struct aim_ledger *l, int from, double amount, int sink)
 {
-    if (amount == 0.0 || !isfinite(amount)) {
+    /* Money leaves only in positive amounts: no sink creates money. Investment in facilities
+     * buys a real asset and repaid funding settles a liability; every other sink is a cost. */
+    if (!(amount > 0.0) || !isfinite(amount) || sink < 0 || sink >= AIM_SINK_COUNT) {
         return;
     }
-    if (amount > 0.0) {
-        ledger_debit(l, from, amount);
-    } else {
-        /* A negative sink (writing off a negative balance) removes the overdraft. */
-        l->cash[from] -= amount;
-    }
+    ledger_debit(l, from, amount);
     l->sinks += amount;
+    l->month_sinks += amount;
     l->sink_by[sink] += amount;
+    int instr = sink == AIM_SINK_BUILDERS  ? AIM_INSTR_REAL
+                : sink == AIM_SINK_FUNDING ? AIM_INSTR_FUNDING
+                                           : AIM_INSTR_CURRENT;
+    ledger_classify(l, from, -1, amount, AIM_PAY_FROM(instr));
 }
 
 double aim_ledger_share(const struct aim_ledger *l, int a, int o)

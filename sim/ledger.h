@@ -17,18 +17,34 @@ enum aim_ledger_origin {
     AIM_ORIGIN_STRATEGIC = 4 /* + f: money firm f paid out as a strategic investment */
 };
 
-/* Where destroyed money goes (the sinks of MODEL.md 7). */
+/* Where money leaves to the rest of the world (the sinks of MODEL.md 7 and 12.1). */
 enum aim_ledger_sink {
-    AIM_SINK_BUILDERS = 0, /* facility part of capex */
-    AIM_SINK_OPEX = 1,     /* operating costs, unit costs of production */
-    AIM_SINK_INTEREST = 2, /* interest on debt */
-    AIM_SINK_REDEEM = 3,   /* investor redemptions and debt repayments */
-    AIM_SINK_DEFAULT = 4,  /* cash (signed) of a defaulting firm */
-    AIM_SINK_COUNT = 5
+    AIM_SINK_BUILDERS = 0,  /* facility part of capex (an investment, not a cost) */
+    AIM_SINK_OPEX = 1,      /* operating costs, unit costs of production */
+    AIM_SINK_INTEREST = 2,  /* interest paid to outside savers (the lenders' funding cost) */
+    AIM_SINK_REDEEM = 3,    /* investor redemptions */
+    AIM_SINK_FUNDING = 4,   /* lenders repay their funding to outside savers */
+    AIM_SINK_TAX = 5,       /* taxes */
+    AIM_SINK_CREDITORS = 6, /* a defaulted firm's cash left after its lenders, to its other creditors */
+    AIM_SINK_COUNT = 7
 };
 
-/* Flags of a payment. */
+/* Instruments a payment can buy or sell (MODEL.md 12.1); AIM_INSTR_CURRENT is a current flow
+ * (income or expense: it changes the net worth of both parties). */
+enum aim_ledger_instrument {
+    AIM_INSTR_CURRENT = 0,
+    AIM_INSTR_LOANS = 1,      /* loans of the lenders */
+    AIM_INSTR_FUNDING = 2,    /* the lenders' funding from outside savers */
+    AIM_INSTR_SHARES = 3,     /* listed shares */
+    AIM_INSTR_LAB_EQUITY = 4, /* units of a lab's equity */
+    AIM_INSTR_REAL = 5,       /* real assets: capacity bought, sold or built */
+    AIM_INSTR_COUNT = 6
+};
+
+/* Flags of a payment: revenue of the receiver, and what the payer and the receiver exchange. */
 enum { AIM_PAY_REVENUE = 1 }; /* the credit is revenue of the receiver (its origin mix is recorded) */
+#define AIM_PAY_FROM(instr) ((instr) << 4) /* the payer acquires instr */
+#define AIM_PAY_TO(instr) ((instr) << 8)   /* the receiver gives up (sells or issues) instr */
 
 /** @brief Accounts with cash and origin mixes, cumulative sources and sinks, per-month revenue mixes. */
 struct aim_ledger {
@@ -44,6 +60,12 @@ struct aim_ledger {
     double sinks;    /* cumulative money destroyed since then (signed) */
     double sink_by[AIM_SINK_COUNT];
     double source_by[AIM_ORIGIN_STRATEGIC];
+    /* The month's flows by account (since aim_ledger_begin_month), for the transactions-flow
+     * check of MODEL.md 12.1: saving (current flows received less paid, and accruals such as
+     * depreciation), and net acquisitions of each instrument paid in money. */
+    double *saving;                    /* [account] */
+    double *tx;                        /* [account * AIM_INSTR_COUNT + instrument] */
+    double month_sources, month_sinks; /* money created and destroyed since aim_ledger_begin_month */
 };
 
 /** @brief Allocates a ledger of n_accounts accounts tracking n_strategic strategic origins. */
@@ -67,10 +89,15 @@ void aim_ledger_pay(struct aim_ledger *l, int from, int to, double amount, int t
 /** @brief Moves amount like aim_ledger_pay but labelled with one origin: for the investor sector,
  * whose cash the ledger sees only through its flows, so its balance here says nothing of its mix. */
 void aim_ledger_pay_as(struct aim_ledger *l, int from, int to, double amount, int origin, int flags);
-/** @brief Creates amount of money of the given origin in account to (end customers, inflows, debt, base). */
+/** @brief Money of the given origin enters account to from the rest of the world (end customers,
+ * inflows, lenders' funding, base business, sales of assets); with AIM_PAY_TO(i) in flags the
+ * receiver gives up instrument i for it, otherwise it is income. */
 void aim_ledger_source(struct aim_ledger *l, int to, double amount, int origin, int flags);
-/** @brief Destroys amount from account from, to the given sink (costs, interest, redemptions, defaults). */
+/** @brief Money leaves account from to the rest of the world through the given sink (costs,
+ * interest, taxes, redemptions, repaid funding, investment in facilities). */
 void aim_ledger_sink(struct aim_ledger *l, int from, double amount, int sink);
+/** @brief Books a current item that moves no money (depreciation, an accrual) into account a's saving. */
+void aim_ledger_accrue(struct aim_ledger *l, int a, double amount);
 
 /** @brief Share of account a's cash of origin o (0 when its cash is not positive). */
 double aim_ledger_share(const struct aim_ledger *l, int a, int o);

@@ -444,8 +444,9 @@ static enum aim_status aim_store_read_replica_loud(struct aim_store *st, int poi
         const struct aim_store_event_row *r = &st->rows[i];
         if (r->point == point && r->replica == replica) {
             /* Every field the analysis uses as an index or a category is in range. */
-            if (r->step < 0 || r->step >= st->n_times || r->kind < 1 || r->kind > 4 || r->a < -1 ||
-                r->a >= st->n_firms || r->b < -1 || r->b >= st->n_firms || r->c < -1 || r->c >= st->n_firms) {
+            if (r->step < 0 || r->step >= st->n_times || r->kind < AIM_EVENT_DEAL ||
+                r->kind > AIM_EVENT_LAST || r->a < -1 || r->a >= st->n_firms || r->b < -1 ||
+                r->b >= st->n_firms || r->c < -1 || r->c >= st->n_firms) {
                 return aim_error_set(
                     AIM_ERR_FORMAT,
                     "%s: /events row (point %d, replica %d, seq %d) has step %d, kind %d or firm "

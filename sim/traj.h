@@ -22,13 +22,22 @@ enum aim_market_var {
 /* Firm kinds, in the order firms are numbered. */
 enum aim_firm_kind { AIM_KIND_VENDOR = 0, AIM_KIND_CLOUD = 1, AIM_KIND_LAB = 2 };
 
-/* Event kinds of the event log. */
+/* Event kinds of the event log (kind 5 is the cancellation of a voided contract's orders). */
 enum aim_event_kind {
-    AIM_EVENT_DEAL = 1,    /* strategic deal: a = lab, b = vendor (-1 none), c = cloud (-1 none);
-                              amount = {vendor investment, cloud investment, commitment} */
-    AIM_EVENT_ROUND = 2,   /* venture round: a = lab; amount = {sought, raised, post-money} */
-    AIM_EVENT_DEFAULT = 3, /* default: a = firm; amount = {destroyed value, voided commitments, 0} */
-    AIM_EVENT_ISSUE = 4    /* share issue: a = firm; amount = {shares (bn), proceeds, price} */
+    /* strategic deal: a = lab, b = vendor (-1 none), c = cloud (-1 none);
+     * amount = {vendor investment, cloud investment, commitment} */
+    AIM_EVENT_DEAL = 1,
+    /* venture round: a = lab; amount = {sought, raised, post-money} */
+    AIM_EVENT_ROUND = 2,
+    /* default: a = firm; amount = {destroyed value, voided commitments, loans written off} */
+    AIM_EVENT_DEFAULT = 3,
+    /* share issue: a = firm; amount = {shares (bn), proceeds, price} */
+    AIM_EVENT_ISSUE = 4,
+    /* GPU order cut for lack of funds (MODEL.md 12.3): a = cloud, b = vendor (-1: split over
+     * vendors); amount = {MW cut, MW wanted, 0} for an order, {MW cancelled, 0, months unpaid}
+     * for a delivery not paid for order_hold_months */
+    AIM_EVENT_CUT = 6,
+    AIM_EVENT_LAST = 6
 };
 
 /** @brief One row of the event log (firm indices as in the firm dimension; -1 for none). */

@@ -24,7 +24,9 @@
 #include "agents/deals.h"
 #include "agents/investors.h"
 #include "agents/labs.h"
+#include "agents/lenders.h"
 #include "agents/vendors.h"
+#include "sim/balance.h"
 #include "sim/ledger.h"
 #include "sim/macro.h"
 #include "sim/rng.h"
@@ -35,7 +37,8 @@
 struct aim_world {
     struct aim_config cfg;
     int nv, nc, nl, nf, t;
-    int inv_acct; /* ledger account of the investor sector (all investors + market maker) */
+    int inv_acct;  /* ledger account of the investor sector (all investors + market maker) */
+    int lend_acct; /* ledger account of the lenders */
     struct aim_ledger *led;
     struct aim_deals *deals;
     struct aim_investors *inv;
@@ -44,9 +47,10 @@ struct aim_world {
     struct aim_pcg64 rng;
     struct aim_investors_report rep;
     double sentiment;
-    double inv_offset; /* investors' cash not seen by the ledger (their opening cash), learned at step 1 */
-    int inv_offset_known;
     double destroyed, voided;
+    double *reval_real; /* [AIM_BS_COLS]: real assets' impairments of the month, by sector */
+    struct aim_balance_sheet bs, bs_prev;
+    double bs_residual, flow_residual;
     long limit_moves; /* months x listed firms in which market.max_move clipped the price impact */
     /* per firm */
     int *active, *asset; /* asset index of listed firms, -1 otherwise */
@@ -64,6 +68,7 @@ struct aim_world {
     struct aim_labs labs;
     struct aim_clouds clouds;
     struct aim_vendors vendors;
+    struct aim_lenders lenders;
 };
 
 /* ---- firm numbering: vendors, clouds, labs ---- */
@@ -164,6 +169,16 @@ static int world_contract_cap(const struct aim_config *cfg)
     X(clouds.spot_req, s.nc) \
     X(clouds.used, s.nc) \
     X(clouds.pipeline, s.nc * (s.lag + 1)) \
+    X(clouds.pipeline_val, s.nc * (s.lag + 1)) \
+    X(clouds.book, s.nc) \
+    X(clouds.dep, s.nc) \
+    X(clouds.cut, s.nc) \
+    X(vendors.held, s.nv * s.nc) \
+    X(vendors.withheld, s.nv * s.nc) \
+    X(vendors.cancelled, s.nv * s.nc) \
+    X(vendors.ebitda, s.nv * AIM_VENDORS_RING) \
+    X(lenders.loan, s.nf) \
+    X(reval_real, AIM_BS_COLS) \
     X(clouds.ebitda, s.nc * AIM_CLOUDS_RING) \
     X(clouds.ai_rev, s.nc) \
     X(vendors.P, s.nv) \
@@ -205,7 +220,7 @@ size_t aim_world_bytes(const struct aim_config *cfg)
 #undef X
     int nf = (int)s.nf;
     return sizeof(struct aim_world) + n * sizeof(double) + 2 * s.nf * sizeof(int) +
-           s.na * (3 * sizeof(double) + sizeof(int)) + aim_ledger_bytes(nf + 1, nf) +
+           s.na * (3 * sizeof(double) + sizeof(int)) + aim_ledger_bytes(nf + 2, nf) +
            (size_t)world_contract_cap(cfg) * sizeof(struct aim_contract) +
            aim_investors_bytes(cfg, (int)s.na, (int)s.nl);
 }
@@ -247,6 +262,7 @@ enum aim_status aim_world_create(struct aim_world **out, const struct aim_config
     w->nl = (int)s.nl;
     w->nf = (int)s.nf;
     w->inv_acct = w->nf;
+    w->lend_acct = w->nf + 1;
     int bad = 0;
 #define X(name, count) bad |= !(w->name = calloc((count) + 1, sizeof(double)));
     WORLD_ARRAYS(X)
@@ -286,7 +302,11 @@ enum aim_status aim_world_create(struct aim_world **out, const struct aim_config
     w->clouds.baserev = w->baserev + w->nv;
     w->clouds.util = w->util + w->nv;
     w->clouds.earnings = w->earnings + w->nv;
-    enum aim_status st = aim_ledger_create(&w->led, w->nf + 1, w->nf);
+    w->lenders.account = w->lend_acct;
+    w->lenders.n = w->nf;
+    w->clouds.lenders = w->vendors.lenders = &w->lenders;
+    w->clouds.credit = w->vendors.credit = &w->cfg.credit;
+    enum aim_status st = aim_ledger_create(&w->led, w->nf + 2, w->nf);
     if (st == AIM_OK) {
         st = aim_deals_create(&w->deals, world_contract_cap(cfg));
     }
@@ -327,19 +347,9 @@ static enum aim_status world_event(struct aim_traj *tr, int step, int kind, int 
 /* What the deals and rounds of month t touch. */
 static struct aim_deals_market world_deals_market(struct aim_world *w, struct aim_traj *tr)
 {
-    struct aim_deals_market m = {w->led,
-                                 w->inv_acct,
-                                 w->inv,
-                                 &w->mkt,
-                                 w->asset,
-                                 w->valuation,
-                                 w->issued,
-                                 &w->labs,
-                                 &w->clouds,
-                                 &w->vendors,
-                                 w->cfg.clouds.vendor_theta,
-                                 tr,
-                                 w->t};
+    struct aim_deals_market m = {w->led,         w->inv_acct, w->inv,   &w->mkt,    w->asset,
+                                 w->valuation,   w->issued,   &w->labs, &w->clouds, &w->vendors,
+                                 &w->cfg.clouds, tr,          w->t};
     return m;
 }
 
@@ -348,7 +358,6 @@ static struct aim_deals_market world_deals_market(struct aim_world *w, struct ai
 static void world_fundamentals(struct aim_world *w, int update)
 {
     const struct aim_config *cfg = &w->cfg;
-    double pv_mean = aim_vendors_mean_price(&w->vendors);
     for (int f = 0; f < w->nf; f++) {
         if (!w->active[f]) {
             w->fundamental[f] = 0.0;
@@ -384,7 +393,7 @@ static void world_fundamentals(struct aim_world *w, int update)
         /* Floors: labs at their cash (MODEL.md 8); clouds and vendors at their net assets. */
         double floor = cash;
         if (kind == AIM_KIND_CLOUD) {
-            floor = aim_clouds_net_assets(&w->clouds, &cfg->clouds, f - w->nv, cash, pv_mean);
+            floor = aim_clouds_net_assets(&w->clouds, &cfg->clouds, f - w->nv, cash);
         } else if (kind == AIM_KIND_VENDOR) {
             floor = aim_vendors_net_assets(&w->vendors, f, cash);
         }
@@ -411,6 +420,34 @@ static void world_book_earnings(struct aim_world *w, int f, double earnings, dou
 }
 
 /* ---- records (MODEL.md 9) ---- */
+
+/* Book value of the lab equity firm f holds (strategic stakes at the labs' unit values). */
+static double world_stakes(const struct aim_world *w, int f)
+{
+    const struct aim_labs *lb = &w->labs;
+    double s = 0.0;
+    for (int l = 0; l < w->nl; l++) {
+        double uv = lb->unit_value[l];
+        if (f < w->nv) {
+            s += lb->units_v[(size_t)l * (size_t)w->nv + (size_t)f] * uv;
+        } else if (f < w->nv + w->nc) {
+            s += lb->units_c[(size_t)l * (size_t)w->nc + (size_t)(f - w->nv)] * uv;
+        }
+    }
+    return s;
+}
+
+/* The month-end balance-sheet matrix and its two checks (MODEL.md 12.1). */
+static void world_balance(struct aim_world *w, int first)
+{
+    struct aim_balance_inputs in = {w->led,   w->inv_acct, w->lend_acct,   w->nv,      w->nc,
+                                    w->nl,    w->asset,    w->debt,        w->inv,     &w->mkt,
+                                    &w->labs, &w->clouds,  &w->cfg.clouds, &w->lenders};
+    w->bs_prev = w->bs;
+    aim_balance_build(&w->bs, &in);
+    w->bs_residual = aim_balance_residual(&w->bs);
+    w->flow_residual = first ? 0.0 : aim_balance_flow_residual(&w->bs_prev, &w->bs, &in, w->reval_real);
+}
 
 static void world_record(struct aim_world *w, struct aim_traj *tr)
 {
@@ -454,6 +491,14 @@ static void world_record(struct aim_world *w, struct aim_traj *tr)
         tr->firm[AIM_FV_demand_share][at] = dshare;
         tr->firm[AIM_FV_deliveries][at] = w->deliveries[f];
         tr->firm[AIM_FV_utilisation][at] = w->util[f];
+        tr->firm[AIM_FV_earnings][at] = w->active[f] ? w->earnings[f] : 0.0;
+        tr->firm[AIM_FV_stakes][at] = world_stakes(w, f);
+        double eb12 = kind == AIM_KIND_CLOUD    ? aim_clouds_ebitda12(&w->clouds, f - w->nv)
+                      : kind == AIM_KIND_VENDOR ? aim_vendors_ebitda12(&w->vendors, f)
+                                                : 0.0;
+        tr->firm[AIM_FV_ebitda12][at] = w->active[f] ? eb12 : 0.0;
+        tr->firm[AIM_FV_real_assets][at] =
+            kind == AIM_KIND_CLOUD ? aim_clouds_real_assets(&w->clouds, &w->cfg.clouds, f - w->nv) : 0.0;
         if (w->active[f]) {
             vsum += w->valuation[f];
             fsum += w->fundamental[f];
@@ -462,7 +507,6 @@ static void world_record(struct aim_world *w, struct aim_traj *tr)
         rall += L->rev[f];
         rbase += w->baserev[f];
     }
-    double inv_cash = w->inv_offset_known ? w->rep.cash - w->inv_offset : L->cash[w->inv_acct];
     tr->market[AIM_MV_demand][t] = w->mac.D;
     tr->market[AIM_MV_rate][t] = w->mac.r;
     tr->market[AIM_MV_ai_market_value][t] = vsum;
@@ -482,7 +526,16 @@ static void world_record(struct aim_world *w, struct aim_traj *tr)
     tr->market[AIM_MV_mm_inventory][t] = w->rep.mm_inventory;
     tr->market[AIM_MV_destroyed_value][t] = w->destroyed;
     tr->market[AIM_MV_voided_commitments][t] = w->voided;
-    tr->market[AIM_MV_residual][t] = aim_ledger_residual(L, inv_cash - L->cash[w->inv_acct]);
+    tr->market[AIM_MV_residual][t] = aim_ledger_residual(L, 0.0);
+    tr->market[AIM_MV_bs_residual][t] = w->bs_residual;
+    tr->market[AIM_MV_flow_residual][t] = w->flow_residual;
+    double loans = aim_lenders_loans(&w->lenders), capital = aim_lenders_capital(&w->lenders, L);
+    tr->market[AIM_MV_lenders_capital][t] = capital;
+    tr->market[AIM_MV_lenders_loans][t] = loans;
+    tr->market[AIM_MV_credit_used][t] =
+        capital > 0.0 ? loans / (capital / w->cfg.credit.capital_ratio) : (loans > 0.0 ? HUGE_VAL : 0.0);
+    tr->market[AIM_MV_lenders_funding][t] = w->lenders.funding;
+    tr->market[AIM_MV_written_off][t] = w->lenders.written_off;
 }
 
 /* Revenue provenance of the month (MODEL.md 7). */
@@ -515,8 +568,7 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
     aim_macro_init(&w->mac, cfg);
     w->t = 0;
     w->sentiment = 0.0;
-    w->inv_offset = 0.0;
-    w->inv_offset_known = 0;
+    w->bs_residual = w->flow_residual = 0.0;
     w->destroyed = w->voided = 0.0;
     w->limit_moves = 0;
     memset(&w->rep, 0, sizeof w->rep);
@@ -529,21 +581,21 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
         w->asset[f] = world_listed(cfg, f) ? k++ : -1;
     }
     double rho = aim_labs_rho(&cfg->demand, &cfg->hardware, 0);
+    w->clouds.rate = w->vendors.rate = w->mac.r;
     aim_vendors_open(&w->vendors, &cfg->vendors, w->led);
-    aim_clouds_open(&w->clouds, &cfg->clouds, w->led);
+    aim_clouds_open(&w->clouds, &cfg->clouds, w->led, aim_vendors_mean_price(&w->vendors));
     aim_vendors_open_book(&w->vendors, &cfg->vendors, &w->clouds, &cfg->clouds);
     aim_labs_open(&w->labs, &cfg->labs, &cfg->demand, w->led);
-    aim_ledger_mark_start(w->led);
+    aim_lenders_open(&w->lenders, &cfg->credit, w->led, w->debt);
     /* Pro-forma trailing year: twelve months at the opening state, all of it organic. */
     double pc_mean = aim_clouds_mean_price(&w->clouds);
-    double pv_mean = aim_vendors_mean_price(&w->vendors);
     for (int f = 0; f < w->nf; f++) {
         double e = 0.0, r = 0.0;
         enum aim_firm_kind kind = aim_world_firm_kind(cfg, f);
         if (kind == AIM_KIND_VENDOR) {
             e = aim_vendors_proforma(&w->vendors, &cfg->vendors, f, &r);
         } else if (kind == AIM_KIND_CLOUD) {
-            e = aim_clouds_proforma(&w->clouds, &cfg->clouds, f - w->nv, w->mac.r, pv_mean, &r);
+            e = aim_clouds_proforma(&w->clouds, &cfg->clouds, f - w->nv, &r);
         } else {
             e = aim_labs_proforma(&w->labs, &cfg->labs, f - w->nv - w->nc, w->mac.D, rho, pc_mean, w->led,
                                   &r);
@@ -593,6 +645,12 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
     if (st != AIM_OK) {
         return st;
     }
+    /* The investors' ledger account holds what their own arrays hold, from month 0. */
+    double inv_cash, mm_cash;
+    aim_investors_cash(w->inv, &inv_cash, &mm_cash);
+    aim_ledger_open(w->led, w->inv_acct, inv_cash + mm_cash, AIM_ORIGIN_INVESTOR);
+    aim_ledger_mark_start(w->led);
+    aim_ledger_begin_month(w->led);
     struct aim_deals_market m = world_deals_market(w, tr);
     st = aim_deals_presigned(w->deals, &m, cfg);
     if (st != AIM_OK) {
@@ -602,13 +660,18 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
         w->labs.unit_value[l] = w->valuation[w->nv + w->nc + l] / w->labs.units[l];
     }
     world_provenance(w);
+    world_balance(w, 1);
     world_record(w, tr);
     return AIM_OK;
 }
 
 /* ---- the month ---- */
 
-/* 7. Defaults and contagion (MODEL.md 6), repeated until no firm is left below zero. */
+/* 7. Defaults and contagion (MODEL.md 12.7), repeated until no firm is left below zero: a firm
+ * whose cash is negative after the month's funding borrows its way back to zero if the lenders
+ * allow it, and defaults otherwise. Its real assets are sold at credit.recovery of book, its cash
+ * goes to its lenders, who write off the rest; its equity is worth nothing, its contracts are
+ * voided. No money is created or destroyed except through flows with the rest of the world. */
 static enum aim_status world_defaults(struct aim_world *w, struct aim_traj *tr)
 {
     const struct aim_config *cfg = &w->cfg;
@@ -623,46 +686,64 @@ static enum aim_status world_defaults(struct aim_world *w, struct aim_traj *tr)
                 continue;
             }
             enum aim_firm_kind kind = aim_world_firm_kind(cfg, f);
-            if (kind == AIM_KIND_CLOUD) {
-                /* A cloud with credit left borrows its way back to zero. */
-                if (aim_clouds_refinance(&w->clouds, &cfg->clouds, w->led, f - nv)) {
-                    continue;
-                }
+            if (kind == AIM_KIND_CLOUD && aim_clouds_refinance(&w->clouds, &cfg->clouds, w->led, f - nv)) {
+                continue;
             }
-            double destroyed = 0.0, voided = 0.0;
+            if (kind == AIM_KIND_VENDOR && aim_vendors_refinance(&w->vendors, &cfg->vendors, w->led, f)) {
+                continue;
+            }
+            double voided = 0.0, impaired = 0.0;
+            double destroyed =
+                w->asset[f] >= 0 ? w->mkt.shares[w->asset[f]] * w->mkt.price[w->asset[f]] : w->valuation[f];
             if (kind == AIM_KIND_LAB) {
                 voided = aim_labs_default(&w->labs, w->deals, f - nv - nc);
-                destroyed = w->valuation[f];
-                if (w->asset[f] >= 0) {
-                    w->mkt.active[w->asset[f]] = 0;
-                }
+            } else if (kind == AIM_KIND_CLOUD) {
+                voided = aim_clouds_default(&w->clouds, &cfg->clouds, &w->vendors, w->deals, w->led, f - nv,
+                                            &impaired);
             } else {
-                int c = kind == AIM_KIND_CLOUD ? f - nv : -1;
-                destroyed = w->asset[f] >= 0 ? w->mkt.shares[w->asset[f]] * w->mkt.price[w->asset[f]]
-                                             : w->valuation[f];
-                if (c >= 0) {
-                    voided = aim_clouds_default(&w->clouds, &w->vendors, w->deals, c, &destroyed);
-                } else {
-                    voided = aim_vendors_default(&w->vendors, f);
-                }
-                if (w->asset[f] >= 0) {
-                    w->mkt.active[w->asset[f]] = 0;
-                }
+                voided = aim_vendors_default(&w->vendors, f);
             }
-            destroyed += -cash; /* the unpaid overdraft is lost by its creditors */
-            aim_ledger_sink(w->led, f, cash, AIM_SINK_DEFAULT);
+            if (w->asset[f] >= 0) {
+                w->mkt.active[w->asset[f]] = 0;
+            }
+            w->reval_real[aim_world_firm_kind(cfg, f) == AIM_KIND_CLOUD ? AIM_BS_CLOUDS : AIM_BS_LABS] -=
+                impaired;
+            /* Cash (after the sale of assets) to the lenders; what is left beyond the loans goes to
+             * the firm's other creditors outside the model (suppliers, staff, leases). */
+            double lost = aim_lenders_default(&w->lenders, w->led, f, &w->debt[f]);
+            aim_ledger_sink(w->led, f, w->led->cash[f], AIM_SINK_CREDITORS);
+            destroyed += lost + impaired;
             w->active[f] = 0;
             w->valuation[f] = 0.0;
             w->destroyed += destroyed;
             w->voided += voided;
             changed = 1;
-            enum aim_status st = world_event(tr, w->t, AIM_EVENT_DEFAULT, f, -1, -1, destroyed, voided, 0.0);
+            enum aim_status st = world_event(tr, w->t, AIM_EVENT_DEFAULT, f, -1, -1, destroyed, voided, lost);
             if (st != AIM_OK) {
                 return st;
             }
         }
     }
     return AIM_OK;
+}
+
+/* Events of the GPU orders cut or cancelled for lack of funds this month (MODEL.md 12.3). */
+static enum aim_status world_cut_events(struct aim_world *w, struct aim_traj *tr)
+{
+    enum aim_status st = AIM_OK;
+    for (int c = 0; c < w->nc && st == AIM_OK; c++) {
+        if (w->clouds.cut[c] > 0.0) {
+            st = world_event(tr, w->t, AIM_EVENT_CUT, w->nv + c, -1, -1, w->clouds.cut[c], 0.0, 0.0);
+        }
+        for (int v = 0; v < w->nv && st == AIM_OK; v++) {
+            double mw = w->vendors.cancelled[(size_t)v * (size_t)w->nc + (size_t)c];
+            if (mw > 0.0) {
+                st = world_event(tr, w->t, AIM_EVENT_CUT, w->nv + c, v, -1, mw, 0.0,
+                                 w->cfg.vendors.order_hold_months);
+            }
+        }
+    }
+    return st;
 }
 
 enum aim_status aim_world_step(struct aim_world *w, int nthreads, struct aim_traj *tr)
@@ -673,10 +754,13 @@ enum aim_status aim_world_step(struct aim_world *w, int nthreads, struct aim_tra
                              w->t + 1, tr->n_times);
     }
     aim_ledger_begin_month(w->led);
+    aim_lenders_begin_month(&w->lenders);
     /* 1. Demand and rate for month t+1, driven by last month's frontier gain. */
     aim_macro_step(&w->mac, cfg, w->t, w->labs.dc_frontier, &w->rng);
     w->t += 1;
     w->destroyed = w->voided = 0.0;
+    memset(w->reval_real, 0, AIM_BS_COLS * sizeof(double));
+    w->clouds.rate = w->vendors.rate = w->mac.r;
     for (int f = 0; f < w->nf; f++) {
         w->issued[(size_t)f * AIM_DEALS_ISSUE_RING + (size_t)(w->t % AIM_DEALS_ISSUE_RING)] =
             0.0; /* the slot of a year ago leaves the window */
@@ -689,12 +773,16 @@ enum aim_status aim_world_step(struct aim_world *w, int nthreads, struct aim_tra
             world_book_earnings(w, f, w->earnings[f], w->labs.R[l], 1.0);
         }
     }
-    aim_clouds_step(&w->clouds, &cfg->clouds, w->led, w->mac.r, aim_vendors_mean_price(&w->vendors), w->t);
+    aim_clouds_step(&w->clouds, &cfg->clouds, w->led, w->t);
     aim_vendors_step(&w->vendors, &cfg->vendors, &w->clouds, &cfg->clouds, w->led, w->t);
     aim_clouds_capex(&w->clouds, &cfg->clouds, &w->vendors, w->deals, w->led);
+    enum aim_status st = world_cut_events(w, tr);
+    if (st != AIM_OK) {
+        return st;
+    }
     /* 6. Funding: the presigned deals of the month, then the labs' rounds. */
     struct aim_deals_market m = world_deals_market(w, tr);
-    enum aim_status st = aim_deals_presigned(w->deals, &m, cfg);
+    st = aim_deals_presigned(w->deals, &m, cfg);
     if (st == AIM_OK) {
         st = aim_labs_raise(&w->labs, cfg, w->deals, &m, &w->rng, w->sentiment);
     }
@@ -712,6 +800,10 @@ enum aim_status aim_world_step(struct aim_world *w, int nthreads, struct aim_tra
         }
     }
     world_fundamentals(w, 1);
+    /* The lenders settle the month: funding cost, payouts to the investors, funding repaid. */
+    double inv_before = w->led->cash[w->inv_acct];
+    aim_lenders_settle(&w->lenders, w->led, w->inv_acct, w->mac.r);
+    aim_investors_credit(w->inv, w->led->cash[w->inv_acct] - inv_before);
     /* 9. The investors' market: prices of listed firms, fund flows. */
     st = aim_investors_step(w->inv, &w->mkt, w->labs.unit_value, w->t, nthreads, &w->rep);
     if (st != AIM_OK) {
@@ -719,10 +811,6 @@ enum aim_status aim_world_step(struct aim_world *w, int nthreads, struct aim_tra
     }
     aim_ledger_source(w->led, w->inv_acct, w->rep.inflow, AIM_ORIGIN_INVESTOR, 0);
     aim_ledger_sink(w->led, w->inv_acct, w->rep.redemption, AIM_SINK_REDEEM);
-    if (!w->inv_offset_known) {
-        w->inv_offset = w->rep.cash - w->led->cash[w->inv_acct];
-        w->inv_offset_known = 1;
-    }
     w->sentiment = w->rep.sentiment;
     w->limit_moves += w->rep.limit_moves;
     for (int f = 0; f < w->nf; f++) {
@@ -736,6 +824,7 @@ enum aim_status aim_world_step(struct aim_world *w, int nthreads, struct aim_tra
             w->valuation[f] = w->fundamental[f];
         }
     }
+    world_balance(w, 0);
     world_record(w, tr);
     if (tr) {
         double res = tr->market[AIM_MV_residual][w->t];

@@ -76,16 +76,36 @@ int main(void)
     aim_test_rel(aim_ledger_share(l, 3, AIM_ORIGIN_CUSTOMER), 1.0, 1e-14, "positive part is customer money");
     aim_test_rel(mix_sum(l, 0), 1.0, 1e-14, "mix of account 0 sums to 1");
 
-    /* Sources and sinks keep the identity; a negative sink writes off a negative balance. */
+    /* Sources and sinks keep the identity; no sink creates money (a negative amount moves nothing). */
     aim_ledger_sink(l, 0, 0.731, AIM_SINK_OPEX);
     aim_ledger_sink(l, 2, 0.5, AIM_SINK_INTEREST);
     aim_ledger_pay(l, 1, 3, l->cash[1] + 1.25, -1, 0);
-    aim_ledger_sink(l, 1, l->cash[1], AIM_SINK_DEFAULT);
-    aim_test(l->cash[1] == 0.0, "default sink empties an overdrawn account");
-    aim_test_rel(l->sink_by[AIM_SINK_DEFAULT], -1.25, 1e-13, "written-off overdraft is a negative sink");
+    double total = aim_ledger_total(l);
+    aim_ledger_sink(l, 1, l->cash[1], AIM_SINK_CREDITORS);
+    aim_test(l->cash[1] == -1.25 && aim_ledger_total(l) == total, "a negative sink creates no money");
+    aim_ledger_pay(l, 3, 1, 1.25, -1, 0);
     aim_test_abs(aim_ledger_residual(l, 0.0), 0.0, 1e-15, "residual 0 after sources and sinks");
     aim_test_abs(aim_ledger_residual(l, 0.01), 0.01 / (l->cash0 + l->sources), 1e-15,
                  "money outside the ledger shows in the residual");
+
+    /* The month's saving and transactions: a current payment moves saving, an exchange moves
+     * the instruments (the payer acquires, the receiver gives up), a sink for facilities is an
+     * investment and a depreciation accrual is saving without money. */
+    aim_ledger_begin_month(l);
+    aim_ledger_pay(l, 0, 2, 0.375, -1, 0);
+    aim_ledger_pay(l, 2, 3, 1.125, -1, AIM_PAY_FROM(AIM_INSTR_LOANS) | AIM_PAY_TO(AIM_INSTR_LOANS));
+    aim_ledger_pay(l, 3, 0, 0.25, -1, AIM_PAY_REVENUE | AIM_PAY_FROM(AIM_INSTR_REAL));
+    aim_ledger_sink(l, 3, 0.0625, AIM_SINK_BUILDERS);
+    aim_ledger_source(l, 1, 0.5, AIM_ORIGIN_DEBT, AIM_PAY_TO(AIM_INSTR_FUNDING));
+    aim_ledger_accrue(l, 3, -0.03125);
+    aim_test_rel(l->saving[0], -0.375 + 0.25, 1e-15, "saving: expense paid, revenue received");
+    aim_test_rel(l->saving[2], 0.375, 1e-15, "saving: income");
+    aim_test_rel(l->saving[3], -0.03125, 1e-15, "saving: depreciation without money");
+    aim_test_rel(l->tx[2 * AIM_INSTR_COUNT + AIM_INSTR_LOANS], 1.125, 1e-15, "lender acquires a loan");
+    aim_test_rel(l->tx[3 * AIM_INSTR_COUNT + AIM_INSTR_LOANS], -1.125, 1e-15, "borrower issues it");
+    aim_test_rel(l->tx[3 * AIM_INSTR_COUNT + AIM_INSTR_REAL], 0.3125, 1e-15, "investment: GPUs and facility");
+    aim_test_rel(l->tx[1 * AIM_INSTR_COUNT + AIM_INSTR_FUNDING], -0.5, 1e-15, "funding issued to the world");
+    aim_test(l->saving[1] == 0.0, "an exchange is not saving");
 
     /* Non-positive and NaN amounts move nothing. */
     double before = aim_ledger_total(l);

@@ -2,6 +2,7 @@
 #include "agents/clouds.h"
 #include "agents/deals.h"
 #include "agents/labs.h"
+#include "agents/lenders.h"
 #include "agents/vendors.h"
 #include "sim/macro.h"
 #include "tests/aim_test.h"
@@ -197,6 +198,65 @@ int main(void)
     double want_var = 0.01 * 0.01 * (1.0 - exp(-0.6)) / 0.6;
     aim_test_abs(mean, want_mean, 5.0 * sqrt(want_var / paths), "Vasicek mean after one year");
     aim_test_abs(var, want_var, 5.0 * want_var * sqrt(2.0 / paths), "Vasicek variance after one year");
+    /* Lenders (MODEL.md 12.2): spread by leverage, room under the borrower's and the lenders'
+     * limits, funding drawn beyond cash, debt service, payout above capital0, default write-off. */
+    struct aim_config_credit cr = {0};
+    cr.capital = 10.0;
+    cr.capital_ratio = 0.125;
+    cr.spread0 = 0.0125;
+    cr.spread_slope = 0.015;
+    cr.leverage_ref = 2.0;
+    cr.spread_max = 0.0875;
+    cr.term_months = 80.0;
+    aim_test_rel(aim_lenders_spread(&cr, 3.0, 2.0), 0.0125, 1e-15, "spread0 below leverage_ref");
+    aim_test_rel(aim_lenders_spread(&cr, 7.5, 2.5), 0.0125 + 0.015 * 1.0, 1e-14,
+                 "spread rises with leverage");
+    aim_test_rel(aim_lenders_spread(&cr, 7.5, -1.0), 0.0875, 1e-15, "no EBITDA: spread_max");
+    aim_test_rel(aim_lenders_spread(&cr, 700.0, 1.0), 0.0875, 1e-15, "spread capped at spread_max");
+    struct aim_ledger *led = NULL;
+    double loan[3] = {0}, debt[3] = {4.0, 0.0, 2.0};
+    aim_test(aim_ledger_create(&led, 4, 0) == AIM_OK, "ledger of 3 firms and the lenders");
+    struct aim_lenders lb = {3, 3, loan, 0.0, 0.0, 0, 0, 0, 0, 0};
+    aim_lenders_open(&lb, &cr, led, debt);
+    aim_test_rel(led->cash[3], 4.0, 1e-15, "lenders' cash: capital less opening loans");
+    aim_test_rel(aim_lenders_capital(&lb, led), 10.0, 1e-15, "opening capital is credit.capital");
+    aim_ledger_mark_start(led);
+    /* Borrower limit 3 x 5.5 - 4 = 12.5; lenders' limit 10 / 0.125 - 6 = 74. */
+    aim_test_rel(aim_lenders_room(&lb, &cr, led, debt[0], 5.5, 3.0), 12.5, 1e-14,
+                 "room: borrower's leverage");
+    aim_test_rel(aim_lenders_room(&lb, &cr, led, 0.0, 100.0, 3.0), 74.0, 1e-14, "room: lenders' capital");
+    aim_test(aim_lenders_room(&lb, &cr, led, debt[0], -2.0, 3.0) == 0.0, "room: none without EBITDA");
+    aim_lenders_lend(&lb, led, 1, 6.5, &debt[1]);
+    aim_test_rel(lb.funding, 2.5, 1e-15, "a loan beyond the lenders' cash draws funding");
+    aim_test_rel(led->cash[1], 6.5, 1e-15, "the borrower receives the loan");
+    aim_test_rel(aim_ledger_share(led, 1, AIM_ORIGIN_DEBT), 1.0, 1e-15,
+                 "borrowed money carries the debt origin");
+    aim_test_rel(aim_lenders_capital(&lb, led), 10.0, 1e-14, "lending leaves capital unchanged");
+    double interest = aim_lenders_service(&lb, &cr, led, 1, &debt[1], 0.04, 0.0);
+    aim_test_rel(interest, 6.5 * (0.04 + 0.0875) / 12.0, 1e-14, "interest at rate + spread");
+    aim_test_rel(debt[1], 6.5 * (1.0 - 1.0 / 80.0), 1e-14, "principal: 1/term of the debt");
+    aim_test_rel(loan[1], debt[1], 1e-15, "the lenders' record follows");
+    aim_test_rel(aim_lenders_capital(&lb, led), 10.0 + interest, 1e-14, "interest is the lenders' income");
+    double inv_before = led->cash[0];
+    aim_lenders_settle(&lb, led, 0, 0.04);
+    aim_test_rel(aim_lenders_capital(&lb, led), 10.0, 1e-12, "profit above capital0 is paid out");
+    aim_test(led->cash[0] > inv_before, "the payout reaches the investors' account");
+    /* Firm 2 owes 2 and has 0.75 of cash: the lenders recover 0.75 and write off 1.25. */
+    aim_ledger_pay(led, 1, 2, 0.75, -1, 0);
+    double lost = aim_lenders_default(&lb, led, 2, &debt[2]);
+    aim_test_rel(lost, 1.25, 1e-14, "default: the lenders write off what cash does not cover");
+    aim_test(debt[2] == 0.0 && loan[2] == 0.0 && led->cash[2] == 0.0, "default: debt and cash are gone");
+    aim_test_abs(aim_ledger_residual(led, 0.0), 0.0, 1e-15,
+                 "no money created or destroyed but by the world's flows");
+    /* An overdraft at default is covered by the lenders and lost by them. */
+    aim_ledger_pay(led, 0, 1, led->cash[0] + 0.5, -1, 0);
+    double owed = loan[0];
+    lost = aim_lenders_default(&lb, led, 0, &debt[0]);
+    aim_test_rel(lost, owed + 0.5, 1e-13, "default: the overdraft adds to the loss");
+    aim_test(led->cash[0] == 0.0, "default: the overdraft is closed");
+    aim_test_abs(aim_ledger_residual(led, 0.0), 0.0, 1e-15,
+                 "the overdraft's cover moves money, creates none");
+    aim_ledger_free(led);
     free(cfg);
     return aim_test_summary();
 }
