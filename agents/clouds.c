@@ -19,6 +19,46 @@ double aim_clouds_price(const struct aim_config_clouds *cfg, double price, doubl
     return p;
 }
 
+double aim_clouds_clear(double inf, double budget, double free_mw, double posted, double value, double p_max,
+                        double *q_inf, double *q_tr)
+{
+    /* What labs ask for at price p: inf while p <= value (serving a customer pays rho_t a MW), plus
+     * budget / p of training. It falls with p, so the market clears at the lowest price at which it
+     * fits, and at value inference buyers are indifferent and take what training leaves. */
+    *q_inf = *q_tr = 1.0;
+    if (!(free_mw > 0.0)) {
+        *q_inf = *q_tr = 0.0;
+        return posted;
+    }
+    if ((posted <= value ? inf : 0.0) + budget / posted <= free_mw) {
+        return posted; /* ample capacity: the posted price */
+    }
+    double top = fmin(value, p_max);
+    if (posted <= top) {
+        if (free_mw > inf && budget / (free_mw - inf) <= top) {
+            return budget / (free_mw - inf); /* above posted, since demand exceeded free_mw there */
+        }
+        if (top == p_max) {
+            /* Inference is worth p_max: at p_max all that is asked for is rationed pro rata. */
+            double q = free_mw / (inf + budget / p_max);
+            *q_inf = *q_tr = q;
+            return p_max;
+        }
+        if (budget / value <= free_mw) {
+            *q_inf = (free_mw - budget / value) / inf;
+            return value;
+        }
+    }
+    /* Above value only training buys: budget / p = free_mw, or rationed at p_max. */
+    *q_inf = 0.0;
+    double p = fmax(posted, budget / free_mw);
+    if (p <= p_max) {
+        return p;
+    }
+    *q_tr = free_mw * p_max / budget;
+    return p_max;
+}
+
 void aim_clouds_price_logit(const double *price, const int *active, int n, double theta, double *w)
 {
     double pbar = 0.0, sum = 0.0, low = HUGE_VAL;
@@ -310,6 +350,7 @@ void aim_clouds_open(struct aim_clouds *cl, const struct aim_config_clouds *cfg,
         /* Installed capacity at half its replacement cost: bought over its life, half of it gone. */
         cl->book[c] = 0.5 * cc->capacity * (gpu_price + cfg->facility_cost);
         cl->pc[c] = cc->price;
+        cl->p_spot[c] = cc->price;
         cl->debt[c] = cc->debt;
         cl->base[c] = cc->base_revenue;
     }

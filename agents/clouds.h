@@ -16,7 +16,8 @@ struct aim_clouds {
     int n;                           /* clouds */
     int first;                       /* firm index (ledger account) of cloud 0 */
     double *Cap;                     /* installed capacity, MW */
-    double *pc;                      /* price, $B per MW-month */
+    double *pc;                      /* posted price, $B per MW-month */
+    double *p_spot;                  /* price that cleared this month's spot market, $B per MW-month */
     double *spot_trend, *spot_slope; /* Holt trend of spot demand requested: MW, MW a month */
     double *spot_req;                /* spot MW requested this month */
     double *used;                    /* MW delivered this month */
@@ -44,6 +45,13 @@ struct aim_clouds {
 
 /** @brief Price after one month: p (1 + zeta (u - u_target)) clamped to [p_min, p_max]. */
 double aim_clouds_price(const struct aim_config_clouds *cfg, double price, double utilisation);
+/** @brief Clears one cloud's spot market (docs/model.md, "Spot prices"): labs ask for inf MW of
+ * inference, worth buying at any price up to value (rho_t), and spend a training budget ($B) at
+ * whatever the price is; the price is the lowest in [posted, p_max] at which what they ask for
+ * fits in free_mw, rationed pro rata at p_max. Returns the price; *q_inf and *q_tr are the shares
+ * of the inference MW and of the budget that are served at it. */
+double aim_clouds_clear(double inf, double budget, double free_mw, double posted, double value, double p_max,
+                        double *q_inf, double *q_tr);
 /** @brief Logit split of a purchase on relative price: w_i = exp(-theta p_i / pbar) / sum (0 if inactive). */
 void aim_clouds_price_logit(const double *price, const int *active, int n, double theta, double *w);
 /** @brief Size-weighted price logit: w_i proportional to size_i exp(-theta p_i / pbar) over active sellers

@@ -52,9 +52,40 @@ double aim_labs_funding_need(double cash, double burn, double runway_min, double
     return cash < 0.0 ? A - cash : A;
 }
 
+/* Demand lab l cannot serve goes to the labs with delivered MW to spare, in proportion to their
+ * shares, each up to rho x its spare MW; returns what nobody can serve ($B). At most n rounds:
+ * each either places all that is left or fills at least one lab. */
+static double labs_redistribute(struct aim_labs *lb, double rho, double left, double *spare)
+{
+    for (int round = 0; round < lb->n && left > 0.0; round++) {
+        double wsum = 0.0;
+        for (int l = 0; l < lb->n; l++) {
+            wsum += lb->active[l] && spare[l] > 0.0 ? lb->share[l] : 0.0;
+        }
+        if (!(wsum > 0.0)) {
+            break;
+        }
+        double placed = 0.0;
+        for (int l = 0; l < lb->n; l++) {
+            if (!lb->active[l] || !(spare[l] > 0.0) || !(lb->share[l] > 0.0)) {
+                continue;
+            }
+            double give = fmin(left * lb->share[l] / wsum, rho * spare[l]);
+            double mw = give / rho;
+            lb->R[l] += give;
+            lb->inf[l] += mw;
+            spare[l] = give < rho * spare[l] ? spare[l] - mw : 0.0;
+            placed += give;
+        }
+        left = placed < left ? left - placed : 0.0;
+    }
+    return left;
+}
+
 void aim_labs_step(struct aim_labs *lb, const struct aim_config_labs *cfg,
-                   const struct aim_config_demand *demand, const struct aim_config_hardware *hw, double D,
-                   int t, struct aim_clouds *cl, struct aim_deals *deals, struct aim_ledger *led)
+                   const struct aim_config_demand *demand, const struct aim_config_hardware *hw,
+                   const struct aim_config_clouds *ccfg, double D, int t, struct aim_clouds *cl,
+                   struct aim_deals *deals, struct aim_ledger *led)
 {
     int nc = cl->n, nl = lb->n;
     int *lab_active = lb->active, *cloud_active = cl->active;
@@ -63,17 +94,18 @@ void aim_labs_step(struct aim_labs *lb, const struct aim_config_labs *cfg,
     double pc_mean = aim_clouds_mean_price(cl);
     aim_labs_shares(lb->cap, lab_active, nl, demand->theta, lb->share);
     for (int l = 0; l < nl; l++) {
-        int f = lb->first + l;
         lb->R[l] = lb->m_inf[l] = lb->need[l] = lb->m_tr[l] = lb->c_avail[l] = lb->delivered[l] = 0.0;
+        lb->inf[l] = lb->s_inf[l] = lb->s_budget[l] = 0.0;
         if (!lab_active[l]) {
             continue;
         }
-        /* Revenue R_l = share_l D_t / 12: the only end-customer money entering the economy. */
-        lb->R[l] = lb->share[l] * D / 12.0;
-        aim_ledger_source(led, f, lb->R[l], AIM_ORIGIN_CUSTOMER, AIM_PAY_REVENUE);
-        lb->m_inf[l] = lb->R[l] / rho;
+        /* Compute wanted: inference for the demand share share_l D_t / 12 at rho_t a MW-month, and
+         * training from the budget at the mean posted price. Revenue is booked from what is
+         * delivered (below). */
+        lb->m_inf[l] = lb->share[l] * D / 12.0 / rho;
         double undrawn = aim_deals_outstanding(deals, l, -1);
-        double B = aim_labs_training(cfg->firms[l].alpha_train, led->cash[f], undrawn, cfg->runway_target);
+        double B = aim_labs_training(cfg->firms[l].alpha_train, led->cash[lb->first + l], undrawn,
+                                     cfg->runway_target);
         lb->m_tr[l] = pc_mean > 0.0 ? B / pc_mean : 0.0;
         lb->need[l] = lb->m_inf[l] + lb->m_tr[l];
     }
@@ -86,6 +118,7 @@ void aim_labs_step(struct aim_labs *lb, const struct aim_config_labs *cfg,
         cl->used[c] = 0.0;
         cl->ai_rev[c] = 0.0;
         cl->spot_req[c] = 0.0;
+        cl->p_spot[c] = cl->pc[c];
     }
     for (int i = 0; i < deals->cap; i++) {
         const struct aim_contract *k = &deals->c[i];
@@ -116,29 +149,41 @@ void aim_labs_step(struct aim_labs *lb, const struct aim_config_labs *cfg,
         cl->used[c] += avail * use_frac;
         lb->delivered[l] += avail * use_frac;
     }
-    /* Spot: the rest of each lab's need, split over clouds by the logit on price weighted by capacity,
-     * rationed pro rata where a cloud's free capacity falls short. */
+    /* Spot: the rest of each lab's need, split over clouds by the logit on posted price weighted by
+     * capacity. Contracted MW serve inference first; the inference still missing is asked for in
+     * MW, the training still missing as a budget at the mean posted price. Each cloud's market
+     * clears at its own price (aim_clouds_clear), which every buyer there pays. */
     aim_clouds_size_logit(cl->pc, cl->Cap, cloud_active, nc, cfg->spot_theta, lb->split);
     for (int l = 0; l < nl; l++) {
-        double rest = lb->need[l] - lb->delivered[l];
-        for (int c = 0; c < nc; c++) {
-            double x = rest > 0.0 ? rest * lb->split[c] : 0.0;
-            lb->spot[(size_t)l * nc + c] = x;
-            cl->spot_req[c] += x;
+        if (!lab_active[l]) {
+            continue;
         }
+        double inf_rest = fmax(0.0, lb->m_inf[l] - lb->delivered[l]);
+        double tr_rest = fmax(0.0, lb->need[l] - lb->delivered[l] - inf_rest);
+        lb->s_inf[l] = inf_rest;
+        lb->s_budget[l] = tr_rest * pc_mean;
     }
     for (int c = 0; c < nc; c++) {
-        double free_mw = cl->Cap[c] - cl->used[c];
-        if (free_mw < 0.0) {
-            free_mw = 0.0;
-        }
-        double q = cl->spot_req[c] > free_mw ? free_mw / cl->spot_req[c] : 1.0;
+        double inf = 0.0, budget = 0.0, q_inf = 0.0, q_tr = 0.0;
         for (int l = 0; l < nl; l++) {
-            double mw = lb->spot[(size_t)l * nc + c] * q;
-            if (mw <= 0.0) {
+            inf += lb->s_inf[l] * lb->split[c];
+            budget += lb->s_budget[l] * lb->split[c];
+        }
+        if (!(inf > 0.0 || budget > 0.0)) {
+            continue;
+        }
+        /* What the capex plan sees: the MW asked for at the posted price, so that scarcity raises
+         * investment whether it is priced or rationed. */
+        cl->spot_req[c] = (cl->pc[c] <= rho ? inf : 0.0) + budget / cl->pc[c];
+        double free_mw = fmax(0.0, cl->Cap[c] - cl->used[c]);
+        double p = aim_clouds_clear(inf, budget, free_mw, cl->pc[c], rho, ccfg->p_max, &q_inf, &q_tr);
+        cl->p_spot[c] = p;
+        for (int l = 0; l < nl; l++) {
+            double mw = (lb->s_inf[l] * q_inf + lb->s_budget[l] * q_tr / p) * lb->split[c];
+            if (!(mw > 0.0)) {
                 continue;
             }
-            double pay = mw * cl->pc[c];
+            double pay = mw * p;
             aim_ledger_pay(led, lb->first + l, cl->first + c, pay, -1, AIM_PAY_REVENUE);
             paid[l] += pay;
             cl->ai_rev[c] += pay;
@@ -146,14 +191,37 @@ void aim_labs_step(struct aim_labs *lb, const struct aim_config_labs *cfg,
             lb->delivered[l] += mw;
         }
     }
+    /* Revenue needs compute (MODEL.md 12.4): delivered MW serve the lab's own customers first,
+     * R_l = min(share_l D / 12, rho_t x delivered); what is left of them (training's share) serves
+     * the demand other labs could not, and what nobody can serve is lost. */
+    double *spare = lb->spare;
+    double short_of = 0.0;
+    for (int l = 0; l < nl; l++) {
+        spare[l] = 0.0;
+        if (!lab_active[l]) {
+            continue;
+        }
+        double want = lb->share[l] * D / 12.0;
+        if (lb->delivered[l] >= lb->m_inf[l]) {
+            lb->R[l] = want;
+            lb->inf[l] = lb->m_inf[l];
+            spare[l] = lb->delivered[l] - lb->m_inf[l];
+        } else {
+            lb->R[l] = rho * lb->delivered[l];
+            lb->inf[l] = lb->delivered[l];
+            short_of += want - lb->R[l];
+        }
+    }
+    lb->unserved = labs_redistribute(lb, rho, short_of, spare);
     double best = lb->frontier;
     for (int l = 0; l < nl; l++) {
         int f = lb->first + l;
         if (!lab_active[l]) {
             continue;
         }
-        /* Training is the share m_tr / need of what was delivered: Q += MW-months x eta^(t/12). */
-        double train_mw = lb->need[l] > 0.0 ? lb->delivered[l] * lb->m_tr[l] / lb->need[l] : 0.0;
+        aim_ledger_source(led, f, lb->R[l], AIM_ORIGIN_CUSTOMER, AIM_PAY_REVENUE);
+        /* Training is what inference leaves of the delivered MW: Q += MW-months x eta^(t/12). */
+        double train_mw = fmax(0.0, lb->delivered[l] - lb->inf[l]);
         lb->Q[l] += train_mw * eff;
         lb->cap[l] = log10(lb->Q[l]);
         if (lb->cap[l] > best) {
@@ -352,6 +420,7 @@ void aim_labs_open(struct aim_labs *lb, const struct aim_config_labs *cfg,
         }
     }
     lb->dc_frontier = 0.0;
+    lb->unserved = 0.0;
     aim_labs_shares(lb->cap, lb->active, lb->n, demand->theta, lb->share);
 }
 

@@ -20,13 +20,17 @@ struct aim_labs {
     double *share;           /* demand share */
     double *R;               /* end-customer revenue this month, $B */
     double *burn;            /* compute plus opex less revenue this month, $B */
-    double *m_inf;           /* MW of inference the month's revenue needs */
+    double *m_inf;           /* MW of inference the month's demand share needs */
     double *m_tr;            /* MW of training the month's budget buys at the mean cloud price */
     double *need;            /* m_inf + m_tr */
     double *c_avail;         /* contracted MW available this month */
     double *delivered;       /* MW delivered this month (contracts and spot) */
+    double *inf;             /* MW of the delivered used for inference (own customers and others') */
+    double *s_inf;           /* MW of inference asked for on the spot market */
+    double *s_budget;        /* training budget spent on the spot market, $B */
+    double *spare;           /* scratch: delivered MW a lab can still serve others' customers with */
+    double unserved;         /* demand no lab had the compute to serve this month, $B */
     double *paid;            /* compute paid this month, $B */
-    double *spot;            /* [l * n_clouds + c]: spot MW requested from cloud c */
     double *split;           /* scratch: the split of a spot purchase over clouds */
     double *pick_v, *pick_c; /* scratch: weights of a strategic deal's vendor and cloud */
     double frontier;         /* highest capability */
@@ -56,12 +60,15 @@ double aim_labs_funding_need(double cash, double burn, double runway_min, double
  * and the demand shares (logit intensity demand->theta). */
 void aim_labs_open(struct aim_labs *lb, const struct aim_config_labs *cfg,
                    const struct aim_config_demand *demand, struct aim_ledger *led);
-/** @brief Step 2 of the month: revenue share_l D / 12 from end customers, compute bought under
- * contracts (take-or-pay, pro rata where a cloud is short) and on the spot market from the clouds,
- * training, opex and the frontier's gain. */
+/** @brief Step 2 of the month (MODEL.md 12.4): compute bought under contracts (take-or-pay, pro
+ * rata where a cloud is short) and on the spot market, each cloud's spot market cleared by its
+ * price (aim_clouds_clear); revenue min(share_l D / 12, rho_t x inference MW delivered) from end
+ * customers, the demand a lab cannot serve going to the others' spare delivered MW, the rest
+ * unserved; training, opex and the frontier's gain. */
 void aim_labs_step(struct aim_labs *lb, const struct aim_config_labs *cfg,
-                   const struct aim_config_demand *demand, const struct aim_config_hardware *hw, double D,
-                   int t, struct aim_clouds *cl, struct aim_deals *deals, struct aim_ledger *led);
+                   const struct aim_config_demand *demand, const struct aim_config_hardware *hw,
+                   const struct aim_config_clouds *ccfg, double D, int t, struct aim_clouds *cl,
+                   struct aim_deals *deals, struct aim_ledger *led);
 /** @brief Step 6 of the month, after the presigned deals (MODEL.md 5): every lab short of runway
  * seeks funding, by a strategic deal with probability deals.p_strategic (a vendor and a cloud
  * picked by cash invest and the cloud gets a take-or-pay commitment of kappa times the

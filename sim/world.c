@@ -162,8 +162,13 @@ static int world_contract_cap(const struct aim_config *cfg)
     X(labs.m_tr, s.nl) \
     X(labs.c_avail, s.nl) \
     X(labs.delivered, s.nl) \
+    X(labs.inf, s.nl) \
+    X(labs.s_inf, s.nl) \
+    X(labs.s_budget, s.nl) \
+    X(labs.spare, s.nl) \
     X(clouds.Cap, s.nc) \
     X(clouds.pc, s.nc) \
+    X(clouds.p_spot, s.nc) \
     X(clouds.spot_trend, s.nc) \
     X(clouds.spot_slope, s.nc) \
     X(clouds.spot_req, s.nc) \
@@ -190,7 +195,6 @@ static int world_contract_cap(const struct aim_config *cfg)
     X(vendors.split, s.nv + 1) \
     X(labs.paid, s.nl + 1) \
     X(labs.split, s.nc + 1) \
-    X(labs.spot, s.nl * s.nc + 1) \
     X(clouds.reserved, s.nc + 1) \
     X(clouds.ratio, s.nc + 1)
 /* clang-format on */
@@ -460,7 +464,7 @@ static void world_record(struct aim_world *w, struct aim_traj *tr)
     for (int f = 0; f < nf; f++) {
         size_t at = (size_t)t * (size_t)nf + (size_t)f;
         enum aim_firm_kind kind = aim_world_firm_kind(&w->cfg, f);
-        double cap = 0.0, price = 0.0, commit = 0.0, capab = 0.0, dshare = 0.0;
+        double cap = 0.0, price = 0.0, spot = 0.0, commit = 0.0, capab = 0.0, dshare = 0.0;
         if (kind == AIM_KIND_VENDOR) {
             cap = w->vendors.P[f];
             price = w->vendors.pv[f];
@@ -468,10 +472,11 @@ static void world_record(struct aim_world *w, struct aim_traj *tr)
             int c = f - w->nv;
             cap = w->clouds.Cap[c];
             price = w->clouds.pc[c];
+            spot = w->clouds.p_spot[c];
             commit = aim_deals_outstanding(w->deals, -1, c);
         } else {
             int l = f - w->nv - w->nc;
-            cap = w->labs.m_inf[l];
+            cap = w->labs.inf[l];
             commit = aim_deals_outstanding(w->deals, l, -1);
             capab = w->labs.cap[l];
             dshare = w->labs.share[l];
@@ -485,6 +490,7 @@ static void world_record(struct aim_world *w, struct aim_traj *tr)
         tr->firm[AIM_FV_fundamental][at] = w->fundamental[f];
         tr->firm[AIM_FV_capacity][at] = cap;
         tr->firm[AIM_FV_price][at] = price;
+        tr->firm[AIM_FV_spot_price][at] = w->active[f] ? spot : 0.0;
         tr->firm[AIM_FV_defaulted][at] = w->active[f] ? 0.0 : 1.0;
         tr->firm[AIM_FV_commitments][at] = commit;
         tr->firm[AIM_FV_capability][at] = capab;
@@ -508,6 +514,7 @@ static void world_record(struct aim_world *w, struct aim_traj *tr)
         rbase += w->baserev[f];
     }
     tr->market[AIM_MV_demand][t] = w->mac.D;
+    tr->market[AIM_MV_unserved_demand][t] = 12.0 * w->labs.unserved;
     tr->market[AIM_MV_rate][t] = w->mac.r;
     tr->market[AIM_MV_ai_market_value][t] = vsum;
     tr->market[AIM_MV_value_fundamental][t] = fsum > 0.0 ? vsum / fsum : 0.0;
@@ -765,8 +772,8 @@ enum aim_status aim_world_step(struct aim_world *w, int nthreads, struct aim_tra
         w->issued[(size_t)f * AIM_DEALS_ISSUE_RING + (size_t)(w->t % AIM_DEALS_ISSUE_RING)] =
             0.0; /* the slot of a year ago leaves the window */
     }
-    aim_labs_step(&w->labs, &cfg->labs, &cfg->demand, &cfg->hardware, w->mac.D, w->t, &w->clouds, w->deals,
-                  w->led);
+    aim_labs_step(&w->labs, &cfg->labs, &cfg->demand, &cfg->hardware, &cfg->clouds, w->mac.D, w->t,
+                  &w->clouds, w->deals, w->led);
     for (int l = 0; l < w->nl; l++) {
         if (w->labs.active[l]) {
             int f = w->labs.first + l;

@@ -80,6 +80,33 @@ int main(void)
     double nosize[3] = {0.0, 0.0, 0.0};
     aim_clouds_size_logit(p, nosize, pa, 3, 10.0, ws);
     aim_test(ws[0] == wv[0] && ws[1] == wv[1] && ws[2] == wv[2], "without sizes: the plain price logit");
+    {
+        /* Spot clearing (MODEL.md 12.4): inference is worth rho = 0.0024 a MW-month, training is a
+         * budget; the price is the lowest in [posted, p_max] at which what is asked for fits. */
+        double qi = -1.0, qt = -1.0, p;
+        p = aim_clouds_clear(103.5, 0.1385, 417.0, 0.0012, 0.0024, 0.004, &qi, &qt);
+        aim_test(p == 0.0012 && qi == 1.0 && qt == 1.0, "ample capacity: the posted price, all served");
+        p = aim_clouds_clear(203.5, 0.4385, 417.0, 0.0012, 0.0024, 0.004, &qi, &qt);
+        aim_test_rel(p, 0.4385 / (417.0 - 203.5), 1e-15, "excess demand raises the price to where it fits");
+        aim_test(p > 0.0012 && qi == 1.0 && qt == 1.0, "below rho every buyer is served at the higher price");
+        aim_test_rel(203.5 + 0.4385 / p, 417.0, 1e-14, "at the clearing price demand equals free capacity");
+        p = aim_clouds_clear(303.5, 0.6385, 417.0, 0.0012, 0.0024, 0.004, &qi, &qt);
+        aim_test(p == 0.0024 && qt == 1.0, "training fits at rho: the price stops at rho");
+        aim_test_rel(qi, (417.0 - 0.6385 / 0.0024) / 303.5, 1e-14,
+                     "at rho inference takes what training leaves");
+        p = aim_clouds_clear(303.5, 1.2385, 417.0, 0.0012, 0.0024, 0.004, &qi, &qt);
+        aim_test_rel(p, 1.2385 / 417.0, 1e-15, "above rho only the training budget buys, at budget / free");
+        aim_test(qi == 0.0 && qt == 1.0, "above rho inference is not worth buying");
+        p = aim_clouds_clear(303.5, 2.385, 417.0, 0.0012, 0.0024, 0.004, &qi, &qt);
+        aim_test(p == 0.004 && qi == 0.0, "a budget beyond free x p_max: the price stops at p_max");
+        aim_test_rel(qt, 417.0 * 0.004 / 2.385, 1e-14, "at p_max the training budget is rationed");
+        p = aim_clouds_clear(303.5, 1.2385, 417.0, 0.0012, 0.0053, 0.004, &qi, &qt);
+        aim_test(p == 0.004, "inference worth more than p_max: the price stops at p_max");
+        aim_test_rel(qi, 417.0 / (303.5 + 1.2385 / 0.004), 1e-14, "at p_max all demand is rationed pro rata");
+        aim_test(qt == qi, "inference and training rationed in one proportion at p_max");
+        p = aim_clouds_clear(303.5, 1.2385, 0.0, 0.0012, 0.0024, 0.004, &qi, &qt);
+        aim_test(p == 0.0012 && qi == 0.0 && qt == 0.0, "no free capacity: nothing served");
+    }
     cfg->clouds.buffer = 0.15;
     cfg->clouds.power_growth_max = 200.0;
     aim_test_rel(aim_clouds_order(&cfg->clouds, 1000.0, 300.0, 1200.0, 200.0), 1300.0 * 1.15 - 1400.0, 1e-14,
@@ -87,6 +114,110 @@ int main(void)
     aim_test(aim_clouds_order(&cfg->clouds, 1000.0, 300.0, 500.0, 0.0) == 200.0,
              "order capped at power_growth_max");
     aim_test(aim_clouds_order(&cfg->clouds, 100.0, 0.0, 500.0, 0.0) == 0.0, "no negative orders");
+
+    {
+        /* Revenue needs compute (MODEL.md 12.4): one cloud of 1000 MW at 0.0012, three labs with
+         * demand shares 1/3, 1/2, 1/6 (capabilities ln 2, ln 3, 0 at theta 1). Lab 0 has no money and
+         * so no training budget; labs 1 and 2 spend 2.5 and 0.3 a month ($B). Their budgets of 2.8
+         * exceed rho x 1000 = 2.4, so the price clears at 2.8 / 1000 = 0.0028 > rho and nobody buys
+         * inference as such: labs 1 and 2 get 892.857 and 107.143 MW, lab 0 none. */
+        struct aim_ledger *led = NULL;
+        struct aim_deals *none = NULL;
+        aim_test(aim_ledger_create(&led, 4, 0) == AIM_OK && aim_deals_create(&none, 1) == AIM_OK,
+                 "a ledger of one cloud and three labs");
+        double Cap = 1000.0, pc = 0.0012, p_spot = 0.0, spot_req = 0.0, used = 0.0, ai_rev = 0.0,
+               reserved = 0.0, ratio = 0.0;
+        int cl_active = 1;
+        struct aim_clouds cl = {.n = 1,
+                                .first = 0,
+                                .Cap = &Cap,
+                                .pc = &pc,
+                                .p_spot = &p_spot,
+                                .spot_req = &spot_req,
+                                .used = &used,
+                                .ai_rev = &ai_rev,
+                                .reserved = &reserved,
+                                .ratio = &ratio,
+                                .active = &cl_active};
+        double Q[3], capab[3], share[3], R[3], burn[3], m_inf[3], m_tr[3], need[3], c_avail[3], deliv[3],
+            inf[3], s_inf[3], s_budget[3], spare[3], paid[3], split[3], earn[3];
+        int lab_active[3] = {1, 1, 1};
+        struct aim_labs lb = {.n = 3,
+                              .first = 1,
+                              .Q = Q,
+                              .cap = capab,
+                              .share = share,
+                              .R = R,
+                              .burn = burn,
+                              .m_inf = m_inf,
+                              .m_tr = m_tr,
+                              .need = need,
+                              .c_avail = c_avail,
+                              .delivered = deliv,
+                              .inf = inf,
+                              .s_inf = s_inf,
+                              .s_budget = s_budget,
+                              .spare = spare,
+                              .paid = paid,
+                              .split = split,
+                              .active = lab_active,
+                              .earnings = earn};
+        struct aim_config *lc = calloc(1, sizeof *lc);
+        lc->labs.n_firms = 3;
+        lc->labs.runway_target = 24.0;
+        lc->labs.spot_theta = 10.0;
+        for (int l = 0; l < 3; l++) {
+            lc->labs.firms[l].alpha_train = 1.0;
+            lc->labs.firms[l].omega = 0.3;
+        }
+        lc->demand.theta = 1.0;
+        lc->demand.rho0 = 0.0024;
+        lc->hardware.eta = 1.25;
+        lc->clouds.p_max = 0.004;
+        const double D[2] = {18.0, 36.0}; /* $B/yr: lab 0's customers find room elsewhere, then not all */
+        for (int k = 0; k < 2; k++) {
+            aim_ledger_clear(led);
+            aim_ledger_open(led, 0, 10.0, AIM_ORIGIN_BASE);
+            aim_ledger_open(led, 2, 60.0, AIM_ORIGIN_INVESTOR); /* 2.5 a month over 24 months */
+            aim_ledger_open(led, 3, 7.2, AIM_ORIGIN_INVESTOR);  /* 0.3 a month */
+            const double c0[3] = {log(2.0), log(3.0), 0.0};
+            for (int l = 0; l < 3; l++) {
+                Q[l] = 1000.0;
+                capab[l] = c0[l];
+            }
+            lb.frontier = log(3.0);
+            pc = 0.0012;
+            aim_labs_step(&lb, &lc->labs, &lc->demand, &lc->hardware, &lc->clouds, D[k], 0, &cl, none, led);
+            double M = D[k] / 12.0, rho = 0.0024;
+            aim_test_rel(p_spot, 0.0028, 1e-14, "D %.0f: budgets of 2.8 clear 1000 MW at 0.0028", D[k]);
+            aim_test_rel(ai_rev, 2.8, 1e-14, "D %.0f: the cloud books the budgets at the clearing price",
+                         D[k]);
+            aim_test(R[0] == 0.0 && inf[0] == 0.0, "D %.0f: a lab without compute books no revenue", D[k]);
+            for (int l = 1; l < 3; l++) {
+                aim_test(R[l] <= rho * inf[l] * (1.0 + 1e-12) && inf[l] <= deliv[l] * (1.0 + 1e-12),
+                         "D %.0f: lab %d books at most rho x the inference MW it was delivered", D[k], l);
+            }
+            if (k == 0) {
+                /* Own demand 0.75 and 0.25; lab 2 has 0.257143 of compute, so of lab 0's 0.5 (3:1
+                 * by shares) it serves 0.007143 and lab 1 the rest. */
+                aim_test_rel(R[2], rho * 0.3 / 0.0028, 1e-13, "lab 2 serves others only up to its compute");
+                aim_test_rel(R[1], 0.75 + 0.5 - (rho * 0.3 / 0.0028 - 0.25), 1e-13,
+                             "lab 1 serves the rest of lab 0's customers");
+                aim_test(lb.unserved <= 1e-15 * M, "all demand served");
+            } else {
+                /* Own demand 1.5 and 0.5: lab 2 is short itself; lab 1 serves lab 0's and lab 2's
+                 * customers with its 2.142857 of compute; 0.6 a month is lost. */
+                aim_test_rel(R[1], rho * 2.5 / 0.0028, 1e-13, "lab 1 serves up to its compute");
+                aim_test_rel(R[2], rho * 0.3 / 0.0028, 1e-13, "lab 2 serves what it has compute for");
+                aim_test_rel(lb.unserved, M - rho * 1000.0, 1e-12, "what nobody can serve is unserved (0.6)");
+            }
+            aim_test_rel(R[0] + R[1] + R[2] + lb.unserved, M, 1e-13, "D %.0f: served + unserved = D / 12",
+                         D[k]);
+        }
+        free(lc);
+        aim_deals_free(none);
+        aim_ledger_free(led);
+    }
 
     /* Vendors. */
     cfg->vendors.xi = 0.02;

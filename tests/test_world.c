@@ -1,6 +1,7 @@
 /* The world of one replica on a reduced seed scenario: stock-flow residual in every step,
  * provenance with and without strategic deals, circularity rising with kappa, fundamentalist
  * markets near fundamentals, determinism across runs and thread counts, error paths. */
+#include "agents/labs.h"
 #include "sim/config.h"
 #include "sim/world.h"
 #include "tests/aim_test.h"
@@ -387,6 +388,78 @@ int main(int argc, char **argv)
         aim_config_free(ph);
     }
 
+    /* 0c. Revenue needs compute (MODEL.md 12.4). On the seed (4 replicas of 24 months) every lab's
+     * revenue is at most rho_t x the inference MW delivered to it, the labs' inference MW are at
+     * most the MW the clouds delivered, and served plus unserved demand is D_t / 12. With every
+     * cloud cut to 20 MW (80 MW of 3,640) labs cannot serve most of their demand in the first
+     * months, before new capacity is installed: revenue is at most rho_t x the clouds' deliveries
+     * and the rest is unserved_demand. */
+    {
+        struct aim_config *sc = seed_config(investors, 24);
+        int ok_lab = 1, ok_mw = 1, ok_sum = 1, ran = 0;
+        double worst = 0.0;
+        for (uint64_t r = 0; r < 4; r++) {
+            struct aim_traj *tr = run(sc, 2025, r, 1);
+            if (!tr) {
+                continue;
+            }
+            ran++;
+            for (int t = 1; t < tr->n_times; t++) {
+                double rho = aim_labs_rho(&sc->demand, &sc->hardware, t), rev = 0.0, inf = 0.0, used = 0.0;
+                for (int f = 0; f < n; f++) {
+                    size_t at = (size_t)t * (size_t)n + (size_t)f;
+                    if (aim_world_firm_kind(sc, f) == AIM_KIND_CLOUD) {
+                        used += tr->firm[AIM_FV_deliveries][at];
+                    } else if (aim_world_firm_kind(sc, f) == AIM_KIND_LAB) {
+                        double R = tr->firm[AIM_FV_revenue][at], cap = tr->firm[AIM_FV_capacity][at];
+                        ok_lab &= R <= rho * cap * (1.0 + 1e-9);
+                        worst = fmax(worst, R / (rho * cap));
+                        rev += R;
+                        inf += cap;
+                    }
+                }
+                ok_mw &= inf <= used * (1.0 + 1e-9);
+                double want = tr->market[AIM_MV_demand][t] / 12.0;
+                ok_sum &= fabs(rev + tr->market[AIM_MV_unserved_demand][t] / 12.0 - want) <= 1e-9 * want;
+            }
+            aim_traj_free(tr);
+        }
+        aim_test(ran == 4 && ok_lab,
+                 "seed, 4 x 24 months: every lab's revenue <= rho_t x its inference MW delivered (largest "
+                 "ratio %.12f)",
+                 worst);
+        aim_test(ran == 4 && ok_mw, "seed: the labs' inference MW are at most the MW the clouds delivered");
+        aim_test(ran == 4 && ok_sum, "seed: labs' revenue + unserved_demand / 12 = D_t / 12 every month");
+        for (int c = 0; c < sc->clouds.n_firms; c++) {
+            char set[64];
+            snprintf(set, sizeof set, "clouds.firms[%d].capacity=20", c);
+            aim_config_set(sc, set);
+        }
+        struct aim_traj *tr = run(sc, 2025, 0, 1);
+        int ok_scarce = tr != NULL, lost = 0;
+        for (int t = 1; tr && t <= 6; t++) {
+            double rho = aim_labs_rho(&sc->demand, &sc->hardware, t), rev = 0.0, used = 0.0;
+            for (int f = 0; f < n; f++) {
+                size_t at = (size_t)t * (size_t)n + (size_t)f;
+                used += aim_world_firm_kind(sc, f) == AIM_KIND_CLOUD ? tr->firm[AIM_FV_deliveries][at] : 0.0;
+                rev += aim_world_firm_kind(sc, f) == AIM_KIND_LAB ? tr->firm[AIM_FV_revenue][at] : 0.0;
+            }
+            ok_scarce &= rev <= rho * used * (1.0 + 1e-9);
+            lost += tr->market[AIM_MV_unserved_demand][t] > 0.5 * tr->market[AIM_MV_demand][t];
+            if (verbose) {
+                printf("clouds at 20 MW, month %d: labs' revenue %.4f, rho x clouds' deliveries %.4f, D/12 "
+                       "%.4f, "
+                       "unserved %.4f $B/month\n",
+                       t, rev, rho * used, tr->market[AIM_MV_demand][t] / 12.0,
+                       tr->market[AIM_MV_unserved_demand][t] / 12.0);
+            }
+        }
+        aim_test(ok_scarce, "clouds at 20 MW: labs' revenue <= rho_t x the clouds' deliveries in months 1-6");
+        aim_test(lost == 6, "clouds at 20 MW: more than half of demand unserved in %d of months 1-6", lost);
+        aim_traj_free(tr);
+        aim_config_free(sc);
+    }
+
     /* 1. Stock-flow residual <= 1e-9 in every step of several replicas. */
     double worst = 0.0;
     int ok_runs = 1;
@@ -524,7 +597,11 @@ int main(int argc, char **argv)
                     for (int k = t - 11; k <= t; k++) {
                         year += k >= 0 ? issued[f][k] : 0.0;
                     }
-                    ok_cap &= year <= 0.0005 * shares0 * pow(1.0005, 5.0) * (1.0 + 1e-12);
+                    /* The allowance is issue_max times the shares outstanding now, which include
+                     * the window's own issues: a window issues at most issue_max / (1 - issue_max)
+                     * of the shares at its start, and at most four windows precede one ending by
+                     * month 60. */
+                    ok_cap &= year <= 0.0005 * shares0 * pow(1.0 - 0.0005, -5.0) * (1.0 + 1e-12);
                 }
                 double total = 0.0;
                 for (int t = 0; t <= steps; t++) {
