@@ -160,7 +160,7 @@ void aim_clouds_step(struct aim_clouds *cl, const struct aim_config_clouds *cfg,
 }
 
 void aim_clouds_capex(struct aim_clouds *cl, const struct aim_config_clouds *cfg, struct aim_vendors *vd,
-                      const struct aim_deals *deals, const struct aim_ledger *led)
+                      const struct aim_deals *deals, const struct aim_ledger *led, int t)
 {
     int nv = vd->n, nc = cl->n;
     size_t lag1 = (size_t)cfg->build_lag + 1;
@@ -186,7 +186,8 @@ void aim_clouds_capex(struct aim_clouds *cl, const struct aim_config_clouds *cfg
         /* Spot demand expected when an order placed now is installed: the trend's level plus its
          * (non-negative) slope times clouds.plan_horizon (docs/model.md, "Capacity planning"). */
         double spot = cl->spot_trend[c] + fmax(0.0, cl->spot_slope[c]) * cfg->plan_horizon;
-        double mw = aim_clouds_order(cfg, aim_deals_mw(deals, -1, c), spot, cl->Cap[c], on_order);
+        double mw = aim_clouds_order(cfg, aim_deals_mw(deals, -1, c, t + (int)cfg->plan_horizon), spot,
+                                     cl->Cap[c], on_order);
         double room = cfg->leverage_max * aim_clouds_ebitda12(cl, c) - cl->debt[c];
         double fundable = led->cash[cl->first + c] + (room > 0.0 ? room : 0.0) - owed;
         if (mw * unit > fundable) {

@@ -61,11 +61,11 @@ double aim_clouds_ebitda12(const struct aim_clouds *cl, int c);
  * room; returns 1 if it did (it does not default), 0 if not. */
 int aim_clouds_refinance(struct aim_clouds *cl, const struct aim_config_clouds *cfg, struct aim_ledger *led,
                          int c);
-/** @brief Step 5 of the month: clouds order capacity from the vendors toward (contracted + spot
- * trend)(1 + buffer), cut so that cash plus the room under debt <= leverage_max x EBITDA covers
- * everything on order. */
+/** @brief Step 5 of month t: clouds order capacity from the vendors toward (contracted + spot
+ * trend)(1 + buffer), contracted counting the contracts that start within plan_horizon, cut so that
+ * cash plus the room under debt <= leverage_max x EBITDA covers everything on order. */
 void aim_clouds_capex(struct aim_clouds *cl, const struct aim_config_clouds *cfg, struct aim_vendors *vd,
-                      const struct aim_deals *deals, const struct aim_ledger *led);
+                      const struct aim_deals *deals, const struct aim_ledger *led, int t);
 /** @brief Opening state (step 0): the clouds' ledger accounts, capacity, prices, debt, base
  * business, and the spot-demand trend at the pro-forma use (capacity at target utilisation). */
 void aim_clouds_open(struct aim_clouds *cl, const struct aim_config_clouds *cfg, struct aim_ledger *led);

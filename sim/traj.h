@@ -28,7 +28,9 @@ enum aim_event_kind {
                               amount = {vendor investment, cloud investment, commitment} */
     AIM_EVENT_ROUND = 2,   /* venture round: a = lab; amount = {sought, raised, post-money} */
     AIM_EVENT_DEFAULT = 3, /* default: a = firm; amount = {destroyed value, voided commitments, 0} */
-    AIM_EVENT_ISSUE = 4    /* share issue: a = firm; amount = {shares (bn), proceeds, price} */
+    AIM_EVENT_ISSUE = 4,   /* share issue: a = firm; amount = {shares (bn), proceeds, price} */
+    AIM_EVENT_CANCEL = 5   /* GPU order cancelled with a voided contract: a = cloud, b = vendor, c = lab;
+                              amount = {MW, value, fee paid by the cloud to the vendor} */
 };
 
 /** @brief One row of the event log (firm indices as in the firm dimension; -1 for none). */

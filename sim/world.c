@@ -631,6 +631,13 @@ static enum aim_status world_defaults(struct aim_world *w, struct aim_traj *tr)
             }
             double destroyed = 0.0, voided = 0.0;
             if (kind == AIM_KIND_LAB) {
+                /* Its contracts' undelivered GPU orders are cancelled for a fee (MODEL.md 12.5). */
+                struct aim_deals_market m = world_deals_market(w, tr);
+                enum aim_status st =
+                    aim_deals_cancel_orders(w->deals, &m, f - nv - nc, cfg->deals.cancel_fee);
+                if (st != AIM_OK) {
+                    return st;
+                }
                 voided = aim_labs_default(&w->labs, w->deals, f - nv - nc);
                 destroyed = w->valuation[f];
                 if (w->asset[f] >= 0) {
@@ -690,8 +697,10 @@ enum aim_status aim_world_step(struct aim_world *w, int nthreads, struct aim_tra
         }
     }
     aim_clouds_step(&w->clouds, &cfg->clouds, w->led, w->mac.r, aim_vendors_mean_price(&w->vendors), w->t);
+    aim_deals_note_orders(w->deals, &w->vendors);
     aim_vendors_step(&w->vendors, &cfg->vendors, &w->clouds, &cfg->clouds, w->led, w->t);
-    aim_clouds_capex(&w->clouds, &cfg->clouds, &w->vendors, w->deals, w->led);
+    aim_deals_follow_orders(w->deals, &w->vendors);
+    aim_clouds_capex(&w->clouds, &cfg->clouds, &w->vendors, w->deals, w->led, w->t);
     /* 6. Funding: the presigned deals of the month, then the labs' rounds. */
     struct aim_deals_market m = world_deals_market(w, tr);
     enum aim_status st = aim_deals_presigned(w->deals, &m, cfg);
