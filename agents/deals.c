@@ -306,7 +306,9 @@ enum aim_status aim_deals_cancel_orders(struct aim_deals *d, struct aim_deals_ma
             for (int i = 0; i < d->cap; i++) {
                 const struct aim_contract *k = &d->c[i];
                 if (k->months_left > 0.0 && k->lab == l && k->cloud == c && k->order_mw > 0.0) {
-                    want += k->vendor == v ? k->order_mw : k->vendor < 0 ? k->order_mw * at / k->book : 0.0;
+                    want += k->vendor == v                   ? k->order_mw
+                            : k->vendor < 0 && k->book > 0.0 ? k->order_mw * at / k->book
+                                                             : 0.0;
                 }
             }
             double mw = want < at ? want : at;
