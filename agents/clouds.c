@@ -270,7 +270,7 @@ double aim_clouds_order_deal(struct aim_clouds *cl, const struct aim_config_clou
 }
 
 void aim_clouds_capex(struct aim_clouds *cl, const struct aim_config_clouds *cfg, struct aim_vendors *vd,
-                      const struct aim_deals *deals, const struct aim_ledger *led)
+                      const struct aim_deals *deals, const struct aim_ledger *led, int t)
 {
     int nv = vd->n, nc = cl->n;
     double unit = clouds_unit_cost(cfg, vd, -1);
@@ -284,7 +284,8 @@ void aim_clouds_capex(struct aim_clouds *cl, const struct aim_config_clouds *cfg
         /* Spot demand expected when an order placed now is installed: the trend's level plus its
          * (non-negative) slope times clouds.plan_horizon (docs/model.md, "Capacity planning"). */
         double spot = cl->spot_trend[c] + fmax(0.0, cl->spot_slope[c]) * cfg->plan_horizon;
-        double mw = aim_clouds_order(cfg, aim_deals_mw(deals, -1, c), spot, cl->Cap[c], on_order);
+        double mw = aim_clouds_order(cfg, aim_deals_mw(deals, -1, c, t + (int)cfg->plan_horizon), spot,
+                                     cl->Cap[c], on_order);
         double fundable = aim_clouds_means(cl, cfg, led, c) - owed;
         if (mw * unit > fundable) {
             double cut = fundable > 0.0 ? fundable / unit : 0.0;

@@ -84,11 +84,12 @@ double aim_clouds_ebitda12(const struct aim_clouds *cl, int c);
  * (MODEL.md 12.2); returns 1 if it did (it does not default), 0 if not. */
 int aim_clouds_refinance(struct aim_clouds *cl, const struct aim_config_clouds *cfg, struct aim_ledger *led,
                          int c);
-/** @brief Step 5 of the month: clouds order capacity from the vendors toward (contracted + spot
- * trend)(1 + buffer), cut so that cash plus what the lenders would lend covers everything on
- * order (MODEL.md 12.3); the MW cut are left in cl->cut. */
+/** @brief Step 5 of month t: clouds order capacity from the vendors toward (contracted + spot
+ * trend)(1 + buffer), contracted counting the contracts that start within plan_horizon, cut so that
+ * cash plus what the lenders would lend covers everything on order (MODEL.md 12.3); the MW cut are
+ * left in cl->cut. */
 void aim_clouds_capex(struct aim_clouds *cl, const struct aim_config_clouds *cfg, struct aim_vendors *vd,
-                      const struct aim_deals *deals, const struct aim_ledger *led);
+                      const struct aim_deals *deals, const struct aim_ledger *led, int t);
 /** @brief Cloud c orders mw MW for a deal from vendor v (v < 0: split over the vendors), cut to
  * what its cash and credit can pay beyond what it already has on order (MODEL.md 12.3); returns
  * the MW ordered. */

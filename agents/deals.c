@@ -41,14 +41,22 @@ void aim_deals_clear(struct aim_deals *d)
     memset(d->c, 0, (size_t)d->cap * sizeof *d->c);
 }
 
-int aim_deals_sign(struct aim_deals *d, int lab, int cloud, double commitment, int term, double mw)
+int aim_deals_sign(struct aim_deals *d, int lab, int cloud, double commitment, int term, double mw,
+                   int signed_at, int start)
 {
-    if (term < 1 || !(commitment > 0.0)) {
+    if (term < 1 || !(commitment > 0.0) || start < signed_at) {
         return -1;
     }
     for (int i = 0; i < d->cap; i++) {
         if (d->c[i].months_left == 0) {
-            d->c[i] = (struct aim_contract){lab, cloud, commitment / term, mw, (double)term};
+            d->c[i] = (struct aim_contract){.lab = lab,
+                                            .cloud = cloud,
+                                            .signed_at = signed_at,
+                                            .start = start,
+                                            .monthly = commitment / term,
+                                            .mw = mw,
+                                            .months_left = (double)term,
+                                            .vendor = -1};
             return i;
         }
     }
@@ -71,11 +79,22 @@ double aim_deals_outstanding(const struct aim_deals *d, int lab, int cloud)
     return s;
 }
 
-double aim_deals_mw(const struct aim_deals *d, int lab, int cloud)
+double aim_deals_undrawn(const struct aim_deals *d, int lab, int cloud, int t)
 {
     double s = 0.0;
     for (int i = 0; i < d->cap; i++) {
-        if (deals_match(&d->c[i], lab, cloud)) {
+        if (deals_match(&d->c[i], lab, cloud) && aim_deals_running(&d->c[i], t)) {
+            s += d->c[i].monthly * d->c[i].months_left;
+        }
+    }
+    return s;
+}
+
+double aim_deals_mw(const struct aim_deals *d, int lab, int cloud, int t)
+{
+    double s = 0.0;
+    for (int i = 0; i < d->cap; i++) {
+        if (deals_match(&d->c[i], lab, cloud) && aim_deals_running(&d->c[i], t)) {
             s += d->c[i].mw;
         }
     }
@@ -92,6 +111,45 @@ double aim_deals_void(struct aim_deals *d, int lab, int cloud)
         }
     }
     return s;
+}
+
+/* The cloud's backlog at the vendor of contract k's order, or at every vendor for a split order. */
+static double deals_book(const struct aim_contract *k, const struct aim_vendors *vd)
+{
+    int nc = vd->n_clouds;
+    if (k->vendor >= 0) {
+        return vd->backlog[(size_t)k->vendor * nc + k->cloud];
+    }
+    double s = 0.0;
+    for (int v = 0; v < vd->n; v++) {
+        s += vd->backlog[(size_t)v * nc + k->cloud];
+    }
+    return s;
+}
+
+void aim_deals_note_orders(struct aim_deals *d, const struct aim_vendors *vd)
+{
+    for (int i = 0; i < d->cap; i++) {
+        struct aim_contract *k = &d->c[i];
+        if (k->months_left > 0.0 && k->order_mw > 0.0) {
+            k->book = deals_book(k, vd);
+        }
+    }
+}
+
+void aim_deals_follow_orders(struct aim_deals *d, const struct aim_vendors *vd)
+{
+    for (int i = 0; i < d->cap; i++) {
+        struct aim_contract *k = &d->c[i];
+        if (!(k->months_left > 0.0) || !(k->order_mw > 0.0)) {
+            continue;
+        }
+        /* A vendor delivers the same share of every order of a cloud's book: the contract's order
+         * shrinks as the book did (a split order as the cloud's book at all vendors did). */
+        double now = deals_book(k, vd);
+        double left = k->book > 0.0 && now < k->book ? k->order_mw * (now / k->book) : k->order_mw;
+        k->order_mw = left < now ? left : now;
+    }
 }
 
 void aim_deals_age(struct aim_deals *d)
@@ -186,7 +244,7 @@ double aim_deals_strategic_funds(struct aim_deals_market *m, const struct aim_co
 
 enum aim_status aim_deals_strike(struct aim_deals *d, struct aim_deals_market *m, int l, int v, int c,
                                  double inv_v, double inv_c, double pre, double commitment, int term,
-                                 double mw)
+                                 double mw, int delay)
 {
     struct aim_labs *lb = m->labs;
     struct aim_clouds *cl = m->clouds;
@@ -217,9 +275,15 @@ enum aim_status aim_deals_strike(struct aim_deals *d, struct aim_deals_market *m
         if (!(mw > 0.0)) {
             mw = commitment / ((double)term * cl->pc[c]);
         }
-        aim_deals_sign(d, l, c, commitment, term, mw);
-        /* The cloud orders the GPUs the contract needs, as far as it can pay for them (MODEL.md 12.3). */
+        int k = aim_deals_sign(d, l, c, commitment, term, mw, m->t, m->t + (delay > 0 ? delay : 0));
+        /* The cloud orders the GPUs the contract needs now, so that they are installed by its start,
+         * as far as it can pay for them (MODEL.md 12.3); the contract remembers the order, which its
+         * voiding cancels (MODEL.md 12.5). */
         double ordered = aim_clouds_order_deal(m->clouds, m->cfg_clouds, m->vendors, m->led, c, v, mw);
+        if (k >= 0) {
+            d->c[k].vendor = v;
+            d->c[k].order_mw = ordered;
+        }
         if (ordered < mw * (1.0 - 1e-12)) {
             enum aim_status st = deals_event(m, AIM_EVENT_CUT, cl->first + c, v, -1, mw - ordered, mw, 0.0);
             if (st != AIM_OK) {
@@ -228,6 +292,60 @@ enum aim_status aim_deals_strike(struct aim_deals *d, struct aim_deals_market *m
         }
     }
     return deals_event(m, AIM_EVENT_DEAL, fl, v, c >= 0 ? cl->first + c : -1, inv_v, inv_c, commitment);
+}
+
+enum aim_status aim_deals_cancel_orders(struct aim_deals *d, struct aim_deals_market *m, int l, double fee)
+{
+    struct aim_vendors *vd = m->vendors;
+    struct aim_clouds *cl = m->clouds;
+    int nc = vd->n_clouds;
+    /* The lab's contracts with orders still undelivered, and each one's book before any cancellation. */
+    int any = 0;
+    for (int i = 0; i < d->cap; i++) {
+        struct aim_contract *k = &d->c[i];
+        if (k->months_left > 0.0 && k->lab == l && k->order_mw > 0.0) {
+            k->book = deals_book(k, vd);
+            any = 1;
+        }
+    }
+    /* One cancellation per cloud and vendor: the orders the lab's contracts placed there, a split
+     * order in proportion to the cloud's book at each vendor. */
+    for (int c = 0; c < nc && any; c++) {
+        for (int v = 0; v < vd->n && cl->active[c]; v++) {
+            double at = vd->backlog[(size_t)v * nc + c], want = 0.0;
+            for (int i = 0; i < d->cap; i++) {
+                const struct aim_contract *k = &d->c[i];
+                if (k->months_left > 0.0 && k->lab == l && k->cloud == c && k->order_mw > 0.0) {
+                    want += k->vendor == v                   ? k->order_mw
+                            : k->vendor < 0 && k->book > 0.0 ? k->order_mw * at / k->book
+                                                             : 0.0;
+                }
+            }
+            double mw = want < at ? want : at;
+            if (!(mw > 0.0)) {
+                continue;
+            }
+            double value = aim_vendors_cancel_mw(vd, v, c, mw);
+            /* The cloud pays the cancellation fee to the vendor: vendor revenue, cloud cost. */
+            double charge = fee * value;
+            if (charge > 0.0) {
+                aim_ledger_pay(m->led, cl->first + c, v, charge, -1, AIM_PAY_REVENUE);
+                vd->earnings[v] += charge;
+                cl->earnings[c] -= charge;
+            }
+            enum aim_status st =
+                deals_event(m, AIM_EVENT_CANCEL, cl->first + c, v, m->labs->first + l, mw, value, charge);
+            if (st != AIM_OK) {
+                return st;
+            }
+        }
+    }
+    for (int i = 0; i < d->cap; i++) {
+        if (d->c[i].lab == l) {
+            d->c[i].order_mw = 0.0;
+        }
+    }
+    return AIM_OK;
 }
 
 /* Index of the firm named wanted in a config list of n firms, -1 if none (or wanted is empty). */
@@ -271,8 +389,9 @@ enum aim_status aim_deals_presigned(struct aim_deals *d, struct aim_deals_market
                                 inv_v + inv_c, 1)) {
             continue; /* no price at which the lab's units could be sold: the deal is not signed */
         }
+        int delay = p->start_step > p->step ? (int)(p->start_step - p->step) : 0;
         enum aim_status st = aim_deals_strike(d, m, l, v, c, inv_v, inv_c, pre, c >= 0 ? p->commitment : 0.0,
-                                              (int)p->term_months, p->capacity_mw);
+                                              (int)p->term_months, p->capacity_mw, delay);
         if (st != AIM_OK) {
             return st;
         }

@@ -103,7 +103,7 @@ void aim_labs_step(struct aim_labs *lb, const struct aim_config_labs *cfg,
          * training from the budget at the mean posted price. Revenue is booked from what is
          * delivered (below). */
         lb->m_inf[l] = lb->share[l] * D / 12.0 / rho;
-        double undrawn = aim_deals_outstanding(deals, l, -1);
+        double undrawn = aim_deals_undrawn(deals, l, -1, t);
         double B = aim_labs_training(cfg->firms[l].alpha_train, led->cash[lb->first + l], undrawn,
                                      cfg->runway_target);
         lb->m_tr[l] = pc_mean > 0.0 ? B / pc_mean : 0.0;
@@ -112,7 +112,7 @@ void aim_labs_step(struct aim_labs *lb, const struct aim_config_labs *cfg,
     /* Contracted capacity has priority; a cloud with less capacity than it reserved delivers
      * every contract pro rata (ratio) and is paid pro rata. */
     for (int c = 0; c < nc; c++) {
-        cl->reserved[c] = aim_deals_mw(deals, -1, c);
+        cl->reserved[c] = aim_deals_mw(deals, -1, c, t);
         cl->ratio[c] =
             cl->reserved[c] > cl->Cap[c] && cl->reserved[c] > 0.0 ? cl->Cap[c] / cl->reserved[c] : 1.0;
         cl->used[c] = 0.0;
@@ -122,7 +122,7 @@ void aim_labs_step(struct aim_labs *lb, const struct aim_config_labs *cfg,
     }
     for (int i = 0; i < deals->cap; i++) {
         const struct aim_contract *k = &deals->c[i];
-        if (k->months_left > 0.0) {
+        if (aim_deals_running(k, t)) {
             lb->c_avail[k->lab] += k->mw * cl->ratio[k->cloud];
         }
     }
@@ -132,7 +132,7 @@ void aim_labs_step(struct aim_labs *lb, const struct aim_config_labs *cfg,
     }
     for (int i = 0; i < deals->cap; i++) {
         const struct aim_contract *k = &deals->c[i];
-        if (!(k->months_left > 0.0)) {
+        if (!aim_deals_running(k, t)) {
             continue;
         }
         int l = k->lab, c = k->cloud;
@@ -236,7 +236,7 @@ void aim_labs_step(struct aim_labs *lb, const struct aim_config_labs *cfg,
     lb->frontier = best;
     /* Each contract's schedule moves on by the share of the month its cloud delivered. */
     for (int i = 0; i < deals->cap; i++) {
-        if (deals->c[i].months_left > 0.0) {
+        if (aim_deals_running(&deals->c[i], t)) {
             aim_deals_draw(deals, i, cl->ratio[deals->c[i].cloud]);
         }
     }
@@ -336,7 +336,8 @@ enum aim_status aim_labs_raise(struct aim_labs *lb, const struct aim_config *cfg
             if (inv_v > 0.0 || inv_c > 0.0) {
                 double commitment = c >= 0 ? cfg->deals.kappa * (inv_v + inv_c) : 0.0;
                 st = aim_deals_strike(d, m, l, inv_v > 0.0 ? v : -1, inv_c > 0.0 || commitment > 0.0 ? c : -1,
-                                      inv_v, inv_c, pre, commitment, (int)cfg->deals.term_months, 0.0);
+                                      inv_v, inv_c, pre, commitment, (int)cfg->deals.term_months, 0.0,
+                                      (int)cfg->deals.start_delay);
                 if (st != AIM_OK) {
                     return st;
                 }

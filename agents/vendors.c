@@ -191,6 +191,23 @@ double aim_vendors_cancel(struct aim_vendors *vd, int v, int c)
     return val;
 }
 
+double aim_vendors_cancel_mw(struct aim_vendors *vd, int v, int c, double mw)
+{
+    size_t i = (size_t)v * vd->n_clouds + c;
+    double have = vd->backlog[i];
+    if (!(mw > 0.0) || !(have > 0.0)) {
+        return 0.0;
+    }
+    if (mw >= have) {
+        return aim_vendors_cancel(vd, v, c);
+    }
+    /* The orders of one cloud at one vendor are priced on average: the part cancelled is worth its share. */
+    double val = vd->backlog_val[i] * (mw / have);
+    vd->backlog[i] -= mw;
+    vd->backlog_val[i] -= val;
+    return val;
+}
+
 double aim_vendors_default(struct aim_vendors *vd, int v)
 {
     double voided = 0.0;

@@ -64,6 +64,9 @@ void aim_vendors_step(struct aim_vendors *vd, const struct aim_config_vendors *c
                       const struct aim_config_clouds *cfg_clouds, struct aim_ledger *led, int t);
 /** @brief Cancels cloud c's orders at vendor v; returns what they were worth ($B). */
 double aim_vendors_cancel(struct aim_vendors *vd, int v, int c);
+/** @brief Cancels up to mw MW of cloud c's orders at vendor v (at their average price); returns what the
+ * cancelled part was worth ($B). */
+double aim_vendors_cancel_mw(struct aim_vendors *vd, int v, int c, double mw);
 /** @brief Vendor v defaults: every order it holds is cancelled; returns the $B voided. */
 double aim_vendors_default(struct aim_vendors *vd, int v);
 /** @brief Pro-forma month of vendor v at its opening state (the trailing year before step 0):

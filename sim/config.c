@@ -1656,6 +1656,19 @@ static enum aim_status aim_config_check(const struct aim_config *cfg, const stru
         }
         char path[AIM_CONFIG_PATH_MAX + 32], item[AIM_CONFIG_PATH_MAX - 32];
         snprintf(item, sizeof item, "deals.presigned[%d]", i);
+        long step = cfg->deals.presigned[i].step, start = cfg->deals.presigned[i].start_step;
+        if (start >= 0 && start < step) {
+            /* A contract starts when or after it is signed (MODEL.md 12.5). */
+            snprintf(path, sizeof path, "%s.start_step", item);
+            const char *keys[] = {path, item, NULL};
+            st = aim_config_check_fail(ctx, keys,
+                                       "%s = %ld is before the deal's signing step %s.step = %ld; expected a "
+                                       "start at or after signing (or -1: at signing)",
+                                       path, start, item, step);
+            if (st) {
+                return st;
+            }
+        }
         if (vendor[0] == '\0' && cfg->deals.presigned[i].vendor_amount > 0) {
             snprintf(path, sizeof path, "%s.vendor_amount", item);
             const char *keys[] = {path, item, NULL};

@@ -33,6 +33,9 @@ enum aim_event_kind {
     AIM_EVENT_DEFAULT = 3,
     /* share issue: a = firm; amount = {shares (bn), proceeds, price} */
     AIM_EVENT_ISSUE = 4,
+    /* GPU orders cancelled with a voided contract (MODEL.md 12.5): a = cloud, b = vendor, c = lab;
+     * amount = {MW, value, fee paid by the cloud to the vendor} */
+    AIM_EVENT_CANCEL = 5,
     /* GPU order cut for lack of funds (MODEL.md 12.3): a = cloud, b = vendor (-1: split over
      * vendors); amount = {MW cut, MW wanted, 0} for an order, {MW cancelled, 0, months unpaid}
      * for a delivery not paid for order_hold_months */

@@ -703,6 +703,13 @@ static enum aim_status world_defaults(struct aim_world *w, struct aim_traj *tr)
             double destroyed =
                 w->asset[f] >= 0 ? w->mkt.shares[w->asset[f]] * w->mkt.price[w->asset[f]] : w->valuation[f];
             if (kind == AIM_KIND_LAB) {
+                /* Its contracts' undelivered GPU orders are cancelled for a fee (MODEL.md 12.5). */
+                struct aim_deals_market m = world_deals_market(w, tr);
+                enum aim_status st =
+                    aim_deals_cancel_orders(w->deals, &m, f - nv - nc, cfg->deals.cancel_fee);
+                if (st != AIM_OK) {
+                    return st;
+                }
                 voided = aim_labs_default(&w->labs, w->deals, f - nv - nc);
             } else if (kind == AIM_KIND_CLOUD) {
                 voided = aim_clouds_default(&w->clouds, &cfg->clouds, &w->vendors, w->deals, w->led, f - nv,
@@ -781,8 +788,10 @@ enum aim_status aim_world_step(struct aim_world *w, int nthreads, struct aim_tra
         }
     }
     aim_clouds_step(&w->clouds, &cfg->clouds, w->led, w->t);
+    aim_deals_note_orders(w->deals, &w->vendors);
     aim_vendors_step(&w->vendors, &cfg->vendors, &w->clouds, &cfg->clouds, w->led, w->t);
-    aim_clouds_capex(&w->clouds, &cfg->clouds, &w->vendors, w->deals, w->led);
+    aim_deals_follow_orders(w->deals, &w->vendors);
+    aim_clouds_capex(&w->clouds, &cfg->clouds, &w->vendors, w->deals, w->led, w->t);
     enum aim_status st = world_cut_events(w, tr);
     if (st != AIM_OK) {
         return st;

@@ -11,6 +11,201 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* One vendor (firm 0), one cloud (firm 1) and one lab (firm 2): the arrays the world would allocate. */
+struct rules_economy {
+    struct aim_ledger *led;
+    struct aim_vendors vd;
+    struct aim_clouds cl;
+    struct aim_labs lb;
+    double v_arr[8][1], c_arr[24][1], l_arr[32][1];
+    double backlog[1], backlog_val[1], vsplit[1], pipeline[8], pipeline_val[8], ebitda[AIM_CLOUDS_RING];
+    double held[1], withheld[1], cancelled[1], v_ebitda[AIM_VENDORS_RING];
+    int v_active[1], c_active[1], l_active[1];
+};
+
+static void rules_economy_init(struct rules_economy *e)
+{
+    memset(e, 0, sizeof *e);
+    aim_ledger_create(&e->led, 3, 3);
+    int k = 0;
+    e->vd = (struct aim_vendors){.n = 1,
+                                 .n_clouds = 1,
+                                 .P = e->v_arr[k++],
+                                 .pv = e->v_arr[k++],
+                                 .backlog = e->backlog,
+                                 .backlog_val = e->backlog_val,
+                                 .split = e->vsplit,
+                                 .held = e->held,
+                                 .withheld = e->withheld,
+                                 .cancelled = e->cancelled,
+                                 .ebitda = e->v_ebitda,
+                                 .active = e->v_active,
+                                 .debt = e->v_arr[k++],
+                                 .base = e->v_arr[k++],
+                                 .deliveries = e->v_arr[k++],
+                                 .baserev = e->v_arr[k++],
+                                 .util = e->v_arr[k++],
+                                 .earnings = e->v_arr[k++]};
+    k = 0;
+    e->cl = (struct aim_clouds){.n = 1,
+                                .first = 1,
+                                .Cap = e->c_arr[k++],
+                                .pc = e->c_arr[k++],
+                                .spot_trend = e->c_arr[k++],
+                                .spot_slope = e->c_arr[k++],
+                                .spot_req = e->c_arr[k++],
+                                .used = e->c_arr[k++],
+                                .p_spot = e->c_arr[k++],
+                                .pipeline = e->pipeline,
+                                .pipeline_val = e->pipeline_val,
+                                .book = e->c_arr[k++],
+                                .dep = e->c_arr[k++],
+                                .cut = e->c_arr[k++],
+                                .ebitda = e->ebitda,
+                                .ai_rev = e->c_arr[k++],
+                                .reserved = e->c_arr[k++],
+                                .ratio = e->c_arr[k++],
+                                .active = e->c_active,
+                                .debt = e->c_arr[k++],
+                                .base = e->c_arr[k++],
+                                .deliveries = e->c_arr[k++],
+                                .baserev = e->c_arr[k++],
+                                .util = e->c_arr[k++],
+                                .earnings = e->c_arr[k++]};
+    k = 0;
+    e->lb = (struct aim_labs){.n = 1,
+                              .first = 2,
+                              .Q = e->l_arr[k++],
+                              .cap = e->l_arr[k++],
+                              .share = e->l_arr[k++],
+                              .R = e->l_arr[k++],
+                              .burn = e->l_arr[k++],
+                              .m_inf = e->l_arr[k++],
+                              .m_tr = e->l_arr[k++],
+                              .need = e->l_arr[k++],
+                              .c_avail = e->l_arr[k++],
+                              .delivered = e->l_arr[k++],
+                              .inf = e->l_arr[k++],
+                              .s_inf = e->l_arr[k++],
+                              .s_budget = e->l_arr[k++],
+                              .spare = e->l_arr[k++],
+                              .paid = e->l_arr[k++],
+                              .split = e->l_arr[k++],
+                              .pick_v = e->l_arr[k++],
+                              .pick_c = e->l_arr[k++],
+                              .units = e->l_arr[k++],
+                              .units_v = e->l_arr[k++],
+                              .units_c = e->l_arr[k++],
+                              .unit_value = e->l_arr[k++],
+                              .units_inv0 = e->l_arr[k++],
+                              .active = e->l_active,
+                              .valuation = e->l_arr[k++],
+                              .earnings = e->l_arr[k++]};
+    e->v_active[0] = e->c_active[0] = e->l_active[0] = 1;
+    e->vd.pv[0] = 0.035;
+    e->cl.Cap[0] = 5000.0;
+    e->cl.pc[0] = 0.0012;
+    e->lb.Q[0] = 1000.0;
+    e->lb.cap[0] = 3.0;
+}
+
+/* MODEL.md 12.5: a contract signed at month 2 that starts at month 7 (delay 5) is outstanding from
+ * its signing, reserves nothing and is paid nothing before month 7, and is paid in full by the end
+ * of its term. The lab neither sells nor trains (D = 0, alpha_train = 0), so everything the cloud
+ * earns from it is take-or-pay. */
+static void test_contract_start(struct aim_config *cfg)
+{
+    struct rules_economy e;
+    rules_economy_init(&e);
+    cfg->labs.n_firms = 1;
+    cfg->labs.firms[0].alpha_train = 0.0;
+    cfg->labs.runway_target = 24.0;
+    cfg->labs.spot_theta = 1.0;
+    cfg->demand.theta = 3.454;
+    aim_ledger_open(e.led, 2, 100.0, AIM_ORIGIN_INVESTOR);
+    struct aim_deals *d = NULL;
+    aim_deals_create(&d, 4);
+    const int signed_at = 2, start = 7, term = 9;
+    const double commitment = 2.385;
+    aim_test(aim_deals_sign(d, 0, 0, commitment, term, 385.0, signed_at, start) == 0,
+             "a contract signed at month 2 that starts at month 7");
+    double paid_before = 0.0, paid = 0.0;
+    int pays_from_start = 1;
+    for (int t = signed_at + 1; t <= start + term + 1; t++) {
+        double owed = aim_deals_outstanding(d, 0, -1);
+        if (t < start) {
+            aim_test(owed == commitment && aim_deals_mw(d, -1, 0, t) == 0.0,
+                     "month %d, before its start: outstanding %.3f = the commitment, nothing reserved", t,
+                     owed);
+            aim_test(aim_deals_mw(d, -1, 0, t + 18) == 385.0,
+                     "month %d: the contract counts for capacity planned 18 months ahead", t);
+        }
+        double cash0 = e.led->cash[1];
+        aim_labs_step(&e.lb, &cfg->labs, &cfg->demand, &cfg->hardware, &cfg->clouds, 0.0, t, &e.cl, d, e.led);
+        double got = e.led->cash[1] - cash0;
+        aim_test_rel(got, e.cl.ai_rev[0], 1e-14, "month %d: the cloud's cash rises by its AI revenue", t);
+        if (t < start) {
+            paid_before += got;
+        } else {
+            pays_from_start &= t >= start + term || fabs(got - commitment / term) < 1e-12;
+            paid += got;
+        }
+    }
+    aim_test(paid_before == 0.0, "nothing is paid before the start month (%.3g)", paid_before);
+    aim_test(pays_from_start, "commitment / term is paid in each month of the term from the start");
+    aim_test_rel(paid, commitment, 1e-12, "the whole commitment is paid by the end of the term");
+    aim_test(aim_deals_outstanding(d, 0, -1) == 0.0, "nothing is outstanding after the term");
+    aim_deals_free(d);
+    aim_ledger_free(e.led);
+}
+
+/* MODEL.md 12.5: a lab's default cancels the GPU orders its contract placed that are not yet
+ * delivered; the cloud pays deals.cancel_fee of their value to the vendor. */
+static void test_contract_cancel(void)
+{
+    struct rules_economy e;
+    rules_economy_init(&e);
+    aim_ledger_open(e.led, 0, 40.0, AIM_ORIGIN_BASE);
+    aim_ledger_open(e.led, 1, 60.0, AIM_ORIGIN_BASE);
+    struct aim_deals *d = NULL;
+    aim_deals_create(&d, 2);
+    /* The cloud already has 250 MW on order at 0.03 $B/MW; the deal orders 1000 MW at 0.035. */
+    e.vd.backlog[0] = 250.0;
+    e.vd.backlog_val[0] = 7.5;
+    int k = aim_deals_sign(d, 0, 0, 48.0, 60, 1000.0, 0, 9);
+    aim_vendors_order(&e.vd, 0, 0, 1000.0, 1.0);
+    d->c[k].vendor = 0;
+    d->c[k].order_mw = 1000.0;
+    aim_test_rel(e.vd.backlog[0], 1250.0, 0, "the deal's order joins the cloud's book");
+    /* The vendor delivers 40% of the cloud's book: 40% of the deal's order is delivered. */
+    aim_deals_note_orders(d, &e.vd);
+    e.vd.backlog[0] *= 0.6;
+    e.vd.backlog_val[0] *= 0.6;
+    aim_deals_follow_orders(d, &e.vd);
+    aim_test_rel(d->c[k].order_mw, 600.0, 1e-14, "600 MW of the deal's order are still undelivered");
+    double value = e.vd.backlog_val[0] * 600.0 / 750.0;
+    struct aim_deals_market m = {.led = e.led, .labs = &e.lb, .clouds = &e.cl, .vendors = &e.vd, .t = 3};
+    const double fee = 0.2385;
+    double v_cash = e.led->cash[0], c_cash = e.led->cash[1], v_earn = e.vd.earnings[0];
+    aim_test(aim_deals_cancel_orders(d, &m, 0, fee) == AIM_OK, "the lab's orders are cancelled");
+    aim_test_rel(e.vd.backlog[0], 150.0, 1e-13, "the backlog falls by the 600 MW undelivered");
+    aim_test_rel(e.vd.backlog_val[0], 0.6 * (7.5 + 35.0) - value, 1e-13, "and by their value");
+    aim_test_rel(e.led->cash[0] - v_cash, fee * value, 1e-13, "the vendor's cash rises by the fee (%.4f)",
+                 fee * value);
+    aim_test_rel(c_cash - e.led->cash[1], fee * value, 1e-13, "the cloud pays the fee");
+    aim_test_rel(e.vd.earnings[0] - v_earn, fee * value, 1e-13, "the fee is the vendor's earnings");
+    aim_test_rel(e.led->rev[0], fee * value, 1e-13, "and its revenue");
+    aim_test_rel(aim_deals_void(d, 0, -1), 48.0, 1e-14, "the lab's contract is then voided");
+    aim_test(aim_deals_cancel_orders(d, &m, 0, fee) == AIM_OK && e.vd.backlog[0] == 150.0,
+             "a voided contract cancels nothing more");
+    /* Cancelling beyond what is on order takes what there is, at its value. */
+    aim_test_rel(aim_vendors_cancel_mw(&e.vd, 0, 0, 1e6), 0.6 * (7.5 + 35.0) - value, 1e-13,
+                 "cancelling more than the book takes the whole book");
+    aim_test(e.vd.backlog[0] == 0.0 && e.vd.backlog_val[0] == 0.0, "and empties it");
+    aim_deals_free(d);
+    aim_ledger_free(e.led);
+}
+
 int main(void)
 {
     struct aim_config *cfg = calloc(1, sizeof *cfg);
@@ -241,14 +436,15 @@ int main(void)
     struct aim_deals *d = NULL;
     aim_test(aim_deals_create(&d, 0) == AIM_ERR_USAGE, "a table of 0 contracts is refused");
     aim_test(aim_deals_create(&d, 3) == AIM_OK, "table of 3 contracts");
-    aim_test(aim_deals_sign(d, 1, 0, 30.0, 60, 1000.0) == 0, "sign the seed contract");
-    aim_test(aim_deals_sign(d, 1, 2, 48.0, 48, 900.0) == 1, "sign a second");
-    aim_test(aim_deals_sign(d, 0, 2, 22.4, 0, 300.0) == -1, "a zero term is refused");
-    aim_test(aim_deals_sign(d, 0, 2, 22.4, 60, 300.0) == 2, "sign a third");
-    aim_test(aim_deals_sign(d, 0, 1, 5.0, 60, 10.0) == -1, "a full table refuses");
+    aim_test(aim_deals_sign(d, 1, 0, 30.0, 60, 1000.0, 0, 0) == 0, "sign the seed contract");
+    aim_test(aim_deals_sign(d, 1, 2, 48.0, 48, 900.0, 0, 0) == 1, "sign a second");
+    aim_test(aim_deals_sign(d, 0, 2, 22.4, 0, 300.0, 0, 0) == -1, "a zero term is refused");
+    aim_test(aim_deals_sign(d, 0, 2, 22.4, 60, 300.0, 3, 2) == -1, "a start before signing is refused");
+    aim_test(aim_deals_sign(d, 0, 2, 22.4, 60, 300.0, 0, 0) == 2, "sign a third");
+    aim_test(aim_deals_sign(d, 0, 1, 5.0, 60, 10.0, 0, 0) == -1, "a full table refuses");
     aim_test_rel(aim_deals_outstanding(d, 1, -1), 78.0, 1e-14, "lab 1 owes 30 + 48");
     aim_test_rel(aim_deals_outstanding(d, -1, 2), 70.4, 1e-14, "cloud 2 is owed 48 + 22.4");
-    aim_test_rel(aim_deals_mw(d, -1, 2), 1200.0, 0, "cloud 2 reserves 900 + 300 MW");
+    aim_test_rel(aim_deals_mw(d, -1, 2, 0), 1200.0, 0, "cloud 2 reserves 900 + 300 MW");
     for (int i = 0; i < 48; i++) {
         aim_deals_age(d);
     }
@@ -267,10 +463,12 @@ int main(void)
              "the last fraction of a month ends the contract");
     aim_test_rel(aim_deals_void(d, -1, 2), 22.4 * 12.0 / 60.0, 1e-13, "voiding cloud 2's contracts");
     aim_test(aim_deals_outstanding(d, -1, 2) == 0.0, "nothing left at cloud 2");
-    aim_test(aim_deals_sign(d, 0, 1, 5.0, 60, 10.0) >= 0, "a freed slot is reused");
+    aim_test(aim_deals_sign(d, 0, 1, 5.0, 60, 10.0, 0, 0) >= 0, "a freed slot is reused");
     aim_deals_clear(d);
     aim_test(aim_deals_outstanding(d, -1, -1) == 0.0, "clear empties the table");
     aim_deals_free(d);
+    test_contract_start(cfg);
+    test_contract_cancel();
     double wt[4] = {0.0, 2.5, 0.0, 7.5};
     aim_test(aim_deals_pick(wt, 4, 0.0) == 1 && aim_deals_pick(wt, 4, 0.2499) == 1 &&
                  aim_deals_pick(wt, 4, 0.25) == 3 && aim_deals_pick(wt, 4, 0.9999999) == 3,

@@ -460,6 +460,88 @@ int main(int argc, char **argv)
         aim_config_free(sc);
     }
 
+    /* 0d. Contracts have a start date (MODEL.md 12.5): OpenAI's announced contracts are outstanding
+     * from month 0 (at least $500B), though most start paying later; the commitments of month 0 are
+     * the pre-signed commitments signed at step 0. */
+    {
+        struct aim_config *c3 = seed_config(investors, 3);
+        double signed0 = 0.0;
+        for (int i = 0; i < c3->deals.n_presigned; i++) {
+            const __typeof__(c3->deals.presigned[0]) *p = &c3->deals.presigned[i];
+            if (p->step == 0 && strcmp(p->lab, "OpenAI") == 0 && p->cloud[0]) {
+                signed0 += p->commitment;
+            }
+        }
+        for (uint64_t r = 0; r < 2; r++) {
+            struct aim_traj *tr = run(c3, 2025, r, 1);
+            double owed = tr ? tr->firm[AIM_FV_commitments][8] : 0.0;
+            aim_test(tr && owed >= 500.0,
+                     "replica %d: OpenAI's outstanding commitments at month 0 are $%.1fB >= $500B", (int)r,
+                     owed);
+            aim_test(tr && fabs(owed - signed0) <= 1e-9 * signed0,
+                     "replica %d: they are the pre-signed commitments signed at step 0 ($%.1fB)", (int)r,
+                     signed0);
+            aim_traj_free(tr);
+        }
+        aim_config_free(c3);
+    }
+
+    /* 0e. A lab's default voids its contracts and cancels their undelivered GPU orders; the cloud pays
+     * deals.cancel_fee of their value to the vendor (MODEL.md 12.5). Demand collapses so that labs
+     * default; every cancellation follows the default of its lab in the same month, and money is
+     * conserved through it. */
+    {
+        static const char *sets[] = {
+            "clouds.leverage_max=0.3", "demand.g0=-1",         "demand.g_inf=-1",
+            "demand.sigma_D=1",        "labs.runway_target=1", "labs.runway_min=0.5",
+            "deals.p_strategic=0.8",   "deals.kappa=6",        "deals.cancel_fee=0.385"};
+        struct aim_config *cx = seed_config(investors, 120);
+        for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
+            aim_config_set(cx, sets[i]);
+        }
+        int cancels = 0, matched = 0, fee_ok = 0, lab_defaults = 0;
+        double worst_res = 0.0, fees = 0.0;
+        for (uint64_t r = 0; r < 2; r++) {
+            struct aim_traj *tr = run(cx, 2025, r, 1);
+            if (!tr) {
+                continue;
+            }
+            worst_res = fmax(worst_res, series_max_abs(tr, AIM_MV_residual));
+            for (size_t e = 0; e < tr->n_events; e++) {
+                const struct aim_event *ev = &tr->events[e];
+                lab_defaults += ev->kind == AIM_EVENT_DEFAULT && ev->a >= 8;
+                if (ev->kind != AIM_EVENT_CANCEL) {
+                    continue;
+                }
+                cancels++;
+                fees += ev->amount[2];
+                fee_ok += ev->amount[0] > 0.0 && ev->amount[1] > 0.0 &&
+                          fabs(ev->amount[2] - 0.385 * ev->amount[1]) <= 1e-12 * ev->amount[1];
+                for (size_t g = e + 1; g < tr->n_events; g++) {
+                    const struct aim_event *df = &tr->events[g];
+                    if (df->kind == AIM_EVENT_DEFAULT && df->a == ev->c && df->step == ev->step) {
+                        matched += aim_world_firm_kind(cx, ev->a) == AIM_KIND_CLOUD &&
+                                   aim_world_firm_kind(cx, ev->b) == AIM_KIND_VENDOR;
+                        break;
+                    }
+                }
+            }
+            aim_traj_free(tr);
+        }
+        aim_test(lab_defaults > 0 && cancels > 0,
+                 "collapsed demand: %d lab defaults cancel undelivered GPU orders (%d cancellations)",
+                 lab_defaults, cancels);
+        aim_test(matched == cancels,
+                 "each cancellation (cloud, vendor) follows its lab's default that month (%d of %d)", matched,
+                 cancels);
+        aim_test(fee_ok == cancels,
+                 "each fee is deals.cancel_fee x the orders' value (%d of %d, $%.1fB in all)", fee_ok,
+                 cancels, fees);
+        aim_test(worst_res <= 1e-9, "money is conserved through the cancellations (residual %.3g)",
+                 worst_res);
+        aim_config_free(cx);
+    }
+
     /* 1. Stock-flow residual <= 1e-9 in every step of several replicas. */
     double worst = 0.0;
     int ok_runs = 1;
@@ -590,6 +672,10 @@ int main(int argc, char **argv)
                                 1e-12 * ev->amount[2];
                 }
             }
+            /* A year's allowance is issue_max x the shares outstanding, which include those issued
+             * earlier in the same year: a year's issues x satisfy x <= c (S + x), x <= c S / (1 - c),
+             * and over the 60 months shares grow at most by 1 / (1 - c) per year, 5 years. */
+            const double grow5 = pow(1.0 / (1.0 - 0.0005), 5.0);
             for (int f = 0; f < 8; f++) {
                 double shares0 = f < 3 ? cs->vendors.firms[f].shares : cs->clouds.firms[f - 3].shares;
                 for (int t = 0; t <= steps; t++) {
@@ -607,7 +693,7 @@ int main(int argc, char **argv)
                 for (int t = 0; t <= steps; t++) {
                     total += issued[f][t];
                 }
-                renewed |= total > 0.0005 * shares0 * pow(1.0005, 5.0) * (1.0 + 1e-9);
+                renewed |= total > 0.0005 * shares0 * grow5 * (1.0 + 1e-9);
             }
             aim_traj_free(tr);
         }
