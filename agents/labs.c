@@ -34,10 +34,9 @@ double aim_labs_rho(const struct aim_config_demand *demand, const struct aim_con
     return demand->rho0 * pow(hw->eta, (double)t / 12.0);
 }
 
-double aim_labs_training(double alpha_train, double cash, double undrawn, double runway_target)
+double aim_labs_training(double alpha_train, double cash, double runway_target)
 {
-    double base = cash + undrawn;
-    return base > 0.0 ? alpha_train * base / runway_target : 0.0;
+    return cash > 0.0 ? alpha_train * cash / runway_target : 0.0;
 }
 
 double aim_labs_funding_need(double cash, double burn, double runway_min, double runway_target)
@@ -103,11 +102,10 @@ void aim_labs_step(struct aim_labs *lb, const struct aim_config_labs *cfg,
          * training from the budget at the mean posted price. Revenue is booked from what is
          * delivered (below). */
         lb->m_inf[l] = lb->share[l] * D / 12.0 / rho;
-        double undrawn = aim_deals_undrawn(deals, l, -1, t);
-        double B = aim_labs_training(cfg->firms[l].alpha_train, led->cash[lb->first + l], undrawn,
-                                     cfg->runway_target);
+        /* The spot training budget comes from cash only: contracted compute is already paid for
+         * (take-or-pay) and trains whatever inference leaves of it (below). */
+        double B = aim_labs_training(cfg->firms[l].alpha_train, led->cash[lb->first + l], cfg->runway_target);
         lb->m_tr[l] = pc_mean > 0.0 ? B / pc_mean : 0.0;
-        lb->need[l] = lb->m_inf[l] + lb->m_tr[l];
     }
     /* Contracted capacity has priority; a cloud with less capacity than it reserved delivers
      * every contract pro rata (ratio) and is paid pro rata. */
@@ -125,6 +123,11 @@ void aim_labs_step(struct aim_labs *lb, const struct aim_config_labs *cfg,
         if (aim_deals_running(k, t)) {
             lb->c_avail[k->lab] += k->mw * cl->ratio[k->cloud];
         }
+    }
+    /* Every contracted MW is used: inference first, training with the rest; the spot market
+     * supplies the inference contracts do not cover and the cash budget's training. */
+    for (int l = 0; l < nl; l++) {
+        lb->need[l] = fmax(lb->m_inf[l], lb->c_avail[l]) + lb->m_tr[l];
     }
     double *paid = lb->paid;
     for (int l = 0; l < nl; l++) {
@@ -430,7 +433,7 @@ double aim_labs_proforma(const struct aim_labs *lb, const struct aim_config_labs
 {
     const struct aim_config_labs_firms *c = &cfg->firms[l];
     double r = lb->share[l] * D / 12.0;
-    double train = aim_labs_training(c->alpha_train, led->cash[lb->first + l], 0.0, cfg->runway_target);
+    double train = aim_labs_training(c->alpha_train, led->cash[lb->first + l], cfg->runway_target);
     *revenue = r;
     return r * (1.0 - c->omega) - c->fixed - r / rho * compute_price - train;
 }

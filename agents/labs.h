@@ -51,8 +51,9 @@ struct aim_labs {
 void aim_labs_shares(const double *capability, const int *active, int n, double theta, double *share);
 /** @brief Revenue per MW-month of inference rho_t = rho0 eta^(t/12). */
 double aim_labs_rho(const struct aim_config_demand *demand, const struct aim_config_hardware *hw, int t);
-/** @brief Monthly training spend B = alpha_train (K + committed undrawn) / runway_target. */
-double aim_labs_training(double alpha_train, double cash, double undrawn, double runway_target);
+/** @brief Monthly spot training budget B = alpha_train K / runway_target out of cash K (0 when K <= 0);
+ * contracted compute trains besides it, paid for by take-or-pay. */
+double aim_labs_training(double alpha_train, double cash, double runway_target);
 /** @brief Amount a lab seeks: burn * runway_target when runway K / burn < runway_min, else 0. */
 double aim_labs_funding_need(double cash, double burn, double runway_min, double runway_target);
 /** @brief Opening state (step 0): the labs' ledger accounts, compute, capability, valuation, cap

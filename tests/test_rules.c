@@ -228,8 +228,8 @@ int main(void)
     cfg->hardware.eta = 1.4;
     aim_test_rel(aim_labs_rho(&cfg->demand, &cfg->hardware, 18), 0.0024 * pow(1.4, 1.5), 1e-14,
                  "rho_t = rho0 eta^(t/12)");
-    aim_test_rel(aim_labs_training(0.55, 12.385, 7.5, 24.0), 0.55 * 19.885 / 24.0, 1e-15, "training spend B");
-    aim_test(aim_labs_training(0.55, -30.0, 7.5, 24.0) == 0.0, "no training spend out of negative funds");
+    aim_test_rel(aim_labs_training(0.55, 12.385, 24.0), 0.55 * 12.385 / 24.0, 1e-15, "training spend B");
+    aim_test(aim_labs_training(0.55, -30.0, 24.0) == 0.0, "no training spend out of negative cash");
     aim_test(aim_labs_funding_need(30.0, 2.0, 12.0, 24.0) == 0.0, "15 months of runway: no round");
     aim_test_rel(aim_labs_funding_need(20.0, 2.0, 12.0, 24.0), 48.0, 0,
                  "10 months of runway: seek burn x 24");
