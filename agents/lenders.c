@@ -27,6 +27,7 @@ void aim_lenders_open(struct aim_lenders *lb, const struct aim_config_credit *cf
     }
     /* Capital = cash + loans - funding: loans beyond the capital are funded by outside savers. */
     lb->capital0 = cfg->capital;
+    lb->capital_ratio = cfg->capital_ratio;
     lb->funding = loans > cfg->capital ? loans - cfg->capital : 0.0;
     aim_ledger_open(led, lb->account, loans < cfg->capital ? cfg->capital - loans : 0.0, AIM_ORIGIN_INVESTOR);
     aim_lenders_begin_month(lb);
@@ -119,9 +120,11 @@ void aim_lenders_settle(struct aim_lenders *lb, struct aim_ledger *led, int inv_
     int a = lb->account;
     /* Outside savers earn the rate on the lenders' funding: the lenders' margin is the spread. */
     aim_ledger_sink(led, a, lb->funding * (rate > 0.0 ? rate : 0.0) / 12.0, AIM_SINK_INTEREST);
-    /* Profits are paid out while capital is above its opening level; below it they are kept, so
-     * that capital lost to defaults is rebuilt from later interest. */
-    double excess = aim_lenders_capital(lb, led) - lb->capital0;
+    /* Profits are paid out while capital is above its opening level and above what the loans
+     * outstanding require (capital_ratio x loans); below that they are kept, so that capital lost
+     * to defaults is rebuilt from later interest and a payout never leaves loans above the limit. */
+    double need = lb->capital_ratio * aim_lenders_loans(lb);
+    double excess = aim_lenders_capital(lb, led) - (need > lb->capital0 ? need : lb->capital0);
     double cash = led->cash[a];
     double pay = excess < cash ? excess : cash;
     if (pay > 0.0) {

@@ -14,7 +14,8 @@ struct aim_lenders {
     int n;           /* borrowers: every firm, by firm index */
     double *loan;    /* [f]: loans to firm f, as the lenders record them ($B) */
     double funding;  /* owed to outside savers ($B) */
-    double capital0; /* credit.capital: capital at step 0, above which profits are paid out */
+    double capital0;      /* credit.capital: capital at step 0, above which profits are paid out */
+    double capital_ratio; /* credit.capital_ratio */
     /* The month's flows ($B), zeroed by aim_lenders_begin_month. */
     double lent, interest, principal, written_off, payout;
 };
@@ -50,8 +51,8 @@ double aim_lenders_service(struct aim_lenders *lb, const struct aim_config_credi
  * paid beyond its cash are their loss. */
 double aim_lenders_default(struct aim_lenders *lb, struct aim_ledger *led, int f, double *debt);
 /** @brief End of the month: the lenders pay interest at rate on their funding, pay out their
- * capital above credit.capital to the investors' account inv_acct, and repay funding with the
- * cash they do not need. */
+ * capital above both credit.capital and capital_ratio x loans to the investors' account inv_acct,
+ * and repay funding with the cash they do not need. */
 void aim_lenders_settle(struct aim_lenders *lb, struct aim_ledger *led, int inv_acct, double rate);
 
 #endif

@@ -7,10 +7,14 @@
   16, with lab defaults forced (no strategic deals, no private reserves) and with all-chartist
   investors; in the run with defaults, lab defaults happen and loans are written off;
 - for deals.kappa in {2, 4, 8, 16}, every month of every active cloud has debt / trailing 12-month
-  EBITDA <= clouds.leverage_max + 0.5, and at kappa 16 NVIDIA's median month-120 revenue is at
+  EBITDA <= clouds.leverage_max + 0.5, loans stay within the lenders' limit until a loan is lost, and at kappa 16 NVIDIA's median month-120 revenue is at
   most $2T a year (it was ~$472T a year when deliveries were paid with unlimited debt);
 - in the collapse probe (demand.g0=-1 demand.g_inf=-0.5 deals.p_strategic=0
-  clouds.leverage_max=1) labs default in at least half the replicas by month 60.
+  clouds.leverage_max=1) labs default in at least half the replicas by month 60;
+- contagion: with the same collapse at the seed's leverage (clouds borrow to build for the labs'
+  contracts), a cloud or vendor defaults in at least 10% of the replicas in which a lab holding at
+  least $100B of commitments defaults, after it, and the event log carries the channels: the lab's
+  default voids its contracts (amount1) and the lenders write off loans (amount2).
 
 Usage: test_model_finance.py AIMSIM WORKDIR
 """
@@ -94,6 +98,11 @@ for kappa in (2, 4, 8, 16):
         worst = float(np.max(np.where(active, lev, 0.0)))
         check(worst <= lmax + 0.5, "kappa %d: every active cloud's debt/EBITDA <= leverage_max + 0.5 = %.1f in "
               "every month (max %.3g)" % (kappa, lmax + 0.5, worst))
+        cu = f["market/credit_used"][0]
+        clean = np.cumsum(f["market/written_off"][0], axis=1) == 0
+        worst = float(np.max(np.where(clean, cu, 0.0)))
+        check(worst <= 1.0 + 1e-12, "kappa %d: loans stay within the lenders' limit capital / capital_ratio until a "
+              "loss (largest share used %.6f)" % (kappa, worst))
         if kappa == 16:
             nv = names.index("NVIDIA")
             r = 12.0 * float(np.median(f["firm/revenue"][0][:, -1, nv]))
@@ -109,6 +118,32 @@ if out:
         n = int(np.sum(np.any(d > 0, axis=1)))
         check(n >= 4, "collapse: labs default by month 60 in at least half the replicas (%d of 8)" % n)
     residuals("collapse", out)
+
+out = run("contagion", "demand.g0=-1", "demand.g_inf=-0.5", "deals.p_strategic=0", replicas=16)
+if out:
+    with h5py.File(out, "r") as f:
+        kind = [bytes(k).decode().rstrip("\x00").strip() for k in f["firm/firm_kind"][...]]
+        com = f["firm/commitments"][0]
+        ev = f["events"][...]
+        big = hit = 0
+        voided = written = 0.0
+        for r in range(com.shape[0]):
+            d = ev[(ev["replica"] == r) & (ev["kind"] == 3)]
+            firsts = [e for e in d if kind[e["a"]] == "lab" and com[r, e["step"] - 1, e["a"]] >= 100.0]
+            if not firsts:
+                continue
+            big += 1
+            t0 = min(int(e["step"]) for e in firsts)
+            voided += sum(float(e["amount1"]) for e in firsts)
+            later = [e for e in d if kind[e["a"]] in ("cloud", "vendor") and e["step"] >= t0]
+            hit += bool(later)
+            written += sum(float(e["amount2"]) for e in later)
+        check(big >= 2, "contagion: a lab holding >= $100B of commitments defaults in %d of 16 replicas" % big)
+        check(big > 0 and hit >= 0.1 * big, "contagion: a cloud or vendor defaults after it in %d of those %d "
+              "replicas (at least 10%%)" % (hit, big))
+        check(voided > 0.0 and written > 0.0, "contagion: the event log carries the voided commitments ($%.0fB) "
+              "and the loans written off in the later defaults ($%.0fB)" % (voided, written))
+    residuals("contagion", out)
 
 print("%d of %d checks passed" % (checks - failures, checks))
 sys.exit(1 if failures else 0)

@@ -545,7 +545,7 @@ int main(void)
     struct aim_ledger *led = NULL;
     double loan[3] = {0}, debt[3] = {4.0, 0.0, 2.0};
     aim_test(aim_ledger_create(&led, 4, 0) == AIM_OK, "ledger of 3 firms and the lenders");
-    struct aim_lenders lb = {3, 3, loan, 0.0, 0.0, 0, 0, 0, 0, 0};
+    struct aim_lenders lb = {.account = 3, .n = 3, .loan = loan};
     aim_lenders_open(&lb, &cr, led, debt);
     aim_test_rel(led->cash[3], 4.0, 1e-15, "lenders' cash: capital less opening loans");
     aim_test_rel(aim_lenders_capital(&lb, led), 10.0, 1e-15, "opening capital is credit.capital");
