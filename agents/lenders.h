@@ -10,10 +10,10 @@
 
 /** @brief The lenders' books; the world allocates loan[]. */
 struct aim_lenders {
-    int account;     /* ledger account of the lenders */
-    int n;           /* borrowers: every firm, by firm index */
-    double *loan;    /* [f]: loans to firm f, as the lenders record them ($B) */
-    double funding;  /* owed to outside savers ($B) */
+    int account;          /* ledger account of the lenders */
+    int n;                /* borrowers: every firm, by firm index */
+    double *loan;         /* [f]: loans to firm f, as the lenders record them ($B) */
+    double funding;       /* owed to outside savers ($B) */
     double capital0;      /* credit.capital: capital at step 0, above which profits are paid out */
     double capital_ratio; /* credit.capital_ratio */
     /* The month's flows ($B), zeroed by aim_lenders_begin_month. */
