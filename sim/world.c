@@ -55,7 +55,7 @@ struct aim_world {
     /* per firm */
     int *active, *asset; /* asset index of listed firms, -1 otherwise */
     double *valuation, *fundamental, *revenue, *organic, *roundtrip;
-    double *earn;   /* [f * RING]: monthly earnings, all revenue */
+    double *earn;   /* [f * RING]: monthly organic earnings (see world_book_earnings) */
     double *orgrev; /* [f * RING2]: monthly organic revenue */
     double *issued; /* [f * AIM_DEALS_ISSUE_RING]: shares issued per month (trailing-year cap issue_max) */
     double *debt, *base; /* base: base-business revenue, $B/yr */
@@ -498,6 +498,8 @@ static void world_record(struct aim_world *w, struct aim_traj *tr)
         tr->firm[AIM_FV_deliveries][at] = w->deliveries[f];
         tr->firm[AIM_FV_utilisation][at] = w->util[f];
         tr->firm[AIM_FV_earnings][at] = w->active[f] ? w->earnings[f] : 0.0;
+        tr->firm[AIM_FV_organic_earnings][at] =
+            w->active[f] ? w->earn[(size_t)f * RING + (size_t)(t % RING)] : 0.0;
         tr->firm[AIM_FV_stakes][at] = world_stakes(w, f);
         double eb12 = kind == AIM_KIND_CLOUD    ? aim_clouds_ebitda12(&w->clouds, f - w->nv)
                       : kind == AIM_KIND_VENDOR ? aim_vendors_ebitda12(&w->vendors, f)
