@@ -712,8 +712,9 @@ size_t aim_store_replica_raw_bytes(const struct aim_store_layout *lay)
 
 size_t aim_store_cache_bytes(const struct aim_store_layout *lay)
 {
-    /* HDF5's default per-dataset chunk cache (1 MiB) for every series dataset and the event
-     * table, the metadata cache (at most 32 MiB by default), and the event row buffer. */
+    /* HDF5's default per-dataset chunk cache (1 MiB) for every series dataset, the balance
+     * sheets and the event table, the metadata cache (at most 32 MiB by default), and the event
+     * row buffer. */
     size_t datasets = AIM_FIRM_VAR_COUNT + AIM_MARKET_VAR_COUNT + 4;
     (void)lay;
     return datasets * ((size_t)1 << 20) + ((size_t)32 << 20) + 4096 * sizeof(struct aim_store_event_row);
