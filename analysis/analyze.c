@@ -500,7 +500,7 @@ enum aim_status aim_analyze_run(struct aim_analysis **out, const char *path,
     } else {
         snprintf(a->bubble_note, sizeof a->bubble_note, "bubble test not requested");
     }
-    status = aim_traj_create(&tr, nf, nt);
+    status = aim_traj_create(&tr, nf, nt, aim_store_bs_every(st));
     if (status) {
         goto fail;
     }

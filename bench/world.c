@@ -23,7 +23,7 @@ static double bench_run(const struct aim_config *cfg, int nthreads, double *resi
     struct aim_world *w = NULL;
     struct aim_traj *tr = NULL;
     int n = aim_world_firm_count(cfg), steps = (int)cfg->run.steps;
-    if (aim_world_create(&w, cfg) != AIM_OK || aim_traj_create(&tr, n, steps + 1) != AIM_OK ||
+    if (aim_world_create(&w, cfg) != AIM_OK || aim_traj_create(&tr, n, steps + 1, 12) != AIM_OK ||
         aim_world_reset(w, cfg->run.seed, 0, 0, tr) != AIM_OK) {
         fprintf(stderr, "bench_world: %s\n", aim_error_message());
         return -1.0;

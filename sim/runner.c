@@ -32,13 +32,22 @@ enum aim_status aim_runner_layout_init(struct aim_runner_layout *rl, const struc
         rl->names[f] = aim_world_firm_name(cfg, f);
         rl->kinds[f] = (int)aim_world_firm_kind(cfg, f);
     }
+    for (int r = 0; r < AIM_BS_ROWS; r++) {
+        rl->bs_rows[r] = aim_balance_row_name(r);
+    }
+    for (int c = 0; c < AIM_BS_COLS; c++) {
+        rl->bs_cols[c] = aim_balance_col_name(c);
+    }
     rl->store = (struct aim_store_layout){.n_points = n_points,
                                           .n_replicas = (int)cfg->run.replicas,
                                           .n_times = (int)cfg->run.steps + 1,
                                           .n_firms = n,
                                           .firm_names = rl->names,
                                           .firm_kinds = rl->kinds,
-                                          .start_date = cfg->run.start_date};
+                                          .start_date = cfg->run.start_date,
+                                          .bs_every = (int)cfg->run.balance_sheet_every,
+                                          .bs_rows = rl->bs_rows,
+                                          .bs_cols = rl->bs_cols};
     return AIM_OK;
 }
 
@@ -46,8 +55,14 @@ size_t aim_runner_estimate_bytes(const struct aim_config *cfg, int threads)
 {
     int firms = aim_world_firm_count(cfg);
     int times = (int)cfg->run.steps + 1;
-    struct aim_store_layout lay = {1, (int)cfg->run.replicas, times, firms, NULL, NULL, cfg->run.start_date};
-    size_t per_thread = aim_world_bytes(cfg) + aim_traj_bytes(firms, times);
+    int every = (int)cfg->run.balance_sheet_every;
+    struct aim_store_layout lay = {.n_points = 1,
+                                   .n_replicas = (int)cfg->run.replicas,
+                                   .n_times = times,
+                                   .n_firms = firms,
+                                   .start_date = cfg->run.start_date,
+                                   .bs_every = every};
+    size_t per_thread = aim_world_bytes(cfg) + aim_traj_bytes(firms, times, every);
     /* The store keeps one done flag per replica in memory and an event row buffer. */
     size_t store = aim_store_cache_bytes(&lay) + (size_t)cfg->run.replicas * (1 + sizeof(int));
     /* One world per outer thread; threads beyond the replica count only join investor loops. */
@@ -71,8 +86,8 @@ enum aim_status aim_runner_check_memory(const struct aim_config *cfg, int thread
             "caches) exceeds %s of %.3f GiB; use fewer --threads or fewer investors "
             "(investors.count)%s",
             (double)need / gib, worlds,
-            (double)(aim_world_bytes(cfg) +
-                     aim_traj_bytes(aim_world_firm_count(cfg), (int)cfg->run.steps + 1)) /
+            (double)(aim_world_bytes(cfg) + aim_traj_bytes(aim_world_firm_count(cfg), (int)cfg->run.steps + 1,
+                                                           (int)cfg->run.balance_sheet_every)) /
                 gib,
             max_memory ? "--max-memory" : "the memory available (MemAvailable)", (double)limit / gib,
             max_memory ? ", or raise --max-memory" : "");
@@ -88,10 +103,14 @@ enum { AIM_RUNNER_CHUNK_OVERHEAD = 256, AIM_RUNNER_EVENT_ROW_BYTES = 56, AIM_RUN
 size_t aim_runner_estimate_file_bytes(const struct aim_config *cfg, int n_points)
 {
     int firms = aim_world_firm_count(cfg);
-    struct aim_store_layout lay = {n_points, (int)cfg->run.replicas, (int)cfg->run.steps + 1, firms, NULL,
-                                   NULL,     cfg->run.start_date};
+    struct aim_store_layout lay = {.n_points = n_points,
+                                   .n_replicas = (int)cfg->run.replicas,
+                                   .n_times = (int)cfg->run.steps + 1,
+                                   .n_firms = firms,
+                                   .start_date = cfg->run.start_date,
+                                   .bs_every = (int)cfg->run.balance_sheet_every};
     double raw = (double)aim_store_replica_raw_bytes(&lay);
-    double chunks = AIM_FIRM_VAR_COUNT + AIM_MARKET_VAR_COUNT;
+    double chunks = AIM_FIRM_VAR_COUNT + AIM_MARKET_VAR_COUNT + 1; /* + /balance_sheet */
     double events = (double)cfg->run.steps * (firms > 0 ? firms : 1) / 4.0 * AIM_RUNNER_EVENT_ROW_BYTES;
     double per_replica = raw * 1.001 + chunks * AIM_RUNNER_CHUNK_OVERHEAD + events;
     double total = (double)n_points * (double)cfg->run.replicas * per_replica + AIM_RUNNER_FILE_METADATA;
@@ -249,7 +268,8 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
         struct aim_traj *tr = NULL;
         enum aim_status s = aim_world_create(&w, cfg);
         if (!s) {
-            s = aim_traj_create(&tr, aim_world_firm_count(cfg), (int)cfg->run.steps + 1);
+            s = aim_traj_create(&tr, aim_world_firm_count(cfg), (int)cfg->run.steps + 1,
+                                (int)cfg->run.balance_sheet_every);
         }
         while (!s) {
             int i, stop;

@@ -41,6 +41,7 @@ struct aim_runner_layout {
     struct aim_store_layout store;
     const char *names[AIM_RUNNER_MAX_FIRMS];
     int kinds[AIM_RUNNER_MAX_FIRMS];
+    const char *bs_rows[AIM_BS_ROWS], *bs_cols[AIM_BS_COLS]; /* names of the balance-sheet matrix */
 };
 
 /** @brief Fills the store layout a run of cfg with n_points sweep points writes. */

@@ -1,6 +1,8 @@
 /* HDF5 trajectory store (docs/output.md). Layout:
  *   /firm/<var>    [point, replica, time, firm]  float64, one chunk per replica
  *   /market/<var>  [point, replica, time]        float64, one chunk per replica
+ *   /balance_sheet [point, replica, snapshot, bs_row, bs_col]  float64, one chunk per replica:
+ *                  the month-end balance-sheet matrix at months /balance_sheet_month
  *   /replica_done  [point, replica]              uint8, 1 once the replica is complete
  *   /events        [event]                       compound rows (point, replica, seq, step, kind, ...)
  * with netCDF-4 dimension scales (point, replica, time, firm, event) so that xarray with the
@@ -41,7 +43,7 @@ struct aim_store *aim_store_alloc(const char *path, int writable)
         return NULL;
     }
     st->writable = writable;
-    st->file = st->done_ds = st->count_ds = st->events_ds = st->event_scale = st->event_type =
+    st->file = st->done_ds = st->count_ds = st->events_ds = st->event_scale = st->event_type = st->bs_ds =
         H5I_INVALID_HID;
     for (int v = 0; v < AIM_FIRM_VAR_COUNT; v++) {
         st->firm[v] = H5I_INVALID_HID;
@@ -70,6 +72,7 @@ enum aim_status aim_store_release(struct aim_store *st)
     for (int v = 0; v < AIM_MARKET_VAR_COUNT; v++) {
         aim_store_close_id(&st->market[v], H5Dclose);
     }
+    aim_store_close_id(&st->bs_ds, H5Dclose);
     aim_store_close_id(&st->done_ds, H5Dclose);
     aim_store_close_id(&st->count_ds, H5Dclose);
     aim_store_close_id(&st->events_ds, H5Dclose);
@@ -206,7 +209,39 @@ static enum aim_status aim_store_check_replica(const struct aim_store *st, int p
         return aim_error_set(AIM_ERR_USAGE, "%s: trajectory has %d firms x %d times, the file %d x %d",
                              st->path, tr->n_firms, tr->n_times, st->n_firms, st->n_times);
     }
+    int same = tr->n_snapshots == st->n_snapshots;
+    for (int s = 0; same && s < st->n_snapshots; s++) {
+        same = aim_traj_snapshot_month(s, tr->n_times, tr->bs_every) ==
+               aim_traj_snapshot_month(s, st->n_times, st->bs_every);
+    }
+    if (!same) {
+        return aim_error_set(AIM_ERR_USAGE,
+                             "%s: trajectory has a balance sheet every %d months (%d snapshots), the file "
+                             "every %d (%d)",
+                             st->path, tr->bs_every, tr->n_snapshots, st->bs_every, st->n_snapshots);
+    }
     return AIM_OK;
+}
+
+herr_t aim_store_bs_io(const struct aim_store *st, int point, int replica, double *buf, int write)
+{
+    hsize_t start[5] = {(hsize_t)point, (hsize_t)replica, 0, 0, 0};
+    hsize_t count[5] = {1, 1, (hsize_t)st->n_snapshots, AIM_BS_ROWS, AIM_BS_COLS};
+    hsize_t mcount[1] = {(hsize_t)st->n_snapshots * AIM_TRAJ_BS_CELLS};
+    hid_t fs = H5Dget_space(st->bs_ds);
+    hid_t ms = H5Screate_simple(1, mcount, NULL);
+    herr_t rc = -1;
+    if (fs >= 0 && ms >= 0 && H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0) {
+        rc = write ? H5Dwrite(st->bs_ds, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, buf)
+                   : H5Dread(st->bs_ds, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, buf);
+    }
+    if (fs >= 0) {
+        H5Sclose(fs);
+    }
+    if (ms >= 0) {
+        H5Sclose(ms);
+    }
+    return rc;
 }
 
 /* Reads or writes one replica's block of a series dataset. */
@@ -254,9 +289,10 @@ enum aim_status aim_store_reserve_rows(struct aim_store *st, size_t n)
     return AIM_OK;
 }
 
-/* Writes (write = 1) or reads every firm and market series of replica (point, replica). */
+/* Writes (write = 1) or reads every firm and market series and the balance-sheet snapshots of
+ * replica (point, replica). */
 static enum aim_status aim_store_series_all(struct aim_store *st, int point, int replica, double *const *firm,
-                                            double *const *market, int write)
+                                            double *const *market, double *bs, int write)
 {
     enum aim_status status = AIM_OK;
     char obj[128];
@@ -274,6 +310,11 @@ static enum aim_status aim_store_series_all(struct aim_store *st, int point, int
                          : aim_h5util_damaged(st->path, "reading", obj);
         }
     }
+    if (aim_store_bs_io(st, point, replica, bs, write) < 0) {
+        snprintf(obj, sizeof obj, "/balance_sheet (replica %d of point %d)", replica, point);
+        return write ? aim_h5util_fail(st->path, "writing", obj)
+                     : aim_h5util_damaged(st->path, "reading", obj);
+    }
     return status;
 }
 
@@ -288,7 +329,7 @@ static enum aim_status aim_store_write_replica_loud(struct aim_store *st, int po
     if (!st->writable) {
         return aim_error_set(AIM_ERR_USAGE, "%s: opened read-only", st->path);
     }
-    status = aim_store_series_all(st, point, replica, tr->firm, tr->market, 1);
+    status = aim_store_series_all(st, point, replica, tr->firm, tr->market, tr->bs, 1);
     if (status) {
         goto fail;
     }
@@ -429,7 +470,7 @@ static enum aim_status aim_store_read_replica_loud(struct aim_store *st, int poi
     if (status) {
         return status;
     }
-    status = aim_store_series_all(st, point, replica, tr->firm, tr->market, 0);
+    status = aim_store_series_all(st, point, replica, tr->firm, tr->market, tr->bs, 0);
     if (status) {
         goto fail;
     }
@@ -479,6 +520,21 @@ int aim_store_done_count(const struct aim_store *st, int point)
         n += aim_store_replica_done(st, point, r);
     }
     return n;
+}
+
+int aim_store_bs_every(const struct aim_store *st)
+{
+    return st->bs_every;
+}
+
+const char *aim_store_bs_row_name(const struct aim_store *st, int r)
+{
+    return r >= 0 && r < AIM_BS_ROWS ? st->bs_names[r] : NULL;
+}
+
+const char *aim_store_bs_col_name(const struct aim_store *st, int c)
+{
+    return c >= 0 && c < AIM_BS_COLS ? st->bs_names[AIM_BS_ROWS + c] : NULL;
 }
 
 void aim_store_shape(const struct aim_store *st, int *n_points, int *n_replicas, int *n_times, int *n_firms)
@@ -649,15 +705,17 @@ static enum aim_status aim_store_discard_loud(struct aim_store *st)
 size_t aim_store_replica_raw_bytes(const struct aim_store_layout *lay)
 {
     return ((size_t)lay->n_times * (size_t)lay->n_firms * AIM_FIRM_VAR_COUNT +
-            (size_t)lay->n_times * AIM_MARKET_VAR_COUNT) *
+            (size_t)lay->n_times * AIM_MARKET_VAR_COUNT +
+            (size_t)aim_traj_snapshot_count(lay->n_times, lay->bs_every) * AIM_TRAJ_BS_CELLS) *
            sizeof(double);
 }
 
 size_t aim_store_cache_bytes(const struct aim_store_layout *lay)
 {
-    /* HDF5's default per-dataset chunk cache (1 MiB) for every series dataset and the event
-     * table, the metadata cache (at most 32 MiB by default), and the event row buffer. */
-    size_t datasets = AIM_FIRM_VAR_COUNT + AIM_MARKET_VAR_COUNT + 3;
+    /* HDF5's default per-dataset chunk cache (1 MiB) for every series dataset, the balance
+     * sheets and the event table, the metadata cache (at most 32 MiB by default), and the event
+     * row buffer. */
+    size_t datasets = AIM_FIRM_VAR_COUNT + AIM_MARKET_VAR_COUNT + 4;
     (void)lay;
     return datasets * ((size_t)1 << 20) + ((size_t)32 << 20) + 4096 * sizeof(struct aim_store_event_row);
 }

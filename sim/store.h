@@ -20,6 +20,9 @@ struct aim_store_layout {
     const char *const *firm_names; /* n_firms names */
     const int *firm_kinds;         /* n_firms values of enum aim_firm_kind */
     const char *start_date;        /* calendar month of time 0, "YYYY-MM" */
+    int bs_every;                  /* balance-sheet snapshot stride, months (run.balance_sheet_every) */
+    const char *const *bs_rows;    /* AIM_BS_ROWS names of the matrix's rows (aim_balance_row_name) */
+    const char *const *bs_cols;    /* AIM_BS_COLS names of its columns (aim_balance_col_name) */
 };
 
 /** @brief What made the file, written as root attributes. */
@@ -54,6 +57,13 @@ int aim_store_replica_done(const struct aim_store *st, int point, int replica);
 int aim_store_done_count(const struct aim_store *st, int point);
 /** @brief The store's layout sizes (names and kinds are not filled). */
 void aim_store_shape(const struct aim_store *st, int *n_points, int *n_replicas, int *n_times, int *n_firms);
+/** @brief Stride of the file's balance-sheet snapshots, months (snapshots at months 0, k, 2k, ...
+ * and the last month; aim_traj_snapshot_month gives them). */
+int aim_store_bs_every(const struct aim_store *st);
+/** @brief Name of balance-sheet row r (0 <= r < AIM_BS_ROWS) as the file holds it; NULL out of range. */
+const char *aim_store_bs_row_name(const struct aim_store *st, int r);
+/** @brief Name of balance-sheet column c (0 <= c < AIM_BS_COLS) as the file holds it; NULL out of range. */
+const char *aim_store_bs_col_name(const struct aim_store *st, int c);
 /** @brief Orders the event log by (point, replica, seq), writes the end time, closes the file,
  * fsyncs it and renames it to final_path (NULL: stay where it is). Frees st in every case. */
 enum aim_status aim_store_finish(struct aim_store *st, const char *final_path);

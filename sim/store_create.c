@@ -167,13 +167,140 @@ static hid_t aim_store_series(hid_t loc, const char *name, int rank, const hsize
     return ds;
 }
 
+/* The balance-sheet snapshots at the root (MODEL.md 12.1): scales snapshot, bs_row, bs_col, the
+ * coordinates balance_sheet_month [snapshot] and the row and column names (character arrays, as
+ * the firm names), and /balance_sheet [point, replica, snapshot, bs_row, bs_col], one chunk per
+ * replica like the series. */
+static enum aim_status aim_store_make_balance(struct aim_store *st, const struct aim_store_layout *lay,
+                                              const hid_t root_sc[4])
+{
+    enum aim_status status = AIM_OK;
+    int ns = st->n_snapshots;
+    hid_t snap = H5I_INVALID_HID, row = H5I_INVALID_HID, col = H5I_INVALID_HID, month = H5I_INVALID_HID;
+    hid_t space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID;
+    int32_t *months = malloc((size_t)ns * sizeof *months);
+    if (!months) {
+        return aim_error_set(AIM_ERR_NOMEM, "%s: out of memory", st->path);
+    }
+    for (int s = 0; s < ns; s++) {
+        months[s] = aim_traj_snapshot_month(s, lay->n_times, lay->bs_every);
+    }
+    snap = aim_h5util_create_scale(st->file, "snapshot", (hsize_t)ns, NULL, 0);
+    AIM_H5_CHECK(snap, st, "creating dimension scale", "/snapshot");
+    AIM_H5_CHECK(aim_h5util_write_string_attr(snap, "long_name", "balance-sheet snapshot index"), st,
+                 "writing attributes of", "/snapshot");
+    row = aim_h5util_create_scale(st->file, "bs_row", AIM_BS_ROWS, NULL, 0);
+    AIM_H5_CHECK(row, st, "creating dimension scale", "/bs_row");
+    AIM_H5_CHECK(aim_h5util_write_string_attr(row, "long_name", "balance-sheet row (instrument) index"), st,
+                 "writing attributes of", "/bs_row");
+    col = aim_h5util_create_scale(st->file, "bs_col", AIM_BS_COLS, NULL, 0);
+    AIM_H5_CHECK(col, st, "creating dimension scale", "/bs_col");
+    AIM_H5_CHECK(aim_h5util_write_string_attr(col, "long_name", "balance-sheet column (sector) index"), st,
+                 "writing attributes of", "/bs_col");
+    {
+        hsize_t dims[1] = {(hsize_t)ns};
+        space = H5Screate_simple(1, dims, NULL);
+        AIM_H5_CHECK(space, st, "creating dataspace of", "/balance_sheet_month");
+        dcpl = H5Pcreate(H5P_DATASET_CREATE);
+        AIM_H5_CHECK(dcpl, st, "creating properties of", "/balance_sheet_month");
+        AIM_H5_CHECK(aim_h5util_checked_chunks(dcpl, dims[0], 0), st, "setting chunks of",
+                     "/balance_sheet_month");
+        month =
+            H5Dcreate2(st->file, "balance_sheet_month", H5T_STD_I32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+        AIM_H5_CHECK(month, st, "creating dataset", "/balance_sheet_month");
+        AIM_H5_CHECK(H5Dwrite(month, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, months), st, "writing",
+                     "/balance_sheet_month");
+        AIM_H5_CHECK(H5DSattach_scale(month, snap, 0), st, "attaching snapshot to", "/balance_sheet_month");
+        AIM_H5_CHECK(aim_h5util_write_string_attr(month, "long_name",
+                                                  "month index of the snapshot (0: state at the start)"),
+                     st, "writing attributes of", "/balance_sheet_month");
+        H5Sclose(space);
+        H5Pclose(dcpl);
+        space = dcpl = H5I_INVALID_HID;
+    }
+    AIM_H5_CHECK(aim_h5util_write_string_var(st->file, "bs_row_name", AIM_BS_ROWS, lay->bs_rows, row,
+                                             "balance-sheet row: instrument, real assets or net worth"),
+                 st, "writing", "/bs_row_name");
+    AIM_H5_CHECK(aim_h5util_write_string_var(st->file, "bs_col_name", AIM_BS_COLS, lay->bs_cols, col,
+                                             "balance-sheet column: sector"),
+                 st, "writing", "/bs_col_name");
+    {
+        hsize_t dims[5] = {(hsize_t)lay->n_points, (hsize_t)lay->n_replicas, (hsize_t)ns, AIM_BS_ROWS,
+                           AIM_BS_COLS};
+        hsize_t chunk[5] = {1, 1, (hsize_t)ns, AIM_BS_ROWS, AIM_BS_COLS};
+        const hid_t scales[5] = {root_sc[0], root_sc[1], snap, row, col};
+        double fill = NAN;
+        space = H5Screate_simple(5, dims, NULL);
+        AIM_H5_CHECK(space, st, "creating dataspace of", "/balance_sheet");
+        dcpl = H5Pcreate(H5P_DATASET_CREATE);
+        AIM_H5_CHECK(dcpl, st, "creating properties of", "/balance_sheet");
+        AIM_H5_CHECK(H5Pset_chunk(dcpl, 5, chunk) >= 0 && H5Pset_shuffle(dcpl) >= 0 &&
+                             H5Pset_deflate(dcpl, AIM_STORE_DEFLATE) >= 0 && H5Pset_fletcher32(dcpl) >= 0 &&
+                             H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &fill) >= 0 &&
+                             H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY) >= 0
+                         ? 0
+                         : -1,
+                     st, "setting properties of", "/balance_sheet");
+        st->bs_ds =
+            H5Dcreate2(st->file, "balance_sheet", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+        AIM_H5_CHECK(st->bs_ds, st, "creating dataset", "/balance_sheet");
+        for (unsigned i = 0; i < 5; i++) {
+            AIM_H5_CHECK(H5DSattach_scale(st->bs_ds, scales[i], i), st, "attaching scales to",
+                         "/balance_sheet");
+        }
+        AIM_H5_CHECK(aim_h5util_write_string_attr(st->bs_ds, "units", "$B"), st, "writing attributes of",
+                     "/balance_sheet");
+        AIM_H5_CHECK(aim_h5util_write_string_attr(
+                         st->bs_ds, "long_name",
+                         "month-end balance-sheet matrix: instruments (rows) by sectors (columns), "
+                         "assets positive, liabilities negative; net worth makes each column sum to 0"),
+                     st, "writing attributes of", "/balance_sheet");
+        AIM_H5_CHECK(aim_h5util_write_string_attr(st->bs_ds, "coordinates",
+                                                  "balance_sheet_month bs_row_name bs_col_name"),
+                     st, "writing attributes of", "/balance_sheet");
+    }
+fail:
+    free(months);
+    if (snap >= 0) {
+        H5Dclose(snap);
+    }
+    if (row >= 0) {
+        H5Dclose(row);
+    }
+    if (col >= 0) {
+        H5Dclose(col);
+    }
+    if (month >= 0) {
+        H5Dclose(month);
+    }
+    if (space >= 0) {
+        H5Sclose(space);
+    }
+    if (dcpl >= 0) {
+        H5Pclose(dcpl);
+    }
+    return status;
+}
+
 enum aim_status aim_store_create_check_layout(const struct aim_store_layout *lay, const char *path)
 {
-    if (lay->n_points < 1 || lay->n_replicas < 1 || lay->n_times < 1 || lay->n_firms < 0) {
-        return aim_error_set(
-            AIM_ERR_USAGE,
-            "%s: store layout needs points, replicas, times >= 1 and firms >= 0 (got %d, %d, %d, %d)", path,
-            lay->n_points, lay->n_replicas, lay->n_times, lay->n_firms);
+    if (lay->n_points < 1 || lay->n_replicas < 1 || lay->n_times < 1 || lay->n_firms < 0 ||
+        lay->bs_every < 1) {
+        return aim_error_set(AIM_ERR_USAGE,
+                             "%s: store layout needs points, replicas, times, balance-sheet stride >= 1 and "
+                             "firms >= 0 (got %d, %d, %d, %d, %d)",
+                             path, lay->n_points, lay->n_replicas, lay->n_times, lay->bs_every, lay->n_firms);
+    }
+    for (int i = 0; i < AIM_BS_ROWS + AIM_BS_COLS; i++) {
+        const char *nm = !lay->bs_rows || !lay->bs_cols ? NULL
+                         : i < AIM_BS_ROWS              ? lay->bs_rows[i]
+                                                        : lay->bs_cols[i - AIM_BS_ROWS];
+        if (!nm || !nm[0] || strlen(nm) >= AIM_STORE_BS_NAME) {
+            return aim_error_set(AIM_ERR_USAGE,
+                                 "%s: store layout needs %d balance-sheet row and %d column names of 1 to %d "
+                                 "characters",
+                                 path, AIM_BS_ROWS, AIM_BS_COLS, AIM_STORE_BS_NAME - 1);
+        }
     }
     if (!lay->start_date || strlen(lay->start_date) != 7 || lay->start_date[4] != '-') {
         return aim_error_set(AIM_ERR_USAGE, "%s: start date must be YYYY-MM (got \"%s\")", path,
@@ -249,6 +376,12 @@ enum aim_status aim_store_create_loud(struct aim_store **out, const char *path,
     st->n_replicas = lay->n_replicas;
     st->n_times = lay->n_times;
     st->n_firms = lay->n_firms;
+    st->bs_every = lay->bs_every;
+    st->n_snapshots = aim_traj_snapshot_count(lay->n_times, lay->bs_every);
+    for (int i = 0; i < AIM_BS_ROWS + AIM_BS_COLS; i++) {
+        snprintf(st->bs_names[i], AIM_STORE_BS_NAME, "%s",
+                 i < AIM_BS_ROWS ? lay->bs_rows[i] : lay->bs_cols[i - AIM_BS_ROWS]);
+    }
     st->done = calloc((size_t)lay->n_points * (size_t)lay->n_replicas, 1);
     st->kinds = malloc(((size_t)lay->n_firms + 1) * sizeof *st->kinds);
     for (int f = 0; st->kinds && f < lay->n_firms; f++) {
@@ -342,6 +475,10 @@ enum aim_status aim_store_create_loud(struct aim_store **out, const char *path,
         st->market[v] = aim_store_series(market_g, aim_traj_market_var_name(v), 3, fdims, market_sc,
                                          aim_traj_market_var_unit(v), aim_traj_market_var_doc(v), 0);
         AIM_H5_CHECK(st->market[v], st, "creating dataset", obj);
+    }
+    status = aim_store_make_balance(st, lay, root_sc);
+    if (status) {
+        goto fail;
     }
     /* replica_done: one chunk per point, allocated now, with a Fletcher32 checksum whose size
      * never changes, so marking a replica rewrites its chunk in place. */

@@ -53,7 +53,7 @@ static void aim_store_printf(struct aim_store_text *t, const char *fmt, ...)
 struct aim_store_listed {
     char name[96];
     const char *type;
-    char dims[160];
+    char dims[192];
 };
 
 static int aim_store_listed_cmp(const void *pa, const void *pb)
@@ -66,10 +66,14 @@ static int aim_store_listed_cmp(const void *pa, const void *pb)
  * which has no checksum). */
 static void aim_store_describe_datasets(const struct aim_store *st, struct aim_store_text *t)
 {
-    enum { N_LISTED = AIM_FIRM_VAR_COUNT + AIM_MARKET_VAR_COUNT + 23 };
+    enum { N_LISTED = AIM_FIRM_VAR_COUNT + AIM_MARKET_VAR_COUNT + 34 };
     struct aim_store_listed list[N_LISTED];
     size_t n = 0;
-    char p[32], r[32], tm[32], f[32], e[32];
+    char p[32], r[32], tm[32], f[32], e[32], sn[32], br[32], bc[32];
+    int wr = st->bs_width[0], wc = st->bs_width[1];
+    snprintf(sn, sizeof sn, "snapshot=%d", st->n_snapshots);
+    snprintf(br, sizeof br, "bs_row=%d", AIM_BS_ROWS);
+    snprintf(bc, sizeof bc, "bs_col=%d", AIM_BS_COLS);
     snprintf(p, sizeof p, "point=%d", st->n_points);
     snprintf(r, sizeof r, "replica=%d", st->n_replicas);
     snprintf(tm, sizeof tm, "time=%d", st->n_times);
@@ -82,6 +86,15 @@ static void aim_store_describe_datasets(const struct aim_store *st, struct aim_s
         snprintf(list[n].dims, sizeof list[n].dims, __VA_ARGS__);                                            \
         n++;                                                                                                 \
     } while (0)
+    AIM_LIST("balance_sheet", "float64", "%s, %s, %s, %s, %s", p, r, sn, br, bc);
+    AIM_LIST("balance_sheet_month", "int32", "%s", sn);
+    AIM_LIST("snapshot", "int32", "%s", sn);
+    AIM_LIST("bs_row", "int32", "%s", br);
+    AIM_LIST("bs_col", "int32", "%s", bc);
+    AIM_LIST("bs_row_name", "char", "%s, bs_row_name_strlen=%d", br, wr);
+    AIM_LIST("bs_row_name_strlen", "int32", "bs_row_name_strlen=%d", wr);
+    AIM_LIST("bs_col_name", "char", "%s, bs_col_name_strlen=%d", bc, wc);
+    AIM_LIST("bs_col_name_strlen", "int32", "bs_col_name_strlen=%d", wc);
     AIM_LIST("event", "int32", "%s", e);
     AIM_LIST("event_count", "int32", "%s, %s", p, r);
     AIM_LIST("events", "compound", "%s", e);
@@ -163,6 +176,12 @@ enum aim_status aim_store_describe_loud(const char *path, char **text)
     aim_store_printf(&t, "seed: %llu\n", (unsigned long long)seed);
     aim_store_printf(&t, "shape: %d points x %d replicas x %d times x %d firms\n", st->n_points,
                      st->n_replicas, st->n_times, st->n_firms);
+    aim_store_printf(&t, "balance sheets: every %d months, %d snapshots (months", st->bs_every,
+                     st->n_snapshots);
+    for (int s = 0; s < st->n_snapshots; s++) {
+        aim_store_printf(&t, "%s%d", s ? ", " : " ", aim_traj_snapshot_month(s, st->n_times, st->bs_every));
+    }
+    aim_store_printf(&t, ")\n");
     for (int p = 0; p < st->n_points; p++) {
         aim_store_printf(&t, "replicas complete (point %d): %d of %d\n", p, aim_store_done_count(st, p),
                          st->n_replicas);

@@ -13,10 +13,12 @@
 #include "sim/store.h"
 
 /* Identifies an aimsim file and the version of this layout. */
-#define AIM_STORE_FORMAT "aimsim-trajectories-2"
+#define AIM_STORE_FORMAT "aimsim-trajectories-3"
 /* deflate level: 4 compresses these smooth series nearly as well as 9, several times faster. */
 /* The event table grows in chunks of the size aim_h5util_create_scale gives an unlimited scale. */
 enum { AIM_STORE_DEFLATE = 4, AIM_STORE_EVENT_CHUNK = AIM_H5UTIL_UNLIMITED_CHUNK };
+/* Longest balance-sheet row or column name, with its NUL. */
+enum { AIM_STORE_BS_NAME = 32 };
 
 /** @brief One event row as stored: the key (point, replica, seq) makes every row unique. */
 struct aim_store_event_row {
@@ -34,8 +36,12 @@ struct aim_store {
     hid_t firm[AIM_FIRM_VAR_COUNT];
     hid_t market[AIM_MARKET_VAR_COUNT];
     hid_t done_ds, count_ds, events_ds, event_scale;
+    hid_t bs_ds;      /* /balance_sheet [point, replica, snapshot, bs_row, bs_col] */
     hid_t event_type; /* memory and file type of a row */
     int n_points, n_replicas, n_times, n_firms;
+    int bs_every, n_snapshots; /* balance-sheet snapshots: months 0, bs_every, ... and the last */
+    char bs_names[AIM_BS_ROWS + AIM_BS_COLS][AIM_STORE_BS_NAME]; /* row names, then column names */
+    int bs_width[2];    /* characters of /bs_row_name and /bs_col_name (as read) */
     int batch;          /* while salvaging: no flush per replica, one at the end */
     uint8_t *done;      /* copy of /replica_done */
     int *kinds;         /* enum aim_firm_kind of each firm */
@@ -66,6 +72,9 @@ void aim_store_utc_now(char *buf, size_t size);
 /** @brief Reads (write = 0) or writes one replica's block of a series dataset of this rank. */
 herr_t aim_store_series_io(hid_t ds, int rank, int point, int replica, int n_times, int n_firms, double *buf,
                            int write);
+/** @brief Reads (write = 0) or writes one replica's balance-sheet snapshots (n_snapshots x
+ * AIM_BS_ROWS x AIM_BS_COLS). */
+herr_t aim_store_bs_io(const struct aim_store *st, int point, int replica, double *buf, int write);
 /** @brief Makes room for n event rows in st->rows. */
 enum aim_status aim_store_reserve_rows(struct aim_store *st, size_t n);
 /** @brief Orders event rows by their key (point, replica, seq), for qsort. */

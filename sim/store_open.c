@@ -10,14 +10,14 @@
 #include <unistd.h>
 
 /* Reads a dataset's dimensions; returns its rank or -1. */
-static int aim_store_dims(hid_t ds, hsize_t dims[4])
+static int aim_store_dims(hid_t ds, hsize_t dims[5])
 {
     hid_t space = H5Dget_space(ds);
     if (space < 0) {
         return -1;
     }
     int rank = H5Sget_simple_extent_ndims(space);
-    if (rank < 0 || rank > 4 || H5Sget_simple_extent_dims(space, dims, NULL) < 0) {
+    if (rank < 0 || rank > 5 || H5Sget_simple_extent_dims(space, dims, NULL) < 0) {
         rank = -1;
     }
     H5Sclose(space);
@@ -28,7 +28,7 @@ static int aim_store_dims(hid_t ds, hsize_t dims[4])
 struct aim_store_expect {
     H5T_class_t cls;
     size_t size;         /* element bytes (strings: at most this) */
-    int rank;            /* 1 to 4 */
+    int rank;            /* 1 to 5 */
     const hsize_t *dims; /* NULL: any (the caller reads them) */
 };
 
@@ -37,7 +37,7 @@ struct aim_store_expect {
  * chunked with a Fletcher32 checksum (so that damaged data fails to read rather than reads
  * wrong). dims receives the dimensions. AIM_ERR_FORMAT naming the dataset otherwise. */
 static enum aim_status aim_store_open_checked(struct aim_store *st, const char *obj,
-                                              const struct aim_store_expect *want, hsize_t dims[4],
+                                              const struct aim_store_expect *want, hsize_t dims[5],
                                               hid_t *out)
 {
     enum aim_status status = AIM_OK;
@@ -125,7 +125,7 @@ fail:
 static enum aim_status aim_store_check_dataset(struct aim_store *st, const char *obj,
                                                const struct aim_store_expect *want)
 {
-    hsize_t dims[4];
+    hsize_t dims[5];
     hid_t ds;
     enum aim_status status = aim_store_open_checked(st, obj, want, dims, &ds);
     if (!status) {
@@ -176,6 +176,131 @@ fail:
     return status;
 }
 
+/* Reads a character array [n, width] of names into out[0..n-1]: each 1 to AIM_STORE_BS_NAME - 1
+ * characters, none empty. */
+static enum aim_status aim_store_read_names(struct aim_store *st, const char *obj, int n,
+                                            char (*out)[AIM_STORE_BS_NAME], int *width_read)
+{
+    enum aim_status status = AIM_OK;
+    hsize_t dims[5];
+    hid_t ds = H5I_INVALID_HID, ft = H5I_INVALID_HID;
+    const struct aim_store_expect label = {H5T_STRING, 1, 2, NULL};
+    char *buf = NULL;
+    status = aim_store_open_checked(st, obj, &label, dims, &ds);
+    if (status) {
+        return status;
+    }
+    if (dims[0] != (hsize_t)n || dims[1] < 1 || dims[1] >= AIM_STORE_BS_NAME) {
+        status = aim_error_set(AIM_ERR_FORMAT, "%s: %s is not [%d, 1 to %d characters] (damaged file?)",
+                               st->path, obj, n, AIM_STORE_BS_NAME - 1);
+        goto fail;
+    }
+    size_t width = (size_t)dims[1];
+    *width_read = (int)width;
+    buf = calloc((size_t)n, width);
+    ft = H5Dget_type(ds);
+    if (!buf || ft < 0 || H5Dread(ds, ft, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+        status = buf ? aim_h5util_damaged(st->path, "reading", obj)
+                     : aim_error_set(AIM_ERR_NOMEM, "%s: out of memory", st->path);
+        goto fail;
+    }
+    for (int i = 0; i < n; i++) {
+        const char *got = buf + (size_t)i * width;
+        size_t len = strnlen(got, width);
+        if (len == 0) {
+            status = aim_error_set(AIM_ERR_FORMAT, "%s: %s[%d] is empty (damaged file?)", st->path, obj, i);
+            goto fail;
+        }
+        memcpy(out[i], got, len);
+        out[i][len] = '\0';
+    }
+fail:
+    free(buf);
+    if (ft >= 0) {
+        H5Tclose(ft);
+    }
+    H5Dclose(ds);
+    H5Eclear2(H5E_DEFAULT);
+    return status;
+}
+
+/* The balance-sheet snapshots: /balance_sheet [point, replica, snapshot, bs_row, bs_col], the
+ * snapshot months (0, k, 2k, ... and the last month for one stride k), the scales and the names. */
+static enum aim_status aim_store_open_balance(struct aim_store *st, hsize_t file_bytes)
+{
+    enum aim_status status = AIM_OK;
+    hsize_t dims[5];
+    hid_t ds = H5I_INVALID_HID;
+    int32_t *months = NULL;
+    const struct aim_store_expect any5 = {H5T_FLOAT, 8, 5, NULL};
+    status = aim_store_open_checked(st, "/balance_sheet", &any5, dims, &st->bs_ds);
+    if (status) {
+        return status;
+    }
+    int want_ns = aim_traj_snapshot_count(st->n_times, 1);
+    if (dims[0] != (hsize_t)st->n_points || dims[1] != (hsize_t)st->n_replicas || dims[2] < 1 ||
+        dims[2] > (hsize_t)want_ns || dims[2] * 4 > file_bytes || dims[3] != AIM_BS_ROWS ||
+        dims[4] != AIM_BS_COLS) {
+        return aim_error_set(
+            AIM_ERR_FORMAT,
+            "%s: /balance_sheet has dimensions [%llu, %llu, %llu, %llu, %llu], not [point=%d, "
+            "replica=%d, snapshot=1 to %d, bs_row=%d, bs_col=%d] (damaged file?)",
+            st->path, (unsigned long long)dims[0], (unsigned long long)dims[1], (unsigned long long)dims[2],
+            (unsigned long long)dims[3], (unsigned long long)dims[4], st->n_points, st->n_replicas, want_ns,
+            AIM_BS_ROWS, AIM_BS_COLS);
+    }
+    st->n_snapshots = (int)dims[2];
+    const hsize_t ns[1] = {dims[2]}, nr[1] = {AIM_BS_ROWS}, nc[1] = {AIM_BS_COLS};
+    const struct aim_store_expect snap = {H5T_INTEGER, 4, 1, ns}, row = {H5T_INTEGER, 4, 1, nr},
+                                  col = {H5T_INTEGER, 4, 1, nc};
+    status = aim_store_check_dataset(st, "/snapshot", &snap);
+    if (!status) {
+        status = aim_store_check_dataset(st, "/bs_row", &row);
+    }
+    if (!status) {
+        status = aim_store_check_dataset(st, "/bs_col", &col);
+    }
+    if (!status) {
+        status = aim_store_read_names(st, "/bs_row_name", AIM_BS_ROWS, st->bs_names, &st->bs_width[0]);
+    }
+    if (!status) {
+        status = aim_store_read_names(st, "/bs_col_name", AIM_BS_COLS, st->bs_names + AIM_BS_ROWS,
+                                      &st->bs_width[1]);
+    }
+    if (!status) {
+        status = aim_store_open_checked(st, "/balance_sheet_month", &snap, dims, &ds);
+    }
+    if (status) {
+        return status;
+    }
+    months = malloc((size_t)st->n_snapshots * sizeof *months);
+    if (!months) {
+        status = aim_error_set(AIM_ERR_NOMEM, "%s: out of memory", st->path);
+        goto fail;
+    }
+    if (H5Dread(ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, months) < 0) {
+        status = aim_h5util_damaged(st->path, "reading", "/balance_sheet_month");
+        goto fail;
+    }
+    /* The stride is the second month (the first past 0); with one snapshot there is one month. */
+    st->bs_every = st->n_snapshots >= 2 && months[1] >= 1 ? months[1] : 1;
+    int ok = aim_traj_snapshot_count(st->n_times, st->bs_every) == st->n_snapshots;
+    for (int s = 0; ok && s < st->n_snapshots; s++) {
+        ok = months[s] == aim_traj_snapshot_month(s, st->n_times, st->bs_every);
+    }
+    if (!ok) {
+        status = aim_error_set(AIM_ERR_FORMAT,
+                               "%s: /balance_sheet_month is not 0, k, 2k, ... and the last month %d for one "
+                               "stride k (damaged file?)",
+                               st->path, st->n_times - 1);
+    }
+fail:
+    free(months);
+    H5Dclose(ds);
+    H5Eclear2(H5E_DEFAULT);
+    return status;
+}
+
 /* Opens a file for reading (or, writable, for writing) after checking every object of the
  * layout: existence, type, rank, dimensions and checksums, with every size bounded by the file's
  * own size, so that a damaged file is reported (AIM_ERR_FORMAT) before anything is read from it. */
@@ -184,7 +309,7 @@ enum aim_status aim_store_open_loud(struct aim_store **out, const char *path, in
     *out = NULL;
     enum aim_status status = AIM_OK;
     struct aim_store *st = aim_store_alloc(path, writable);
-    hsize_t dims[4];
+    hsize_t dims[5];
     hid_t fapl = H5I_INVALID_HID, ds = H5I_INVALID_HID;
     char *format = NULL;
     if (!st) {
@@ -234,6 +359,15 @@ enum aim_status aim_store_open_loud(struct aim_store **out, const char *path, in
         goto fail;
     }
     H5Eclear2(H5E_DEFAULT);
+    if (format && strcmp(format, AIM_STORE_FORMAT) != 0 && strncmp(format, "aimsim-trajectories-", 20) == 0) {
+        /* aimsim-trajectories-2 had no balance-sheet snapshots (/balance_sheet). */
+        status =
+            aim_error_set(AIM_ERR_FORMAT,
+                          "%s: a file of another aimsim version (root attribute aimsim_format is \"%s\", "
+                          "this aimsim reads \"%s\"); rerun it with this aimsim",
+                          path, format, AIM_STORE_FORMAT);
+        goto fail;
+    }
     if (!format || strcmp(format, AIM_STORE_FORMAT) != 0) {
         status = aim_error_set(
             AIM_ERR_FORMAT,
@@ -343,6 +477,10 @@ enum aim_status aim_store_open_loud(struct aim_store **out, const char *path, in
                 goto fail;
             }
         }
+    }
+    status = aim_store_open_balance(st, file_bytes);
+    if (status) {
+        goto fail;
     }
     {
         const struct aim_store_expect done = {H5T_INTEGER, 1, 2, fdims}, count = {H5T_INTEGER, 4, 2, fdims},

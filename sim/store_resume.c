@@ -29,13 +29,15 @@ static enum aim_status aim_store_check_same_run(const struct aim_store *old, con
                           "`aimsim info %s` with `aimsim config show`); use --force to start again",
                           path, path);
     } else if (old->n_points != lay->n_points || old->n_replicas != lay->n_replicas ||
-               old->n_times != lay->n_times || old->n_firms != lay->n_firms) {
+               old->n_times != lay->n_times || old->n_firms != lay->n_firms ||
+               old->n_snapshots != aim_traj_snapshot_count(lay->n_times, lay->bs_every)) {
         status =
             aim_error_set(AIM_ERR_USAGE,
-                          "%s: cannot resume: the file holds %d points x %d replicas x %d times x %d firms, "
-                          "this run needs %d x %d x %d x %d",
-                          path, old->n_points, old->n_replicas, old->n_times, old->n_firms, lay->n_points,
-                          lay->n_replicas, lay->n_times, lay->n_firms);
+                          "%s: cannot resume: the file holds %d points x %d replicas x %d times x %d firms "
+                          "x %d balance-sheet snapshots, this run needs %d x %d x %d x %d x %d",
+                          path, old->n_points, old->n_replicas, old->n_times, old->n_firms, old->n_snapshots,
+                          lay->n_points, lay->n_replicas, lay->n_times, lay->n_firms,
+                          aim_traj_snapshot_count(lay->n_times, lay->bs_every));
     }
     free(config);
     return status;
@@ -107,6 +109,10 @@ static enum aim_status aim_store_salvage_replica(struct aim_store *st, struct ai
             H5Eclear2(H5E_DEFAULT);
             return AIM_OK;
         }
+    }
+    if (aim_store_bs_io(old, p, r, tr->bs, 0) < 0) {
+        H5Eclear2(H5E_DEFAULT);
+        return AIM_OK;
     }
     tr->n_events = 0;
     for (int32_t k = 0; k < want; k++) {
@@ -186,7 +192,7 @@ enum aim_status aim_store_resume_loud(struct aim_store **out, const char *path,
         status = aim_h5util_fail(tmp, "writing attribute", "/start_time");
         goto done;
     }
-    status = aim_traj_create(&tr, old->n_firms, old->n_times);
+    status = aim_traj_create(&tr, old->n_firms, old->n_times, old->bs_every);
     st->batch = 1;
     for (int p = 0; !status && p < old->n_points; p++) {
         for (int r = 0; !status && r < old->n_replicas; r++) {

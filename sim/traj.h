@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sim/balance.h"
 #include "sim/error.h"
 
 enum aim_firm_var {
@@ -51,26 +52,44 @@ struct aim_event {
     double amount[3];
 };
 
-/** @brief Trajectories of one replica: firm[v][t * n_firms + f], market[v][t], events. */
+/* Values of one stored balance-sheet matrix: AIM_BS_ROWS x AIM_BS_COLS, row-major. */
+enum { AIM_TRAJ_BS_CELLS = AIM_BS_ROWS * AIM_BS_COLS };
+
+/** @brief Trajectories of one replica: firm[v][t * n_firms + f], market[v][t], events, and the
+ * month-end balance-sheet matrix at the snapshot months (bs[(s * AIM_BS_ROWS + row) * AIM_BS_COLS +
+ * col] at month aim_traj_snapshot_month(s, ...)). */
 struct aim_traj {
     int n_firms;
-    int n_times; /* steps + 1 */
+    int n_times;     /* steps + 1 */
+    int bs_every;    /* run.balance_sheet_every */
+    int n_snapshots; /* aim_traj_snapshot_count(n_times, bs_every) */
     double *firm[AIM_FIRM_VAR_COUNT];
     double *market[AIM_MARKET_VAR_COUNT];
+    double *bs;
     struct aim_event *events;
     size_t n_events, cap_events;
 };
 
-/** @brief Allocates buffers for n_firms firms over n_times time points. */
-enum aim_status aim_traj_create(struct aim_traj **tr, int n_firms, int n_times);
+/** @brief Allocates buffers for n_firms firms over n_times time points, with a balance-sheet
+ * snapshot every bs_every months (run.balance_sheet_every). */
+enum aim_status aim_traj_create(struct aim_traj **tr, int n_firms, int n_times, int bs_every);
 /** @brief Frees the buffers. */
 void aim_traj_free(struct aim_traj *tr);
 /** @brief Empties the event log and zeroes the series, for reuse by the next replica. */
 void aim_traj_clear(struct aim_traj *tr);
 /** @brief Appends an event (grows the log; the only allocation a replica may make while running). */
 enum aim_status aim_traj_add_event(struct aim_traj *tr, const struct aim_event *ev);
+/** @brief Copies the month-end matrix of month t into its snapshot if t is a snapshot month. */
+void aim_traj_record_balance(struct aim_traj *tr, int t, const struct aim_balance_sheet *bs);
 /** @brief Bytes a trajectory buffer of this size takes (for the memory estimate). */
-size_t aim_traj_bytes(int n_firms, int n_times);
+size_t aim_traj_bytes(int n_firms, int n_times, int bs_every);
+/** @brief Number of balance-sheet snapshots over n_times months (0 .. n_times - 1) at stride
+ * every: months 0, every, 2 every, ... and always the last month. */
+int aim_traj_snapshot_count(int n_times, int every);
+/** @brief Month of snapshot s (0 <= s < aim_traj_snapshot_count). */
+int aim_traj_snapshot_month(int s, int n_times, int every);
+/** @brief Snapshot index of month t, or -1 if t is not a snapshot month. */
+int aim_traj_snapshot_index(int t, int n_times, int every);
 
 /** @brief Name of firm variable v ("cash", ...): its dataset name in /firm. */
 const char *aim_traj_firm_var_name(int v);

@@ -545,6 +545,7 @@ static void world_record(struct aim_world *w, struct aim_traj *tr)
         capital > 0.0 ? loans / (capital / w->cfg.credit.capital_ratio) : (loans > 0.0 ? HUGE_VAL : 0.0);
     tr->market[AIM_MV_lenders_funding][t] = w->lenders.funding;
     tr->market[AIM_MV_written_off][t] = w->lenders.written_off;
+    aim_traj_record_balance(tr, t, &w->bs);
 }
 
 /* Revenue provenance of the month (MODEL.md 7). */

@@ -33,6 +33,10 @@ if(TARGET aimsim)
   # h5py and xarray on a file from a real run: dimensions, shapes and every provenance value.
   add_test(NAME test_run_file COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_run_file.py $<TARGET_FILE:aimsim>)
   set_tests_properties(test_run_file PROPERTIES TIMEOUT 120)
+  # The stored balance-sheet matrices of a real run (h5py) and aimsim info --balance-sheet.
+  add_test(NAME test_balance_sheet COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_balance_sheet.py
+           $<TARGET_FILE:aimsim>)
+  set_tests_properties(test_balance_sheet PROPERTIES TIMEOUT 300)
 endif()
 add_test(NAME test_store_docs COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_store_docs.py)
 set_tests_properties(test_store_docs PROPERTIES ENVIRONMENT "AIM_SOURCE_DIR=${CMAKE_SOURCE_DIR}")

@@ -104,12 +104,16 @@ static char *config_yaml(void)
  * valuation of firm 2 at month 9. */
 static int make_run_corrupt(const char *path, int complete, const char *yaml, int corrupt)
 {
-    struct aim_store_layout lay = {NP, NR, NT, NF, names, kinds, "2025-11"};
+    static const char *bs_rows[AIM_BS_ROWS] = {"money",      "loans",       "funding",  "listed_shares",
+                                               "lab_equity", "real_assets", "net_worth"};
+    static const char *bs_cols[AIM_BS_COLS] = {"investors", "market_maker", "lenders",      "vendors",
+                                               "clouds",    "labs",         "rest_of_world"};
+    struct aim_store_layout lay = {NP, NR, NT, NF, names, kinds, "2025-11", 12, bs_rows, bs_cols};
     struct aim_store_provenance prov = {yaml, 2385};
     struct aim_store *st = NULL;
     struct aim_traj *tr = NULL;
     unlink(path);
-    if (aim_store_create(&st, path, &lay, &prov) != AIM_OK || aim_traj_create(&tr, NF, NT) != AIM_OK) {
+    if (aim_store_create(&st, path, &lay, &prov) != AIM_OK || aim_traj_create(&tr, NF, NT, 12) != AIM_OK) {
         printf("make_run %s: %s\n", path, aim_error_message());
         aim_traj_free(tr);
         return 0;

@@ -60,7 +60,7 @@ with h5py.File(out, "r") as h:
     check(dims == ["point", "replica", "time", "firm"], "h5py: cash dimension scales %s" % dims)
     check(h["market/demand"].shape == (1, R, S + 1), "h5py: /market/demand shape (1, %d, %d)" % (R, S + 1))
     check(h["replica_done"].shape == (1, R) and h["replica_done"][...].all(), "h5py: replica_done all set")
-    check(a["status"] == "complete" and a["aimsim_format"] == "aimsim-trajectories-2", "h5py: complete aimsim file")
+    check(a["status"] == "complete" and a["aimsim_format"] == "aimsim-trajectories-3", "h5py: complete aimsim file")
     check(a["config"] == shown and len(shown) > 1000,
           "h5py: config attribute is the resolved config that `aimsim config show` prints")
     check(int(a["seed"]) == SEED, "h5py: seed %s" % a["seed"])

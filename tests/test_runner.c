@@ -137,8 +137,10 @@ int main(void)
     aim_test(run(cfg, split, 2, 1, 0, 2, &rep) == AIM_OK, "runner: point 1 replicas [0,2), other streams");
 
     struct aim_traj *x = NULL, *y = NULL;
-    aim_traj_create(&x, aim_world_firm_count(cfg), (int)cfg->run.steps + 1);
-    aim_traj_create(&y, aim_world_firm_count(cfg), (int)cfg->run.steps + 1);
+    aim_traj_create(&x, aim_world_firm_count(cfg), (int)cfg->run.steps + 1,
+                    (int)cfg->run.balance_sheet_every);
+    aim_traj_create(&y, aim_world_firm_count(cfg), (int)cfg->run.steps + 1,
+                    (int)cfg->run.balance_sheet_every);
     int all = 1;
     for (int r = 0; r < NREP; r++) {
         all = all && same(whole, 0, r, split, 0, r, x, y);

@@ -13,7 +13,8 @@
 #include "sim/traj.h"
 #include "tests/aim_test.h"
 
-enum { NP = 2, NR = 5, NT = 7, NF = 3 };
+/* Balance sheets every BS months: snapshots at months 0, 4 and 6 (the last month). */
+enum { NP = 2, NR = 5, NT = 7, NF = 3, BS = 4, NS = 3 };
 
 /* The synthetic value of a series: awkward, distinct per (var, point, replica, time, firm), and
  * the same formula is recomputed by tests/test_store_xarray.py. */
@@ -25,6 +26,12 @@ static double firm_value(int v, int p, int r, int t, int f)
 static double market_value(int v, int p, int r, int t)
 {
     return -0.618 * (v + 1) + 7.0 * p + r / 7.0 - t * 0.01;
+}
+
+/* Cell (row, col) of snapshot s: the same formula is recomputed by tests/test_store_xarray.py. */
+static double bs_value(int p, int r, int s, int row, int col)
+{
+    return 1.375 * (row + 1) - 0.5 * col + 10.0 * s + 100.0 * p - r / 8.0;
 }
 
 /* Replica r of point p records r % 3 + p events. */
@@ -41,6 +48,11 @@ static void fill(struct aim_traj *tr, int p, int r)
     for (int v = 0; v < AIM_MARKET_VAR_COUNT; v++) {
         for (int t = 0; t < NT; t++) {
             tr->market[v][t] = market_value(v, p, r, t);
+        }
+    }
+    for (int s = 0; s < NS; s++) {
+        for (int i = 0; i < AIM_TRAJ_BS_CELLS; i++) {
+            tr->bs[s * AIM_TRAJ_BS_CELLS + i] = bs_value(p, r, s, i / AIM_BS_COLS, i % AIM_BS_COLS);
         }
     }
     for (int k = 0; k < r % 3 + p; k++) {
@@ -61,7 +73,7 @@ static int same_replica(const struct aim_traj *a, const struct aim_traj *b)
             return 0;
         }
     }
-    if (a->n_events != b->n_events) {
+    if (memcmp(a->bs, b->bs, sizeof(double) * NS * AIM_TRAJ_BS_CELLS) != 0 || a->n_events != b->n_events) {
         return 0;
     }
     for (size_t i = 0; i < a->n_events; i++) {
@@ -77,7 +89,33 @@ static int same_replica(const struct aim_traj *a, const struct aim_traj *b)
 static void test_traj(void)
 {
     struct aim_traj *tr = NULL;
-    aim_test(aim_traj_create(&tr, 4, 13) == AIM_OK && tr, "traj: create 4 firms x 13 times");
+    aim_test(aim_traj_create(&tr, 4, 13, 5) == AIM_OK && tr, "traj: create 4 firms x 13 times");
+    aim_test(tr->n_snapshots == 4, "traj: 13 months at stride 5 have snapshots 0, 5, 10 and 12");
+    {
+        static const int want[4] = {0, 5, 10, 12};
+        int ok = 1;
+        for (int s = 0; s < 4; s++) {
+            ok = ok && aim_traj_snapshot_month(s, 13, 5) == want[s] &&
+                 aim_traj_snapshot_index(want[s], 13, 5) == s;
+        }
+        aim_test(ok, "traj: snapshot months and their indices");
+        aim_test(aim_traj_snapshot_index(4, 13, 5) == -1 && aim_traj_snapshot_index(11, 13, 5) == -1 &&
+                     aim_traj_snapshot_index(13, 13, 5) == -1 && aim_traj_snapshot_index(-1, 13, 5) == -1,
+                 "traj: other months are not snapshots");
+        aim_test(aim_traj_snapshot_count(13, 12) == 2 && aim_traj_snapshot_count(13, 100) == 2 &&
+                     aim_traj_snapshot_count(1, 12) == 1 && aim_traj_snapshot_count(25, 12) == 3 &&
+                     aim_traj_snapshot_count(26, 12) == 4,
+                 "traj: snapshot counts (the last month is always one)");
+        struct aim_balance_sheet b;
+        for (int i = 0; i < AIM_TRAJ_BS_CELLS; i++) {
+            b.m[i / AIM_BS_COLS][i % AIM_BS_COLS] = 2.385 * i;
+        }
+        aim_traj_record_balance(tr, 7, &b);
+        aim_test(tr->bs[AIM_TRAJ_BS_CELLS + 1] == 0.0, "traj: a month between snapshots is not recorded");
+        aim_traj_record_balance(tr, 12, &b);
+        aim_test(tr->bs[3 * AIM_TRAJ_BS_CELLS + 8] == 2.385 * 8 && tr->bs[3 * AIM_TRAJ_BS_CELLS - 1] == 0.0,
+                 "traj: the last month is recorded in the last snapshot");
+    }
     aim_test(tr->n_firms == 4 && tr->n_times == 13, "traj: sizes recorded");
     aim_test(tr->firm[AIM_FV_cash][0] == 0.0 && tr->market[AIM_MV_residual][12] == 0.0,
              "traj: series start zeroed");
@@ -96,12 +134,15 @@ static void test_traj(void)
     aim_traj_clear(tr);
     aim_test(tr->n_events == 0 && tr->market[0][0] == 0.0 && tr->firm[AIM_FIRM_VAR_COUNT - 1][51] == 0.0,
              "traj: clear empties the log and zeroes the series");
-    aim_test(aim_traj_bytes(4, 13) >=
-                 (4 * 13 * AIM_FIRM_VAR_COUNT + 13 * AIM_MARKET_VAR_COUNT) * sizeof(double),
-             "traj: bytes covers the series");
+    aim_test(tr->bs[3 * AIM_TRAJ_BS_CELLS + 8] == 0.0, "traj: clear zeroes the balance sheets");
+    aim_test(aim_traj_bytes(4, 13, 5) >=
+                 (4 * 13 * AIM_FIRM_VAR_COUNT + 13 * AIM_MARKET_VAR_COUNT + 4 * AIM_TRAJ_BS_CELLS) *
+                     sizeof(double),
+             "traj: bytes covers the series and the balance sheets");
     aim_traj_free(tr);
     aim_traj_free(NULL);
-    aim_test(aim_traj_create(&tr, 2, 0) == AIM_ERR_USAGE && !tr, "traj: zero times is a usage error");
+    aim_test(aim_traj_create(&tr, 2, 0, 12) == AIM_ERR_USAGE && !tr, "traj: zero times is a usage error");
+    aim_test(aim_traj_create(&tr, 2, 13, 0) == AIM_ERR_USAGE && !tr, "traj: a zero stride is a usage error");
     aim_test(strcmp(aim_traj_firm_var_name(AIM_FV_cash), "cash") == 0, "traj: firm var 0 is cash");
     aim_test(strcmp(aim_traj_firm_var_unit(AIM_FV_cash), "$B") == 0, "traj: cash unit $B");
     aim_test(strcmp(aim_traj_market_var_name(AIM_MV_residual), "residual") == 0,
@@ -115,9 +156,15 @@ static void test_traj(void)
 static const char *names[NF] = {"NVIDIA", "Microsoft", "Anthropic"};
 static const int kinds[NF] = {0, 1, 2};
 
+/* The balance-sheet names as the model has them (sim/balance.c), spelled out here. */
+static const char *bs_rows[AIM_BS_ROWS] = {"money",      "loans",       "funding",  "listed_shares",
+                                           "lab_equity", "real_assets", "net_worth"};
+static const char *bs_cols[AIM_BS_COLS] = {"investors", "market_maker", "lenders",      "vendors",
+                                           "clouds",    "labs",         "rest_of_world"};
+
 static struct aim_store_layout layout(void)
 {
-    return (struct aim_store_layout){NP, NR, NT, NF, names, kinds, "2025-11"};
+    return (struct aim_store_layout){NP, NR, NT, NF, names, kinds, "2025-11", BS, bs_rows, bs_cols};
 }
 
 static void write_file(const char *path, const char *text)
@@ -139,8 +186,8 @@ static void test_store(void)
     struct aim_store *st = NULL;
     struct aim_traj *tr = NULL, *back = NULL;
     struct stat sb;
-    aim_traj_create(&tr, NF, NT);
-    aim_traj_create(&back, NF, NT);
+    aim_traj_create(&tr, NF, NT, BS);
+    aim_traj_create(&back, NF, NT, BS);
 
     aim_test(aim_store_create(&st, partial, &lay, &prov) == AIM_OK && st, "store: create %s", partial);
     if (!st) {
@@ -171,9 +218,15 @@ static void test_store(void)
     aim_test_contains(aim_error_message(), partial, "store: range message names the file");
     aim_test(aim_store_write_replica(st, NP, 0, tr) == AIM_ERR_USAGE, "store: point out of range refused");
     struct aim_traj *wrong = NULL;
-    aim_traj_create(&wrong, NF + 1, NT);
+    aim_traj_create(&wrong, NF + 1, NT, BS);
     aim_test(aim_store_write_replica(st, 0, 0, wrong) == AIM_ERR_USAGE, "store: wrong firm count refused");
     aim_test_contains(aim_error_message(), "4 firms", "store: shape message says what the trajectory has");
+    aim_traj_free(wrong);
+    aim_traj_create(&wrong, NF, NT, BS + 1);
+    aim_test(aim_store_write_replica(st, 0, 0, wrong) == AIM_ERR_USAGE,
+             "store: other balance-sheet stride refused");
+    aim_test_contains(aim_error_message(), "every 5 months",
+                      "store: stride message says what the trajectory has");
     aim_traj_free(wrong);
     aim_test(aim_store_close(st) == AIM_OK, "store: close unfinished");
     st = NULL;
@@ -184,13 +237,15 @@ static void test_store(void)
         int np, nr, nt, nf;
         aim_store_shape(st, &np, &nr, &nt, &nf);
         aim_test(np == NP && nr == NR && nt == NT && nf == NF, "store: shape read back 2 x 5 x 7 x 3");
+        aim_test(aim_store_bs_every(st) == BS, "store: balance-sheet stride read back from the months");
         for (int r = 0; r < NR; r++) {
             fill(tr, 1, r);
             aim_test(aim_store_read_replica(st, 1, r, back) == AIM_OK && same_replica(tr, back),
                      "store: point 1 replica %d bitwise equal with %zu events", r, tr->n_events);
         }
         aim_test(aim_store_read_replica(st, 0, 0, back) == AIM_OK && isnan(back->firm[0][0]) &&
-                     isnan(back->market[AIM_MV_residual][NT - 1]) && back->n_events == 0,
+                     isnan(back->market[AIM_MV_residual][NT - 1]) &&
+                     isnan(back->bs[NS * AIM_TRAJ_BS_CELLS - 1]) && back->n_events == 0,
                  "store: an unwritten replica reads as NaN with no events");
         aim_test(aim_store_write_replica(st, 0, 0, tr) == AIM_ERR_USAGE,
                  "store: writing a read-only store refused");
@@ -315,6 +370,15 @@ static void test_store(void)
     bad.n_replicas = 0;
     aim_test(aim_store_create(&st, "store_bad.h5", &bad, &prov) == AIM_ERR_USAGE,
              "store: zero replicas refused");
+    bad = lay;
+    bad.bs_every = 0;
+    aim_test(aim_store_create(&st, "store_bad.h5", &bad, &prov) == AIM_ERR_USAGE,
+             "store: zero balance-sheet stride refused");
+    bad = lay;
+    bad.bs_cols = NULL;
+    aim_test(aim_store_create(&st, "store_bad.h5", &bad, &prov) == AIM_ERR_USAGE,
+             "store: missing balance-sheet names refused");
+    aim_test_contains(aim_error_message(), "column names", "store: message says what is missing");
     aim_test(stat("store_bad.h5", &sb) != 0, "store: no file left by refused layouts");
     aim_test(aim_store_create(&st, "no/such/dir/x.h5", &lay, &prov) == AIM_ERR_IO,
              "store: create in a missing directory fails");
@@ -352,10 +416,12 @@ static void test_store(void)
     unlink("store_text.h5");
     unlink("store_foreign.h5");
     unlink("store_truncated.h5");
-    aim_test(aim_store_cache_bytes(&lay) > 0 &&
-                 aim_store_replica_raw_bytes(&lay) ==
-                     (size_t)(NT * NF * AIM_FIRM_VAR_COUNT + NT * AIM_MARKET_VAR_COUNT) * 8,
-             "store: size estimates");
+    aim_test(
+        aim_store_cache_bytes(&lay) > 0 &&
+            aim_store_replica_raw_bytes(&lay) ==
+                (size_t)(NT * NF * AIM_FIRM_VAR_COUNT + NT * AIM_MARKET_VAR_COUNT + NS * AIM_TRAJ_BS_CELLS) *
+                    8,
+        "store: size estimates");
     aim_traj_free(tr);
     aim_traj_free(back);
 }

@@ -3,8 +3,9 @@
 
 Makes a small real run file, then writes damaged copies of it, deterministically from a fixed
 seed: truncations at many offsets, byte flips (anywhere, in the superblock, in object headers,
-in data chunks) and zeroed 512-byte and 4 KiB blocks. On each copy it runs `aimsim info` and
-`aimsim analyze -o OTHER --json` under a timeout. A check passes when the program
+in data chunks, in the balance-sheet datasets) and zeroed 512-byte and 4 KiB blocks. On each copy
+it runs `aimsim info`, `aimsim info --balance-sheet 1 12` and `aimsim analyze -o OTHER --json`
+under a timeout. A check passes when the program
   - exits 2 with a message on stderr that names the file, or
   - exits 0 with exactly the output of the undamaged file (stdout with the path replaced, and
     for analyze every dataset of the written /analysis group): the damage hit bytes that the
@@ -44,6 +45,8 @@ def run(kind, path, out):
     """(returncode or 'timeout', stdout with paths normalised, stderr) of one program on path."""
     if kind == "info":
         cmd = [aimsim, "info", path]
+    elif kind == "balance":
+        cmd = [aimsim, "info", path, "--balance-sheet", "1", "12"]
     else:
         cmd = [aimsim, "analyze", path, "-o", out, "--force", "--json"]
     try:
@@ -82,7 +85,8 @@ def same_arrays(a, b):
 
 
 ref_out = {}
-for kind in ("info", "analyze"):
+KINDS = ("info", "balance", "analyze")
+for kind in KINDS:
     out = os.path.join(work, "ref-analysis.h5")
     rc, stdout, stderr = run(kind, ref, out)
     if rc != 0:
@@ -91,14 +95,19 @@ for kind in ("info", "analyze"):
     ref_out[kind] = (stdout, analysis_arrays(out) if kind == "analyze" else None)
 
 # Where the file's metadata and data lie, from an independent reader (h5py).
-headers, chunks = [], []
+headers, chunks, bs_headers, bs_chunks = [], [], [], []
+BALANCE = ("balance_sheet", "balance_sheet_month", "bs_row_name", "bs_col_name", "snapshot")
 with h5py.File(ref, "r") as h:
     def visit(name, obj):
         headers.append(h5py.h5o.get_info(obj.id).addr)
+        if name in BALANCE:
+            bs_headers.append(headers[-1])
         if isinstance(obj, h5py.Dataset) and obj.chunks is not None:
             for i in range(obj.id.get_num_chunks()):
                 info = obj.id.get_chunk_info(i)
                 chunks.append((info.byte_offset, info.size))
+                if name in BALANCE:
+                    bs_chunks.append(chunks[-1])
     headers.append(h5py.h5o.get_info(h.id).addr if hasattr(h, "id") else 0)
     h.visititems(visit)
 
@@ -124,6 +133,14 @@ for _ in range(n_random // 2):
 for _ in range(n_random // 4):
     off, n = rng.choice(chunks)
     damages.append(flip(off + rng.randrange(n)))  # compressed data chunks
+if len(bs_headers) != len(BALANCE) or len(bs_chunks) < len(BALANCE):
+    print("FAIL: the run file lacks the balance-sheet datasets %s" % (BALANCE,))
+    sys.exit(1)
+for off, n in bs_chunks:
+    for _ in range(2):
+        damages.append(flip(off + rng.randrange(n)))  # the balance sheets, their months and names
+for addr in bs_headers:
+    damages.append(flip(addr + rng.randrange(64)))
 
 
 def zero(at, n):
@@ -147,7 +164,7 @@ def check(job):
     with open(path, "wb") as f:
         f.write(content)
     lines = []
-    for kind in ("info", "analyze"):
+    for kind in KINDS:
         if os.path.exists(out):
             os.unlink(out)
         rc, stdout, stderr = run(kind, path, out)
@@ -159,8 +176,8 @@ def check(job):
             ok = path in stderr
             verdict, why = ("ok", "exit 2") if ok else ("bad", "exit 2 without naming the file: %r" % stderr[:200])
         elif rc == 0:
-            same = stdout == ref_out[kind][0] and (kind == "info" or same_arrays(analysis_arrays(out),
-                                                                                   ref_out[kind][1]))
+            same = stdout == ref_out[kind][0] and (kind != "analyze" or same_arrays(analysis_arrays(out),
+                                                                                      ref_out[kind][1]))
             verdict, why = ("ok", "exit 0, output identical") if same else ("bad", "exit 0 with different output")
         else:
             verdict, why = "bad", "exit %d: %s" % (rc, stderr.strip()[:200])

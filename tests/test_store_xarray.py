@@ -12,6 +12,9 @@ import xarray as xr
 
 path = sys.argv[1] if len(sys.argv) > 1 else "store_synthetic.h5"
 NP, NR, NT, NF = 2, 5, 7, 3
+BS_MONTHS = [0, 4, 6]  # every 4 months and the last month
+BS_ROWS = ["money", "loans", "funding", "listed_shares", "lab_equity", "real_assets", "net_worth"]
+BS_COLS = ["investors", "market_maker", "lenders", "vendors", "clouds", "labs", "rest_of_world"]
 failed = 0
 
 
@@ -26,6 +29,12 @@ p, r, t, f = np.meshgrid(np.arange(NP), np.arange(NR), np.arange(NT), np.arange(
 
 def firm_value(v):
     return 2.385 * (v + 1) + 0.125 * p - 1.75 * r + t / 3.0 + f * 1e-3 + (1e300 if v == 3 else 0.0)
+
+
+def bs_value():
+    bp, br, bs, brow, bcol = np.meshgrid(np.arange(NP), np.arange(NR), np.arange(len(BS_MONTHS)), np.arange(7),
+                                         np.arange(7), indexing="ij")
+    return 1.375 * (brow + 1) - 0.5 * bcol + 10.0 * bs + 100.0 * bp - br / 8.0
 
 
 def text(x):
@@ -83,6 +92,14 @@ with h5py.File(path, "r") as h:
     check(text(h.attrs["hdf5_version"]) == h5py.version.hdf5_version, "h5py: hdf5_version matches the library")
     check(text(h.attrs["start_time"]).endswith("Z") and "T" in text(h.attrs["start_time"]),
           "h5py: start_time ISO 8601 UTC")
+    b = h["balance_sheet"]
+    check(b.shape == (NP, NR, len(BS_MONTHS), 7, 7) and b.chunks == (1, 1, len(BS_MONTHS), 7, 7) and b.fletcher32,
+          f"h5py: /balance_sheet [point, replica, snapshot, bs_row, bs_col] {b.shape}, one chunk per replica")
+    check([d.label or list(d.keys())[0] for d in b.dims] == ["point", "replica", "snapshot", "bs_row", "bs_col"],
+          "h5py: balance_sheet dimensions named point, replica, snapshot, bs_row, bs_col")
+    check(np.array_equal(b[...], bs_value()), "h5py: /balance_sheet values bitwise")
+    check(h["balance_sheet_month"][...].tolist() == BS_MONTHS, f"h5py: snapshot months {BS_MONTHS}")
+    check(text(b.attrs["units"]) == "$B", "h5py: balance_sheet units $B")
     # Days since the first day of the start month, at each month's first day (2025-11 .. 2026-05).
     check(h["firm/time"][...].tolist() == [0, 30, 61, 92, 120, 151, 181] and
           text(h["firm/time"].attrs["units"]) == "days since 2025-11-01", "h5py: time in days since 2025-11-01")
@@ -112,6 +129,15 @@ root = xr.open_dataset(path, engine="h5netcdf")
 check(root["replica_done"].dims == ("point", "replica"), "xarray: root replica_done dims")
 check(root["events"].dims == ("event",), "xarray: root events on dimension event")
 check(int(root.attrs["seed"]) == 2385 and "config" in root.attrs, "xarray: provenance in root attributes")
+bsx = root["balance_sheet"]
+check(bsx.dims == ("point", "replica", "snapshot", "bs_row", "bs_col"), "xarray: balance_sheet dims")
+check(list(root["bs_row_name"].values) == BS_ROWS and list(root["bs_col_name"].values) == BS_COLS,
+      "xarray: balance-sheet row and column names")
+check(root["balance_sheet_month"].values.tolist() == BS_MONTHS and "balance_sheet_month" in root.coords,
+      "xarray: balance_sheet_month is a coordinate of snapshot")
+cell = bsx.where(root.bs_row_name == "loans", drop=True).where(root.bs_col_name == "clouds", drop=True)
+cell = cell.swap_dims(snapshot="balance_sheet_month").sel(balance_sheet_month=6).isel(point=1, replica=3)
+check(float(cell.squeeze()) == bs_value()[1, 3, 2, 1, 4], "xarray: select a cell by names and month")
 # netCDF-C itself (Debian python3-netcdf4, installed by scripts/setup) must open the file too.
 try:
     import netCDF4
@@ -125,5 +151,8 @@ if netCDF4 is not None:
         check(list(nc.groups["firm"].variables["firm_name"][:]) == ["NVIDIA", "Microsoft", "Anthropic"],
               "netCDF4 (netCDF-C): firm names as str")
         check(nc.getncattr("status") == "complete", "netCDF4 (netCDF-C): string attributes as str")
+        check(nc.variables["balance_sheet"].dimensions == ("point", "replica", "snapshot", "bs_row", "bs_col")
+              and np.array_equal(nc.variables["balance_sheet"][:], bs_value()),
+              "netCDF4 (netCDF-C): balance_sheet dimensions and values")
 print(f"{failed} failed")
 sys.exit(1 if failed else 0)

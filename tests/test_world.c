@@ -37,7 +37,8 @@ static struct aim_traj *run(const struct aim_config *cfg, uint64_t seed, uint64_
     struct aim_world *w = NULL;
     struct aim_traj *tr = NULL;
     int n = aim_world_firm_count(cfg);
-    if (aim_world_create(&w, cfg) != AIM_OK || aim_traj_create(&tr, n, (int)cfg->run.steps + 1) != AIM_OK) {
+    if (aim_world_create(&w, cfg) != AIM_OK ||
+        aim_traj_create(&tr, n, (int)cfg->run.steps + 1, (int)cfg->run.balance_sheet_every) != AIM_OK) {
         printf("create failed: %s\n", aim_error_message());
         aim_world_free(w);
         return NULL;
@@ -187,7 +188,7 @@ static void fundamentalist_band(int investors, int n)
     for (uint64_t r = 0; r < (uint64_t)reps; r++) {
         struct aim_world *w = NULL;
         struct aim_traj *tr = NULL;
-        if (aim_world_create(&w, cf) != AIM_OK || aim_traj_create(&tr, n, steps + 1) != AIM_OK ||
+        if (aim_world_create(&w, cf) != AIM_OK || aim_traj_create(&tr, n, steps + 1, 12) != AIM_OK ||
             aim_world_reset(w, 5, 0, r, tr) != AIM_OK) {
             ran = 0;
         }
@@ -751,7 +752,7 @@ int main(int argc, char **argv)
         /* A world reused for other replicas (as the runner does) reproduces a fresh one. */
         struct aim_world *w = NULL;
         struct aim_traj *e = NULL;
-        int ok = aim_world_create(&w, cfg) == AIM_OK && aim_traj_create(&e, n, steps + 1) == AIM_OK;
+        int ok = aim_world_create(&w, cfg) == AIM_OK && aim_traj_create(&e, n, steps + 1, 12) == AIM_OK;
         uint64_t order[3] = {5, 0, 3};
         for (int k = 0; ok && k < 3; k++) {
             aim_traj_clear(e);
@@ -820,7 +821,7 @@ int main(int argc, char **argv)
         struct aim_world *w = NULL;
         aim_test(aim_world_create(&w, ce) == AIM_OK, "create");
         struct aim_traj *tr = NULL;
-        aim_traj_create(&tr, n, 3);
+        aim_traj_create(&tr, n, 3, 12);
         aim_test(aim_world_reset(w, 1, 0, 0, tr) == AIM_OK && aim_world_time(w) == 0, "reset to month 0");
         aim_test(aim_world_step(w, 1, tr) == AIM_OK && aim_world_step(w, 1, tr) == AIM_OK &&
                      aim_world_time(w) == 2,
