@@ -41,7 +41,10 @@ enum aim_event_kind {
      * vendors); amount = {MW cut, MW wanted, 0} for an order, {MW cancelled, 0, months unpaid}
      * for a delivery not paid for order_hold_months */
     AIM_EVENT_CUT = 6,
-    AIM_EVENT_LAST = 6
+    /* strategic stake written off by a lab's default (MODEL.md 12.7): a = holder (vendor or cloud),
+     * b = lab; amount = {book value lost, units held, 0} */
+    AIM_EVENT_WRITEOFF = 7,
+    AIM_EVENT_LAST = 7
 };
 
 /** @brief One row of the event log (firm indices as in the firm dimension; -1 for none). */

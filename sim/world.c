@@ -677,6 +677,27 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
 
 /* ---- the month ---- */
 
+/* Events of the strategic stakes a lab's default writes off, one per holder (MODEL.md 12.7). */
+static enum aim_status world_stake_events(struct aim_world *w, struct aim_traj *tr, int l)
+{
+    const struct aim_labs *lb = &w->labs;
+    double uv = lb->unit_value[l];
+    enum aim_status st = AIM_OK;
+    for (int v = 0; v < w->nv && st == AIM_OK; v++) {
+        double u = lb->units_v[(size_t)l * (size_t)w->nv + (size_t)v];
+        if (u > 0.0) {
+            st = world_event(tr, w->t, AIM_EVENT_WRITEOFF, v, lb->first + l, -1, u * uv, u, 0.0);
+        }
+    }
+    for (int c = 0; c < w->nc && st == AIM_OK; c++) {
+        double u = lb->units_c[(size_t)l * (size_t)w->nc + (size_t)c];
+        if (u > 0.0) {
+            st = world_event(tr, w->t, AIM_EVENT_WRITEOFF, w->nv + c, lb->first + l, -1, u * uv, u, 0.0);
+        }
+    }
+    return st;
+}
+
 /* 7. Defaults and contagion (MODEL.md 12.7), repeated until no firm is left below zero: a firm
  * whose cash is negative after the month's funding borrows its way back to zero if the lenders
  * allow it, and defaults otherwise. Its real assets are sold at credit.recovery of book, its cash
@@ -710,6 +731,10 @@ static enum aim_status world_defaults(struct aim_world *w, struct aim_traj *tr)
                 struct aim_deals_market m = world_deals_market(w, tr);
                 enum aim_status st =
                     aim_deals_cancel_orders(w->deals, &m, f - nv - nc, cfg->deals.cancel_fee);
+                if (st != AIM_OK) {
+                    return st;
+                }
+                st = world_stake_events(w, tr, f - nv - nc);
                 if (st != AIM_OK) {
                     return st;
                 }

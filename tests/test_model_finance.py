@@ -81,6 +81,16 @@ for name, sets in scenarios.items():
                       "defaults: one default event per defaulted firm")
                 w = f["market/written_off"][...]
                 check(bool(np.all(w >= 0)), "defaults: write-offs are never negative")
+                wo = ev[ev["kind"] == 7]
+                ok = len(wo) > 0
+                for e in wo:
+                    r, t, lab = int(e["replica"]), int(e["step"]), int(e["b"])
+                    down = [x for x in dv if int(x["a"]) == lab and int(x["step"]) == t and int(x["replica"]) == r]
+                    same = wo[(wo["replica"] == r) & (wo["step"] == t) & (wo["b"] == lab)]
+                    ok &= len(down) == 1 and e["amount0"] > 0 and e["amount1"] > 0
+                    ok &= bool(down) and float(same["amount0"].sum()) <= float(down[0]["amount0"]) * (1 + 1e-12)
+                check(ok, "defaults: %d strategic stakes written off, each in its lab's default month, together at "
+                      "most the value the default destroyed" % len(wo))
 
 for kappa in (2, 4, 8, 16):
     out = run("kappa%d" % kappa, "deals.kappa=%d" % kappa)
