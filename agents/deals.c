@@ -194,9 +194,9 @@ int aim_deals_pick(const double *weight, int n, double u)
     return last;
 }
 
-double aim_deals_premoney(const struct aim_config *cfg, double sentiment, double monthly_revenue)
+double aim_deals_premoney(const struct aim_config_venture *cfg, double sentiment, double monthly_revenue)
 {
-    return cfg->venture.M0 * exp(cfg->venture.beta_s * sentiment) * 12.0 * monthly_revenue;
+    return cfg->M0 * exp(cfg->beta_s * sentiment) * 12.0 * monthly_revenue;
 }
 
 static enum aim_status deals_event(const struct aim_deals_market *m, int kind, int a, int b, int c, double x0,

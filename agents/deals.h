@@ -78,7 +78,7 @@ void aim_deals_draw(struct aim_deals *d, int i, double frac);
 /** @brief Index chosen with probability weight[i] / sum(weight) for uniform u in [0,1); -1 if all are 0. */
 int aim_deals_pick(const double *weight, int n, double u);
 /** @brief Pre-money of a round, M_t 12 R with M_t = M0 exp(beta_s S_t) (R is monthly revenue). */
-double aim_deals_premoney(const struct aim_config *cfg, double sentiment, double monthly_revenue);
+double aim_deals_premoney(const struct aim_config_venture *cfg, double sentiment, double monthly_revenue);
 
 /** @brief What a deal or a round touches besides the contract table: the books, the parties, the
  * equity market and the event log of month t. */

@@ -286,8 +286,10 @@ static enum aim_status labs_event(const struct aim_deals_market *m, int kind, in
     return m->tr ? aim_traj_add_event(m->tr, &ev) : AIM_OK;
 }
 
-enum aim_status aim_labs_raise(struct aim_labs *lb, const struct aim_config *cfg, struct aim_deals *d,
-                               struct aim_deals_market *m, struct aim_pcg64 *rng, double sentiment)
+enum aim_status aim_labs_raise(struct aim_labs *lb, const struct aim_config_labs *cfg,
+                               const struct aim_config_deals *deals, const struct aim_config_venture *venture,
+                               struct aim_deals *d, struct aim_deals_market *m, struct aim_pcg64 *rng,
+                               double sentiment)
 {
     const struct aim_vendors *vd = m->vendors;
     const struct aim_clouds *cl = m->clouds;
@@ -299,7 +301,7 @@ enum aim_status aim_labs_raise(struct aim_labs *lb, const struct aim_config *cfg
             continue;
         }
         double cash = m->led->cash[f];
-        double A = aim_labs_funding_need(cash, lb->burn[l], cfg->labs.runway_min, cfg->labs.runway_target);
+        double A = aim_labs_funding_need(cash, lb->burn[l], cfg->runway_min, cfg->runway_target);
         /* Both draws are made for every lab every month so that the stream does not depend on
          * which labs seek funding. */
         double u_strat = aim_rng_uniform(rng);
@@ -310,7 +312,7 @@ enum aim_status aim_labs_raise(struct aim_labs *lb, const struct aim_config *cfg
         }
         int a = m->asset[f];
         double pre =
-            a >= 0 ? m->mkt->shares[a] * m->mkt->price[a] : aim_deals_premoney(cfg, sentiment, lb->R[l]);
+            a >= 0 ? m->mkt->shares[a] * m->mkt->price[a] : aim_deals_premoney(venture, sentiment, lb->R[l]);
         if (!(pre > 1e-3)) {
             pre = 1e-3;
         }
@@ -318,7 +320,7 @@ enum aim_status aim_labs_raise(struct aim_labs *lb, const struct aim_config *cfg
             continue; /* no price at which the round could be sold: the lab raises nothing */
         }
         double inv_v = 0.0, inv_c = 0.0;
-        if (u_strat < cfg->deals.p_strategic) {
+        if (u_strat < deals->p_strategic) {
             for (int v = 0; v < nv; v++) {
                 lb->pick_v[v] = vd->active[v] ? fmax(0.0, m->led->cash[v]) : 0.0;
             }
@@ -328,19 +330,19 @@ enum aim_status aim_labs_raise(struct aim_labs *lb, const struct aim_config *cfg
             int v = aim_deals_pick(lb->pick_v, nv, u_v);
             int c = aim_deals_pick(lb->pick_c, nc, u_c);
             if (v >= 0) {
-                inv_v = aim_deals_strategic_funds(m, &cfg->deals, v, cfg->deals.f_v * A);
+                inv_v = aim_deals_strategic_funds(m, deals, v, deals->f_v * A);
             }
             if (c >= 0) {
-                inv_c = aim_deals_strategic_funds(m, &cfg->deals, cl->first + c, cfg->deals.f_c * A);
+                inv_c = aim_deals_strategic_funds(m, deals, cl->first + c, deals->f_c * A);
             }
             if (inv_v < 0.0 || inv_c < 0.0) {
                 return AIM_ERR_NOMEM;
             }
             if (inv_v > 0.0 || inv_c > 0.0) {
-                double commitment = c >= 0 ? cfg->deals.kappa * (inv_v + inv_c) : 0.0;
+                double commitment = c >= 0 ? deals->kappa * (inv_v + inv_c) : 0.0;
                 st = aim_deals_strike(d, m, l, inv_v > 0.0 ? v : -1, inv_c > 0.0 || commitment > 0.0 ? c : -1,
-                                      inv_v, inv_c, pre, commitment, (int)cfg->deals.term_months, 0.0,
-                                      (int)cfg->deals.start_delay);
+                                      inv_v, inv_c, pre, commitment, (int)deals->term_months, 0.0,
+                                      (int)deals->start_delay);
                 if (st != AIM_OK) {
                     return st;
                 }
@@ -348,9 +350,9 @@ enum aim_status aim_labs_raise(struct aim_labs *lb, const struct aim_config *cfg
         }
         double rest = A - inv_v - inv_c;
         double post = pre + inv_v + inv_c;
-        if (a < 0 && cfg->venture.max_dilution < 1.0) {
+        if (a < 0 && venture->max_dilution < 1.0) {
             /* A round sells at most max_dilution of the lab: raised / (post + raised) <= d. */
-            double d = cfg->venture.max_dilution, most = post * d / (1.0 - d);
+            double d = venture->max_dilution, most = post * d / (1.0 - d);
             rest = rest < most ? rest : most;
         }
         if (rest > 0.0) {
@@ -387,7 +389,7 @@ enum aim_status aim_labs_raise(struct aim_labs *lb, const struct aim_config *cfg
         if (a >= 0) {
             m->mkt->shares[a] = lb->units[l];
         }
-        st = aim_labs_check_cap_table(lb, &cfg->labs, m, l);
+        st = aim_labs_check_cap_table(lb, cfg, m, l);
         if (st != AIM_OK) {
             return st;
         }

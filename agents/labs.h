@@ -75,8 +75,10 @@ void aim_labs_step(struct aim_labs *lb, const struct aim_config_labs *cfg,
  * picked by cash invest and the cloud gets a take-or-pay commitment of kappa times the
  * investment), and by a venture round or, for a listed lab, a share issue for the rest. Three
  * draws per active lab from rng; sentiment prices private rounds. */
-enum aim_status aim_labs_raise(struct aim_labs *lb, const struct aim_config *cfg, struct aim_deals *d,
-                               struct aim_deals_market *m, struct aim_pcg64 *rng, double sentiment);
+enum aim_status aim_labs_raise(struct aim_labs *lb, const struct aim_config_labs *cfg,
+                               const struct aim_config_deals *deals, const struct aim_config_venture *venture,
+                               struct aim_deals *d, struct aim_deals_market *m, struct aim_pcg64 *rng,
+                               double sentiment);
 /** @brief Whether lab l can sell money ($B) of new units at pre-money pre in legs successive sales
  * (a strategic deal, then a venture round), each at pre / units: false when the price of a unit
  * after them would not be a positive normal number, so that the units per $B could not be counted

@@ -828,7 +828,8 @@ enum aim_status aim_world_step(struct aim_world *w, int nthreads, struct aim_tra
     struct aim_deals_market m = world_deals_market(w, tr);
     st = aim_deals_presigned(w->deals, &m, cfg);
     if (st == AIM_OK) {
-        st = aim_labs_raise(&w->labs, cfg, w->deals, &m, &w->rng, w->sentiment);
+        st = aim_labs_raise(&w->labs, &cfg->labs, &cfg->deals, &cfg->venture, w->deals, &m, &w->rng,
+                            w->sentiment);
     }
     if (st == AIM_OK) {
         st = world_defaults(w, tr);

@@ -477,7 +477,7 @@ int main(void)
     aim_test(aim_deals_pick(zero, 2, 0.5) == -1, "no positive weight: no pick");
     cfg->venture.M0 = 25.0;
     cfg->venture.beta_s = 2.0;
-    aim_test_rel(aim_deals_premoney(cfg, -0.1, 0.583), 25.0 * exp(-0.2) * 12.0 * 0.583, 1e-14,
+    aim_test_rel(aim_deals_premoney(&cfg->venture, -0.1, 0.583), 25.0 * exp(-0.2) * 12.0 * 0.583, 1e-14,
                  "pre-money M0 exp(beta_s S) 12 R");
 
     /* Demand: deterministic with sigma_D = 0 and chi = 0. */
