@@ -91,7 +91,8 @@ static void test_step(void)
     cl.first = 1;
     struct aim_vendors vd = {0};
     vd.n = 1;
-    struct aim_deals_market m = {led, 3, inv, &mkt, asset, valuation, issued, &lb, &cl, &vd, &cfg.clouds, NULL, 1};
+    struct aim_deals_market m = {led, 3,   inv, &mkt,        asset, valuation, issued,
+                                 &lb, &cl, &vd, &cfg.clouds, NULL,  1};
     aim_ledger_open(led, 0, 30.1, AIM_ORIGIN_BASE);
     aim_ledger_open(led, 1, 2.7, AIM_ORIGIN_BASE);
     aim_ledger_open(led, 2, 11.0, AIM_ORIGIN_INVESTOR);
