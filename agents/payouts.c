@@ -3,6 +3,8 @@
  * buybacks paid as pro-rata distributions) are stated in docs/model.md, "Taxes and payouts". */
 #include "agents/payouts.h"
 
+#include <math.h>
+
 #include "agents/clouds.h"
 #include "agents/deals.h"
 #include "agents/investors.h"
@@ -25,12 +27,15 @@ double aim_payouts_tax(double rate, double earnings, double *loss)
 
 double aim_payouts_amount(const struct aim_config_corporate *cc, double after_tax, double cash, double cost)
 {
-    double room = cash - cc->cash_target_months * (cost > 0.0 ? cost : 0.0);
-    if (!(after_tax > 0.0) || !(room > 0.0)) {
-        return 0.0;
+    if (!(after_tax > 0.0) || !(cost > 0.0)) {
+        return 0.0; /* a firm pays out only in a profitable month */
     }
-    double pay = cc->payout_ratio * after_tax;
-    return pay < room ? pay : room;
+    /* The regular payout: payout_ratio of after-tax earnings, out of cash above the target only;
+     * and at least the cash above the ceiling (a special buyback). */
+    double room = cash - cc->cash_target_months * cost;
+    double pay = room > 0.0 ? fmin(cc->payout_ratio * after_tax, room) : 0.0;
+    double excess = cc->cash_max_months > 0.0 ? cash - cc->cash_max_months * cost : 0.0;
+    return excess > pay ? excess : pay;
 }
 
 /* Pays amount from firm f to the holders of its equity by units held: the strategic holders of a

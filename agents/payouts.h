@@ -24,9 +24,10 @@ struct aim_payouts {
 /** @brief Tax due on the month's earnings at rate: losses are added to the carry-forward *loss,
  * and positive earnings first use it up; returns rate times what is left of the earnings. */
 double aim_payouts_tax(double rate, double earnings, double *loss);
-/** @brief Payout of a firm with after-tax earnings after_tax, cash (after tax) and trailing
- * monthly costs: payout_ratio of positive after-tax earnings, but never below a cash of
- * cash_target_months of costs (0 when cash is at or below it). */
+/** @brief Payout of a firm in a month with positive after-tax earnings after_tax, cash (after tax)
+ * and positive trailing monthly costs (else 0): payout_ratio of the after-tax earnings, but never
+ * below a cash of cash_target_months of costs; and at least the cash above cash_max_months of
+ * costs (no ceiling when cash_max_months is 0). */
 double aim_payouts_amount(const struct aim_config_corporate *cc, double after_tax, double cash, double cost);
 /** @brief Step 6b of the month, after funding and defaults: every active firm updates its trailing
  * costs, pays its tax (to the sink AIM_SINK_TAX, within its cash; the rest stays owed) and its

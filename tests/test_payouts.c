@@ -49,6 +49,7 @@ static void test_amount(void)
     cc.tax_rate = 0.2137;
     cc.payout_ratio = 0.4375;
     cc.cash_target_months = 2.5;
+    cc.cash_max_months = 0.0;
     const double cost = 9.7; /* target 24.25 */
     aim_test_rel(aim_payouts_amount(&cc, 6.31, 40.0, cost), 0.4375 * 6.31, 1e-15,
                  "well above the cash target: payout_ratio of after-tax earnings");
@@ -56,7 +57,20 @@ static void test_amount(void)
                  "just above the target: the cash above it only");
     aim_test(aim_payouts_amount(&cc, 6.31, 20.0, cost) == 0.0, "below the cash target: no payout");
     aim_test(aim_payouts_amount(&cc, -1.3, 400.0, cost) == 0.0, "a loss: no payout");
-    aim_test(aim_payouts_amount(&cc, 6.31, -4.0, 0.0) == 0.0, "negative cash: no payout");
+    aim_test(aim_payouts_amount(&cc, 6.31, -4.0, cost) == 0.0, "negative cash: no payout");
+    aim_test(aim_payouts_amount(&cc, 6.31, 40.0, 0.0) == 0.0, "no costs to measure the target by: no payout");
+    /* A ceiling of 7.25 months (70.325): the cash above it is paid out when that is more than the
+     * regular payout, in a profitable month only. */
+    cc.cash_max_months = 7.25;
+    aim_test_rel(aim_payouts_amount(&cc, 6.31, 100.0, cost), 100.0 - 7.25 * 9.7, 1e-13,
+                 "above the ceiling: the excess cash is paid out");
+    aim_test_rel(aim_payouts_amount(&cc, 6.31, 71.0, cost), 0.4375 * 6.31, 1e-15,
+                 "just above the ceiling: the regular payout when it is larger");
+    aim_test(aim_payouts_amount(&cc, -0.2, 100.0, cost) == 0.0,
+             "above the ceiling in a loss month: no payout");
+    cc.cash_max_months = 0.0;
+    aim_test_rel(aim_payouts_amount(&cc, 6.31, 400.0, cost), 0.4375 * 6.31, 1e-15,
+                 "cash_max_months 0: no ceiling");
 }
 
 /* Firms: vendor 0 (listed, asset 0), cloud 1, lab 2 (unlisted); ledger account 3 is the investor sector. */
