@@ -1136,6 +1136,56 @@ double aim_investors_absorb_issue(struct aim_investors *inv, const struct aim_ma
     return proceeds;
 }
 
+void aim_investors_pay_dividends(struct aim_investors *inv, const double *per_share, const double *per_unit,
+                                 double *paid_asset, double *paid_lab)
+{
+    const int K = inv->n_assets, L = inv->n_labs;
+    int listed = 0, labs = 0;
+    for (int k = 0; k < K; k++) {
+        paid_asset[k] = 0.0;
+        listed |= per_share[k] > 0.0;
+    }
+    for (int l = 0; l < L; l++) {
+        paid_lab[l] = 0.0;
+        labs |= per_unit[l] > 0.0;
+    }
+    /* Dividends and buybacks alike are paid pro rata to holdings: a buyback tendered by every
+     * holder in proportion leaves the shares of each unchanged. One pass over the investors for
+     * the listed assets and one for the labs, each only when something is paid (each investor's
+     * row of holdings is contiguous); totals are summed in investor order. */
+    const size_t ks = KSTRIDE(inv);
+    double *restrict cash = inv->cash, *restrict pa = paid_asset, *restrict pl = paid_lab;
+    if (listed) {
+        for (long i = 0; i < inv->n; i++) {
+            const double *restrict hr = inv->h + IK(inv, i, 0);
+            double d = 0.0;
+            for (int k = 0; k < K; k++) {
+                const double x = hr[k * ks] * per_share[k];
+                pa[k] += x;
+                d += x;
+            }
+            cash[i] += d;
+        }
+        for (int k = 0; k < K; k++) {
+            const double mm = inv->mm_inv[k] * per_share[k];
+            inv->mm_cash += mm;
+            pa[k] += mm;
+        }
+    }
+    if (labs) {
+        for (long i = 0; i < inv->n; i++) {
+            const double *restrict u = inv->units + (size_t)i * (size_t)L;
+            double d = 0.0;
+            for (int l = 0; l < L; l++) {
+                const double x = u[l] * per_unit[l];
+                pl[l] += x;
+                d += x;
+            }
+            cash[i] += d;
+        }
+    }
+}
+
 double aim_investors_lab_units(const struct aim_investors *inv, int lab)
 {
     if (lab < 0 || lab >= inv->n_labs)

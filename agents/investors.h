@@ -75,6 +75,13 @@ void aim_investors_holdings(const struct aim_investors *inv, int k, double *inve
 /** @brief Pays amount ($B, >= 0) into the investors' cash in proportion to their wealth (income
  * from holdings outside the listed market, such as the lenders' payouts). */
 void aim_investors_credit(struct aim_investors *inv, double amount);
+/** @brief Dividends (MODEL.md 12.6): pays per_share[k] ($B per bn shares, >= 0) on every listed asset
+ * k to every holder by shares held, investors and the market maker alike, and per_unit[l] ($B per
+ * unit, >= 0) on lab l's equity to every investor by private units held, in one pass in investor
+ * order; writes what the holders of asset k received to paid_asset[k] and of lab l to paid_lab[l]
+ * ($B), the amounts the ledger moves to the investor sector. */
+void aim_investors_pay_dividends(struct aim_investors *inv, const double *per_share, const double *per_unit,
+                                 double *paid_asset, double *paid_lab);
 
 /** @brief Units of lab l held by investors in total. */
 double aim_investors_lab_units(const struct aim_investors *inv, int lab);

@@ -10,7 +10,8 @@
  *   5. clouds: capex orders, cut by leverage                (3.2, aim_clouds_capex)
  *   6. funding: presigned deals of the month (aim_deals_presigned), strategic deals and venture
  *      rounds (5, aim_labs_raise)
- *   7. defaults and contagion, until no firm is left below zero (6)
+ *   7. defaults and contagion, until no firm is left below zero (6); then taxes and payouts
+ *      (12.6, aim_payouts_step)
  *   8. fundamentals (8); 9. investors' market (3.4); 10. records (9).
  * Everything per firm is allocated in aim_world_create; the step allocates nothing (the event
  * log's growth in aim_traj_add_event aside). */
@@ -25,6 +26,7 @@
 #include "agents/investors.h"
 #include "agents/labs.h"
 #include "agents/lenders.h"
+#include "agents/payouts.h"
 #include "agents/vendors.h"
 #include "sim/balance.h"
 #include "sim/ledger.h"
@@ -69,6 +71,7 @@ struct aim_world {
     struct aim_clouds clouds;
     struct aim_vendors vendors;
     struct aim_lenders lenders;
+    struct aim_payouts pay;
 };
 
 /* ---- firm numbering: vendors, clouds, labs ---- */
@@ -147,6 +150,15 @@ static int world_contract_cap(const struct aim_config *cfg)
     X(baserev, s.nf) \
     X(util, s.nf) \
     X(earnings, s.nf) \
+    X(pay.loss, s.nf) \
+    X(pay.owed, s.nf) \
+    X(pay.cost, s.nf) \
+    X(pay.tax, s.nf) \
+    X(pay.payout, s.nf) \
+    X(pay.per_share, s.na) \
+    X(pay.paid_asset, s.na) \
+    X(pay.per_unit, s.nl) \
+    X(pay.paid_lab, s.nl) \
     X(labs.Q, s.nl) \
     X(labs.cap, s.nl) \
     X(labs.share, s.nl) \
@@ -310,6 +322,7 @@ enum aim_status aim_world_create(struct aim_world **out, const struct aim_config
     w->lenders.n = w->nf;
     w->clouds.lenders = w->vendors.lenders = &w->lenders;
     w->clouds.credit = w->vendors.credit = &w->cfg.credit;
+    w->pay.n = w->nf;
     enum aim_status st = aim_ledger_create(&w->led, w->nf + 2, w->nf);
     if (st == AIM_OK) {
         st = aim_deals_create(&w->deals, world_contract_cap(cfg));
@@ -507,6 +520,8 @@ static void world_record(struct aim_world *w, struct aim_traj *tr)
         tr->firm[AIM_FV_ebitda12][at] = w->active[f] ? eb12 : 0.0;
         tr->firm[AIM_FV_real_assets][at] =
             kind == AIM_KIND_CLOUD ? aim_clouds_real_assets(&w->clouds, &w->cfg.clouds, f - w->nv) : 0.0;
+        tr->firm[AIM_FV_tax][at] = w->pay.tax[f];
+        tr->firm[AIM_FV_payout][at] = w->pay.payout[f];
         if (w->active[f]) {
             vsum += w->valuation[f];
             fsum += w->fundamental[f];
@@ -837,6 +852,7 @@ enum aim_status aim_world_step(struct aim_world *w, int nthreads, struct aim_tra
     if (st != AIM_OK) {
         return st;
     }
+    aim_payouts_step(&w->pay, &cfg->corporate, &m, w->active, w->earnings);
     /* Revenue provenance from the ledger; organic earnings rings for the fundamentals. */
     world_provenance(w);
     for (int f = 0; f < w->nv + w->nc; f++) {

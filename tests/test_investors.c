@@ -713,6 +713,78 @@ static void test_private_round(void)
     aim_investors_free(inv);
 }
 
+/* Dividends (MODEL.md 12.6): a payment on listed asset k raises every holder's cash, investors and
+ * the market maker alike, by its shares times the amount per share, and the total is the amount per
+ * share times the shares outstanding; private dividends on a lab go by units held; an asset or a
+ * lab paying nothing moves nothing. */
+static void test_dividend(void)
+{
+    struct aim_config cfg;
+    config_defaults(&cfg);
+    cfg.investors.count = 5003;
+    cfg.investors.block_size = 333;
+    struct aim_investors *inv;
+    aim_investors_create(&inv, &cfg, 3, 2);
+    struct market mk;
+    market_init(&mk, 3);
+    aim_investors_reset(inv, 29, 0, 0, &mk.m, lab_units0);
+    struct aim_investors_report rep;
+    for (int t = 1; t <= 7; t++)
+        aim_investors_step(inv, &mk.m, lab_value, t, 1, &rep);
+    long n = inv->n;
+    double *cash0 = malloc((size_t)n * 8u);
+    for (long i = 0; i < n; i++)
+        cash0[i] = inv->cash[i];
+    const double mm0 = inv->mm_cash;
+    int spread = 0;
+    for (long i = 1; i < n; i++)
+        spread |= inv->h[IK(inv, i, 1)] != inv->h[IK(inv, 0, 1)];
+    aim_test(
+        spread && inv->mm_inv[1] != 0.0 && inv->mm_inv[2] != 0.0,
+        "after 7 months holdings of asset 1 differ across investors and the market maker holds %.4g, %.4g",
+        inv->mm_inv[1], inv->mm_inv[2]);
+    /* Assets 1 and 2 and lab 1 pay; asset 0 and lab 0 do not. */
+    const double per_share[3] = {0.0, 0.01373, 0.2291}, per_unit[2] = {0.0, 0.2386};
+    double paid_asset[3] = {-1.0, -1.0, -1.0}, paid_lab[2] = {-1.0, -1.0};
+    aim_investors_pay_dividends(inv, per_share, per_unit, paid_asset, paid_lab);
+    double worst = 0.0, rise = 0.0;
+    for (long i = 0; i < n; i++) {
+        double d = inv->cash[i] - cash0[i];
+        double want = inv->h[IK(inv, i, 1)] * per_share[1] + inv->h[IK(inv, i, 2)] * per_share[2] +
+                      inv->units[(size_t)i * 2u + 1u] * per_unit[1];
+        worst = fmax(worst, fabs(d - want));
+        rise += d;
+        cash0[i] = inv->cash[i];
+    }
+    aim_test(worst <= 1e-15,
+             "each investor's cash rises by shares x dividend per share plus units x dividend per unit "
+             "(worst %.3g)",
+             worst);
+    aim_test_abs(inv->mm_cash - mm0, inv->mm_inv[1] * per_share[1] + inv->mm_inv[2] * per_share[2],
+                 1e-12 * fabs(mm0), "the market maker's cash rises by its inventory x dividend per share");
+    rise += inv->mm_cash - mm0;
+    aim_test_rel(paid_asset[0] + paid_asset[1] + paid_asset[2] + paid_lab[0] + paid_lab[1], rise, 1e-12,
+                 "the amounts reported are what the holders' cash rose by");
+    aim_test(paid_asset[0] == 0.0 && paid_lab[0] == 0.0, "an asset and a lab paying nothing report 0");
+    aim_test_rel(paid_asset[1], per_share[1] * mk.shares[1], 1e-10,
+                 "asset 1's dividend totals per share x shares outstanding");
+    aim_test_rel(paid_asset[2], per_share[2] * mk.shares[2], 1e-10,
+                 "asset 2's dividend totals per share x shares outstanding");
+    aim_test_rel(paid_lab[1], per_unit[1] * lab_units0[1], 1e-10,
+                 "lab 1's private dividend totals per unit x units held by investors");
+    /* Nothing to pay: no cash changes and every total is 0. */
+    const double zero[3] = {0.0, 0.0, 0.0};
+    const double mm1 = inv->mm_cash;
+    aim_investors_pay_dividends(inv, zero, zero, paid_asset, paid_lab);
+    int same = inv->mm_cash == mm1;
+    for (long i = 0; i < n; i++)
+        same &= inv->cash[i] == cash0[i];
+    aim_test(same && paid_asset[1] == 0.0 && paid_asset[2] == 0.0 && paid_lab[1] == 0.0,
+             "nothing to pay: no cash changes, totals 0");
+    free(cash0);
+    aim_investors_free(inv);
+}
+
 /* The noise traders' discretised normal: symmetric, unit variance, quantiles of N(0, 1). */
 static void test_noise_table(void)
 {
@@ -764,5 +836,6 @@ int main(void)
     test_sentiment();
     test_quantiles();
     test_private_round();
+    test_dividend();
     return aim_test_summary();
 }

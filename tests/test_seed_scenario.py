@@ -37,6 +37,12 @@ if run.returncode == 0:
         check(bool(np.all(np.isfinite(res))), "the residual is finite in every replica and month")
         worst = float(np.max(np.abs(res)))
         check(worst <= 1e-9, "stock-flow residual <= 1e-9 in every replica and month (max %.3g)" % worst)
+        # Taxes and payouts (MODEL.md 12.6) keep NVIDIA's cash from piling up (about $865B at month 60
+        # without them; $60B in late 2025).
+        names = [b"".join(row).decode() for row in f["firm/firm_name"][...]]
+        nv = names.index("NVIDIA")
+        cash60 = float(np.median(f["firm/cash"][0, :, 60, nv]))
+        check(cash60 <= 250.0, "median NVIDIA cash at month 60 is at most $250B (%.1f)" % cash60)
         vf = f["market/value_fundamental"][...]
         check(bool(np.all(np.isfinite(vf)) and np.all(vf > 0)),
               "aggregate value/fundamental is finite and positive everywhere")

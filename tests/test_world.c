@@ -545,7 +545,7 @@ int main(int argc, char **argv)
 
     /* 1. Stock-flow residual <= 1e-9 in every step of several replicas. */
     double worst = 0.0;
-    int ok_runs = 1;
+    int ok_runs = 1, nvidia_pays = 0;
     for (uint64_t r = 0; r < 4; r++) {
         struct aim_traj *tr = run(cfg, 2025, r, 1);
         if (!tr) {
@@ -554,6 +554,17 @@ int main(int argc, char **argv)
         }
         double m = series_max_abs(tr, AIM_MV_residual);
         worst = m > worst || isnan(m) ? m : worst;
+        /* Taxes and payouts (MODEL.md 12.6): NVIDIA (firm 0) pays both over the run. */
+        double tax = 0.0, payout = 0.0;
+        for (int t = 1; t < tr->n_times; t++) {
+            tax += tr->firm[AIM_FV_tax][(size_t)t * n];
+            payout += tr->firm[AIM_FV_payout][(size_t)t * n];
+        }
+        nvidia_pays += tax > 0.0 && payout > 0.0;
+        if (verbose) {
+            printf("replica %d: NVIDIA paid %.1f $B of tax and %.1f $B of payouts over %d months\n", (int)r,
+                   tax, payout, steps);
+        }
         if (r == 0) {
             aim_test_rel(tr->market[AIM_MV_demand][0], cfg->demand.D0, 0, "D at time 0 is D0");
             aim_test(tr->market[AIM_MV_circularity][0] == 0.0, "no revenue, no circularity at time 0");
@@ -578,6 +589,7 @@ int main(int argc, char **argv)
     }
     aim_test(ok_runs, "4 replicas of the reduced seed scenario run");
     aim_test(worst <= 1e-9, "stock-flow residual <= 1e-9 in every step of 4 replicas (max %.3g)", worst);
+    aim_test(nvidia_pays == 4, "NVIDIA pays taxes and payouts in %d of 4 replicas", nvidia_pays);
 
     /* 2. No strategic deals, none presigned: round-trip shares and circularity exactly 0. */
     {
