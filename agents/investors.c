@@ -135,6 +135,13 @@ struct aim_investors {
     struct block_sums *sums;
     double *zpart; /* [b * kpad + k] excess demand */
     double *tpart; /* [b * kpad + k] shares bought by investors */
+    double *hpart; /* [b * kpad + k] shares the block's investors hold after the month's trades */
+
+    /* What the investors hold in all (the holders' side of the balance sheet), summed in block
+     * order where the arrays last changed: the trade sweep (cash, shares), a private round (units). */
+    double *held_total;  /* [k] shares of asset k held by investors */
+    double *units_total; /* [l] units of lab l held by investors */
+    double cash_total;
 
     double *ztab;    /* noise traders' normal variates: AIM_ZTAB equiprobable levels (see ztab_fill) */
     double log_keep; /* log(1 - p_review): review gaps are geometric */
@@ -165,10 +172,11 @@ static size_t bytes_of(long n, int K, int L, long n_blocks, size_t kpad)
     s += 3u * round_up(un * (size_t)K * 8u + 8u, ALIGN);                /* h, trend, desire */
     s += round_up(un * (size_t)L * 8u + 8u, ALIGN);                     /* units */
     s += round_up((size_t)L * 8u + 8u, ALIGN);                          /* luv_last */
-    s += 10u * round_up((size_t)K * 8u + 8u, ALIGN);                    /* per asset */
+    s += 11u * round_up((size_t)K * 8u + 8u, ALIGN);                    /* per asset */
+    s += round_up((size_t)L * 8u + 8u, ALIGN);                          /* units_total */
     s += round_up((size_t)n_blocks * sizeof(struct aim_pcg64), ALIGN);
     s += round_up((size_t)n_blocks * sizeof(struct block_sums), ALIGN);
-    s += 2u * round_up((size_t)n_blocks * kpad * 8u, ALIGN);
+    s += 3u * round_up((size_t)n_blocks * kpad * 8u, ALIGN);
     s += sizeof(struct aim_investors);
     return s;
 }
@@ -354,6 +362,9 @@ enum aim_status aim_investors_create(struct aim_investors **out, const struct ai
     inv->sums = alloc_array((size_t)inv->n_blocks * sizeof(struct block_sums), &failed);
     inv->zpart = alloc_array((size_t)inv->n_blocks * inv->kpad * 8u, &failed);
     inv->tpart = alloc_array((size_t)inv->n_blocks * inv->kpad * 8u, &failed);
+    inv->hpart = alloc_array((size_t)inv->n_blocks * inv->kpad * 8u, &failed);
+    inv->held_total = alloc_array(K * 8u, &failed);
+    inv->units_total = alloc_array((size_t)n_labs * 8u, &failed);
     if (failed) {
         aim_investors_free(inv);
         return aim_error_set(AIM_ERR_NOMEM,
@@ -372,11 +383,12 @@ void aim_investors_free(struct aim_investors *inv)
 {
     if (!inv)
         return;
-    double *arrays[] = {inv->cash,   inv->priv,    inv->inv_gamma, inv->inv_m,  inv->reserve,  inv->ret12,
-                        inv->wealth, inv->scratch, inv->cand,      inv->ztab,   inv->h,        inv->trend,
-                        inv->desire, inv->units,   inv->luv_last,  inv->sigma2, inv->last_ret, inv->mm_inv,
-                        inv->ef,     inv->ivar,    inv->wbase,     inv->invp,   inv->mask,     inv->pold,
-                        inv->pnew,   inv->zpart,   inv->tpart};
+    double *arrays[] = {inv->cash,   inv->priv,     inv->inv_gamma, inv->inv_m,      inv->reserve,
+                        inv->ret12,  inv->wealth,   inv->scratch,   inv->cand,       inv->ztab,
+                        inv->h,      inv->trend,    inv->desire,    inv->units,      inv->luv_last,
+                        inv->sigma2, inv->last_ret, inv->mm_inv,    inv->ef,         inv->ivar,
+                        inv->wbase,  inv->invp,     inv->mask,      inv->pold,       inv->pnew,
+                        inv->zpart,  inv->tpart,    inv->hpart,     inv->held_total, inv->units_total};
     for (size_t j = 0; j < sizeof arrays / sizeof arrays[0]; j++)
         free(arrays[j]);
     free(inv->strat[0]);
@@ -467,6 +479,30 @@ enum aim_status aim_investors_reset(struct aim_investors *inv, uint64_t seed, ui
         inv->priv[i] = 0.0; /* valued at the first step's lab_unit_value */
         inv->ret12[i] = 0.0;
         inv->wealth[i] = inv->cash[i] + phi * equity;
+    }
+    /* The opening totals, in block order as the step and the rounds will sum them. */
+    inv->cash_total = 0.0;
+    for (int k = 0; k < K; k++)
+        inv->held_total[k] = 0.0;
+    for (int l = 0; l < L; l++)
+        inv->units_total[l] = 0.0;
+    for (long b = 0; b < inv->n_blocks; b++) {
+        double csum = 0.0;
+        for (long i = b * inv->block; i < block_end(inv, b); i++)
+            csum += inv->cash[i];
+        inv->cash_total += csum;
+        for (int k = 0; k < K; k++) {
+            double hsum = 0.0;
+            for (long i = b * inv->block; i < block_end(inv, b); i++)
+                hsum += inv->h[IK(inv, i, k)];
+            inv->held_total[k] += hsum;
+        }
+        for (int l = 0; l < L; l++) {
+            double usum = 0.0;
+            for (long i = b * inv->block; i < block_end(inv, b); i++)
+                usum += inv->units[(size_t)i * (size_t)L + (size_t)l];
+            inv->units_total[l] += usum;
+        }
     }
     return AIM_OK;
 }
@@ -632,17 +668,21 @@ static inline __attribute__((always_inline)) void sweep_trade_k(struct aim_inves
     const size_t ks = KSTRIDE(inv);
     struct block_sums *bs = &inv->sums[b];
     double *tp = inv->tpart + (size_t)b * inv->kpad;
+    double *hp = inv->hpart + (size_t)b * inv->kpad;
     const uint8_t *strat = inv->strat[inv->cur];
     const double *pn = c->price_new, *mask = inv->mask;
     const double nu = inv->nu, rate = inv->inflow_rate, chase = inv->inflow_chase;
     const double keep12 = 1.0 - 1.0 / 12.0;
     double gain[NSTRAT] = {0.0, 0.0, 0.0}, base[NSTRAT] = {0.0, 0.0, 0.0};
     double inflow = 0.0, redemption = 0.0, cash_sum = 0.0, pay_sum = 0.0;
-    double tl[SPEC_KMAX];
+    double tl[SPEC_KMAX], hl[SPEC_KMAX];
     double *ta = K <= SPEC_KMAX ? tl : tp;
+    double *ha = K <= SPEC_KMAX ? hl : hp;
 #pragma GCC unroll 12
-    for (int k = 0; k < K; k++)
+    for (int k = 0; k < K; k++) {
         ta[k] = 0.0;
+        ha[k] = 0.0;
+    }
 
     for (long i = b * inv->block; i < block_end(inv, b); i++) {
         double *hr = inv->h + IK(inv, i, 0);
@@ -655,6 +695,7 @@ static inline __attribute__((always_inline)) void sweep_trade_k(struct aim_inves
             h += dh;
             hr[k * ks] = h;
             ta[k] += dh;
+            ha[k] += h;
             pay += dh * pn[k];
             value += h * pn[k];
         }
@@ -684,8 +725,10 @@ static inline __attribute__((always_inline)) void sweep_trade_k(struct aim_inves
     }
     if (ta != tp)
 #pragma GCC unroll 12
-        for (int k = 0; k < K; k++)
+        for (int k = 0; k < K; k++) {
             tp[k] = ta[k];
+            hp[k] = ha[k];
+        }
     for (int s = 0; s < NSTRAT; s++) {
         bs->gain[s] = gain[s];
         bs->base[s] = base[s];
@@ -1050,10 +1093,14 @@ enum aim_status aim_investors_step(struct aim_investors *inv, struct aim_market_
         }
     }
     double mm_value = 0.0;
+    inv->cash_total = cash;
     for (int k = 0; k < K; k++) {
-        double bought = 0.0;
-        for (long b = 0; b < nb; b++)
+        double bought = 0.0, held = 0.0;
+        for (long b = 0; b < nb; b++) {
             bought += inv->tpart[(size_t)b * inv->kpad + (size_t)k];
+            held += inv->hpart[(size_t)b * inv->kpad + (size_t)k];
+        }
+        inv->held_total[k] = held;
         inv->mm_inv[k] -= bought;
         mm_value += inv->mm_inv[k] * inv->pnew[k];
     }
@@ -1105,9 +1152,9 @@ double aim_investors_private_round(struct aim_investors *inv, int lab, double so
     inv->priv_valid = 0; /* priv now holds cost, not units x value: revalue next month */
     /* Pro rata: every offer is filled in the proportion min(sought, offers) / offers. */
     const double fill = sought < offers ? sought / offers : 1.0;
-    double raised = 0.0;
+    double raised = 0.0, units = 0.0;
     for (long b = 0; b < inv->n_blocks; b++) {
-        double bsum = 0.0;
+        double bsum = 0.0, usum = 0.0;
         for (long i = b * inv->block; i < block_end(inv, b); i++) {
             double o = inv->reserve[i] * inv->wealth[i] - inv->priv[i];
             double cash = inv->cash[i] > 0.0 ? inv->cash[i] : 0.0;
@@ -1115,11 +1162,15 @@ double aim_investors_private_round(struct aim_investors *inv, int lab, double so
             double paid = o * fill;
             inv->cash[i] -= paid;
             inv->priv[i] += paid;
-            inv->units[(size_t)i * L + (size_t)lab] += paid * units_per_dollar;
+            double *u = &inv->units[(size_t)i * L + (size_t)lab];
+            *u += paid * units_per_dollar;
             bsum += paid;
+            usum += *u;
         }
         raised += bsum;
+        units += usum;
     }
+    inv->units_total[lab] = units;
     return raised;
 }
 
@@ -1213,19 +1264,17 @@ void aim_investors_cash(const struct aim_investors *inv, double *investors, doub
     *market_maker = inv->mm_cash;
 }
 
-void aim_investors_holdings(const struct aim_investors *inv, int k, double *investors, double *market_maker)
+void aim_investors_totals(const struct aim_investors *inv, double *cash, double *mm_cash, double *held,
+                          double *mm_held, double *lab_units)
 {
-    double total = 0.0;
-    if (k >= 0 && k < inv->n_assets) {
-        for (long b = 0; b < inv->n_blocks; b++) {
-            double bsum = 0.0;
-            for (long i = b * inv->block; i < block_end(inv, b); i++)
-                bsum += inv->h[IK(inv, i, k)];
-            total += bsum;
-        }
+    for (int k = 0; k < inv->n_assets; k++) {
+        held[k] = inv->held_total[k];
+        mm_held[k] = inv->mm_inv[k];
     }
-    *investors = total;
-    *market_maker = k >= 0 && k < inv->n_assets ? inv->mm_inv[k] : 0.0;
+    for (int l = 0; l < inv->n_labs; l++)
+        lab_units[l] = inv->units_total[l];
+    *cash = inv->cash_total;
+    *mm_cash = inv->mm_cash;
 }
 
 void aim_investors_credit(struct aim_investors *inv, double amount)

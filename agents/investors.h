@@ -70,8 +70,13 @@ double aim_investors_absorb_issue(struct aim_investors *inv, const struct aim_ma
 
 /** @brief Cash of the investors (summed in block order) and of the market maker ($B). */
 void aim_investors_cash(const struct aim_investors *inv, double *investors, double *market_maker);
-/** @brief Shares (bn) of asset k held by the investors (summed in block order) and by the market maker. */
-void aim_investors_holdings(const struct aim_investors *inv, int k, double *investors, double *market_maker);
+/** @brief What the investors hold (the holders' side of the balance sheet), as their arrays were
+ * summed in block order where they last changed (the reset, the month's trades, a private round):
+ * cash of the investors and of the market maker ($B), shares of each asset held by the investors
+ * and by the market maker (held[k], mm_held[k], bn) and units of each lab (lab_units[l]). Valid
+ * after aim_investors_step until the next payment into the investors' cash. */
+void aim_investors_totals(const struct aim_investors *inv, double *cash, double *mm_cash, double *held,
+                          double *mm_held, double *lab_units);
 /** @brief Pays amount ($B, >= 0) into the investors' cash in proportion to their wealth (income
  * from holdings outside the listed market, such as the lenders' payouts). */
 void aim_investors_credit(struct aim_investors *inv, double amount);

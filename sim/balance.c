@@ -47,7 +47,7 @@ void aim_balance_build(struct aim_balance_sheet *bs, const struct aim_balance_in
      * arrays keep it; the rest of the world owes all money (outside money), as the ledger's flows
      * with it say: the opening money plus what came in less what went out. */
     double inv_cash, mm_cash;
-    aim_investors_cash(in->inv, &inv_cash, &mm_cash);
+    aim_investors_totals(in->inv, &inv_cash, &mm_cash, in->held, in->mm_held, in->lab_units);
     bs->m[AIM_BS_MONEY][AIM_BS_INVESTORS] = inv_cash;
     bs->m[AIM_BS_MONEY][AIM_BS_MARKET_MAKER] = mm_cash;
     bs->m[AIM_BS_MONEY][AIM_BS_LENDERS] = L->cash[in->lend_acct];
@@ -68,8 +68,7 @@ void aim_balance_build(struct aim_balance_sheet *bs, const struct aim_balance_in
         if (k < 0 || !in->mkt->active[k]) {
             continue;
         }
-        double p = in->mkt->price[k], hi, hm;
-        aim_investors_holdings(in->inv, k, &hi, &hm);
+        double p = in->mkt->price[k], hi = in->held[k], hm = in->mm_held[k];
         bs->m[AIM_BS_SHARES][aim_balance_col_of(in, f)] -= in->mkt->shares[k] * p;
         bs->m[AIM_BS_SHARES][AIM_BS_INVESTORS] += hi * p;
         bs->m[AIM_BS_SHARES][AIM_BS_MARKET_MAKER] += hm * p;
@@ -91,7 +90,7 @@ void aim_balance_build(struct aim_balance_sheet *bs, const struct aim_balance_in
         }
         double uv = lb->unit_value[l];
         bs->m[AIM_BS_LAB_EQUITY][AIM_BS_LABS] -= lb->units[l] * uv;
-        bs->m[AIM_BS_LAB_EQUITY][AIM_BS_INVESTORS] += aim_investors_lab_units(in->inv, l) * uv;
+        bs->m[AIM_BS_LAB_EQUITY][AIM_BS_INVESTORS] += in->lab_units[l] * uv;
         for (int v = 0; v < in->nv; v++) {
             bs->m[AIM_BS_LAB_EQUITY][AIM_BS_VENDORS] += lb->units_v[(size_t)l * in->nv + v] * uv;
         }

@@ -59,6 +59,7 @@ struct aim_balance_inputs {
     const struct aim_clouds *clouds;
     const struct aim_config_clouds *cfg_clouds;
     const struct aim_lenders *lenders;
+    double *held, *mm_held, *lab_units; /* scratch: one per listed asset, asset, lab */
 };
 
 /** @brief Name of row r and of column c (for tables and files). */

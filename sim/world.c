@@ -51,6 +51,7 @@ struct aim_world {
     double sentiment;
     double destroyed, voided;
     double *reval_real; /* [AIM_BS_COLS]: real assets' impairments of the month, by sector */
+    double *bs_held, *bs_mm_held, *bs_lab_units; /* scratch of the balance sheet's holders' totals */
     struct aim_balance_sheet bs, bs_prev;
     double bs_residual, flow_residual;
     long limit_moves; /* months x listed firms in which market.max_move clipped the price impact */
@@ -196,6 +197,9 @@ static int world_contract_cap(const struct aim_config *cfg)
     X(vendors.ebitda, s.nv * AIM_VENDORS_RING) \
     X(lenders.loan, s.nf) \
     X(reval_real, AIM_BS_COLS) \
+    X(bs_held, s.na) \
+    X(bs_mm_held, s.na) \
+    X(bs_lab_units, s.nl) \
     X(clouds.ebitda, s.nc * AIM_CLOUDS_RING) \
     X(clouds.ai_rev, s.nc) \
     X(vendors.P, s.nv) \
@@ -457,9 +461,10 @@ static double world_stakes(const struct aim_world *w, int f)
 /* The month-end balance-sheet matrix and its two checks (MODEL.md 12.1). */
 static void world_balance(struct aim_world *w, int first)
 {
-    struct aim_balance_inputs in = {w->led,   w->inv_acct, w->lend_acct,   w->nv,      w->nc,
-                                    w->nl,    w->asset,    w->debt,        w->inv,     &w->mkt,
-                                    &w->labs, &w->clouds,  &w->cfg.clouds, &w->lenders};
+    struct aim_balance_inputs in = {w->led,        w->inv_acct,    w->lend_acct,   w->nv,       w->nc,
+                                    w->nl,         w->asset,       w->debt,        w->inv,      &w->mkt,
+                                    &w->labs,      &w->clouds,     &w->cfg.clouds, &w->lenders, w->bs_held,
+                                    w->bs_mm_held, w->bs_lab_units};
     w->bs_prev = w->bs;
     aim_balance_build(&w->bs, &in);
     w->bs_residual = aim_balance_residual(&w->bs);
