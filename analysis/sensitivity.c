@@ -47,6 +47,12 @@ static enum aim_status aim_sensitivity_check_options(const struct aim_sensitivit
     return AIM_OK;
 }
 
+static int aim_sensitivity_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 /* Summary of bootstrap estimates boot[b * stride] (b < n_boot): conf = z * sd, type-7 2.5% and 97.5%
  * percentiles. Resamples whose estimate is not finite (a resample with zero variance) are left out. */
 static void aim_sensitivity_summarise(const double *boot, size_t stride, int n_boot, double *sorted,
@@ -70,12 +76,9 @@ static void aim_sensitivity_summarise(const double *boot, size_t stride, int n_b
         ss += (sorted[b] - mean) * (sorted[b] - mean);
     }
     out->conf = AIM_BANDS_Z95 * sqrt(ss / (double)(m - 1));
-    double q[2];
-    static const double probs[2] = {0.025, 0.975};
-    /* Finite values only: aim_bands_quantiles cannot fail here. */
-    aim_bands_quantiles(sorted, m, probs, 2, sorted, q);
-    out->lower = q[0];
-    out->upper = q[1];
+    qsort(sorted, m, sizeof *sorted, aim_sensitivity_cmp);
+    out->lower = aim_bands_quantile_sorted(sorted, m, 0.025);
+    out->upper = aim_bands_quantile_sorted(sorted, m, 0.975);
 }
 
 /* The sums behind every index on the rows of one resample (rng NULL: the sample itself), divided
