@@ -9,16 +9,20 @@
  *         y[0 .. N-1] = A, y[N .. 2N-1] = B, y[(2+i)N .. (3+i)N-1] = AB_i  (i = 0 .. D-1);
  *     with second order (AIM_SENSITIVITY_SECOND_ORDER), N (2D + 2) values: the same, then
  *         y[(2+D+i)N .. (3+D+i)N-1] = BA_i.
- * Row j of every block comes from base row j of A and B. (SALib interleaves the blocks per base
- * row instead; aimsim keeps each block contiguous so that a design's first N points are plain A.)
+ * Row j of every block comes from base row j of A and B: output (design point) p is row p % N of
+ * block p / N. (SALib interleaves the blocks per base row instead; aimsim keeps each block
+ * contiguous so that a design's first N points are a plain sample A.)
  *
- * Estimators, with f_X the output on block X, the outputs first centred on c, the mean of the 2N
- * pooled A and B outputs (which makes S1 and S2 invariant to adding a constant to y, as SALib
- * achieves by standardising), and V = (1/2N) sum over A and B of (f - c)^2 - the population
- * variance of the pooled A and B outputs:
- *     S1_i  = (1/N) sum_j fB_j (fAB_i,j - fA_j) / V                      Saltelli et al. (2010), table 2 (b)
- *     ST_i  = (1/2N) sum_j (fA_j - fAB_i,j)^2 / V                        Jansen (1999); Saltelli et al.
- * (2010) (f) S2_ik = (1/N) sum_j (fBA_i,j fAB_k,j - fA_j fB_j) / V - S1_i - S1_k  Saltelli (2002), as SALib
+ * Estimators, with f_X the outputs of block X, first centred on c, the mean of the 2N pooled A and
+ * B outputs (which makes S1 and S2 invariant to adding a constant to y, as SALib achieves by
+ * standardising), and V = (1/2N) sum over A and B of (f - c)^2, the population variance of the
+ * pooled A and B outputs:
+ *     S1_i  = (1/N) sum_j fB_j (fAB_i,j - fA_j) / V
+ *             (Saltelli et al. 2010, table 2 (b));
+ *     ST_i  = (1/2N) sum_j (fA_j - fAB_i,j)^2 / V
+ *             (Jansen 1999; Saltelli et al. 2010, table 2 (f));
+ *     S2_ik = (1/N) sum_j (fBA_i,j fAB_k,j - fA_j fB_j) / V - S1_i - S1_k,  i < k
+ *             (Saltelli 2002, in SALib's form).
  * Confidence: n_boot bootstrap resamples of the N base rows (the same row indices in every
  * block, so the resample is itself a Saltelli sample); resample b draws its rows as
  * aim_rng_bounded(rng, N), N times in order, from aim_sensitivity_bootstrap_stream(seed, kind, b).

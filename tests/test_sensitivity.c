@@ -436,6 +436,19 @@ static void test_morris(void)
                  strstr(aim_error_message(), "trajectory 0, step 0 -> 1 changes") != NULL,
              "step changing %s factors rejected: %s", moved ? "no" : "two", aim_error_message());
     x[1 * 4 + 3] = saved;
+    /* Trajectory 2: point 1 a copy of point 0 (no factor changes); then point 1 with two changes. */
+    double keep[4];
+    memcpy(keep, x + 11 * 4, sizeof keep);
+    memcpy(x + 11 * 4, x + 10 * 4, sizeof keep);
+    aim_test(aim_sensitivity_morris(x, y, r, d, &o, work, m) == AIM_ERR_USAGE &&
+                 strstr(aim_error_message(), "trajectory 2, step 0 -> 1 changes 0 factors") != NULL,
+             "step changing no factor rejected: %s", aim_error_message());
+    x[11 * 4 + 0] = x[10 * 4 + 0] > 0.5 ? 0.0 : 1.0;
+    x[11 * 4 + 2] = x[10 * 4 + 2] > 0.5 ? 0.0 : 1.0;
+    aim_test(aim_sensitivity_morris(x, y, r, d, &o, work, m) == AIM_ERR_USAGE &&
+                 strstr(aim_error_message(), "trajectory 2, step 0 -> 1 changes 2 factors") != NULL,
+             "step changing two factors rejected: %s", aim_error_message());
+    memcpy(x + 11 * 4, keep, sizeof keep);
     double xs[2 * 3 * 2] = {0.2, 0.2, 0.8667, 0.2, 0.2, 0.2, 0.5, 0.5, 0.5, 0.9, 0.5, 0.2};
     double ys[6] = {1, 2, 3, 4, 5, 6};
     aim_error_clear();
