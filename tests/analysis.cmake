@@ -19,3 +19,10 @@ set_tests_properties(test_analyze PROPERTIES FIXTURES_SETUP analyze_files)
 add_test(NAME test_analyze_xarray COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_analyze_xarray.py
          $<TARGET_FILE:test_analyze> WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
 set_tests_properties(test_analyze_xarray PROPERTIES FIXTURES_REQUIRED analyze_files)
+
+# Sensitivity estimators (Sobol, Morris, replica noise share) against closed forms, and the same
+# formulas recomputed by numpy on the samples the test program dumps.
+aim_test(NAME test_sensitivity SOURCES tests/test_sensitivity.c TIMEOUT 120
+         MODULES sim/error sim/rng analysis/bands analysis/sensitivity)
+add_test(NAME test_sensitivity_numpy COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_sensitivity_numpy.py
+         $<TARGET_FILE:test_sensitivity>)
