@@ -300,6 +300,10 @@ int aim_cli_run_main(int argc, char **argv)
         goto done;
     }
     s = aim_cli_load_config(&cfg, optind < argc ? argv[optind] : NULL, sets, n_sets);
+    if (!s) {
+        /* Only `aimsim design` takes a sweep of any names; a run sets config keys. */
+        s = aim_config_sweep_check_keys(cfg);
+    }
     if (s) {
         rc = aim_cli_fail("run", s);
         goto done;

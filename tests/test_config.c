@@ -77,6 +77,28 @@ static const struct bad_case bad_cases[] = {
     {"unknown-deal-key.yaml", 4, 7, "deals.presigned[0].vender", "did you mean 'vendor'"},
     /* libfyaml points just past the tab that indents line 3. */
     {"tab-indent.yaml", 3, 2, "", "YAML syntax error: invalid tab used as indentation"},
+    /* The sweep section (docs/sweeps.md). */
+    {"sweep-unknown-design.yaml", 2, 11, "sweep.design", "did you mean 'sobol'?"},
+    {"sweep-values-and-range.yaml", 5, 26, "sweep.factors[0]", "both values and range; expected one of them"},
+    {"sweep-neither.yaml", 5, 8, "sweep.factors[0]", "neither values nor range"},
+    {"sweep-range-order.yaml", 5, 26, "sweep.factors[0].range", "expected lo < hi, got [6, 0.5]"},
+    {"sweep-range-three.yaml", 5, 34, "sweep.factors[0].range",
+     "a sequence of 2 finite real numbers [lo, hi]"},
+    {"sweep-log-nonpositive.yaml", 5, 23, "sweep.factors[0].range", "a log scale needs lo > 0"},
+    {"sweep-log-values.yaml", 5, 42, "sweep.factors[0].scale", "a log scale maps a range"},
+    {"sweep-duplicate-factor.yaml", 6, 8, "sweep.factors[1].key", "is already a factor of the sweep"},
+    {"sweep-no-points.yaml", 2, 3, "sweep.design", "sobol needs sweep.points"},
+    {"sweep-grid-points.yaml", 3, 3, "sweep.points", "grid does not take points"},
+    {"sweep-grid-range.yaml", 5, 32, "sweep.factors[1].range", "a grid needs values"},
+    {"sweep-no-design.yaml", 2, 3, "sweep.factors", "factors without a design"},
+    {"sweep-odd-levels.yaml", 4, 3, "sweep.levels", "expected an even number of Morris levels"},
+    {"sweep-csv-no-file.yaml", 2, 3, "sweep.design", "csv needs sweep.file"},
+    {"sweep-too-many-values.yaml", 5, 16, "sweep.factors[0].values",
+     "at most 64 finite real numbers, as in [0, 0.3, 0.6], got 65 numbers"},
+    {"sweep-not-config-key.yaml", 7, 8, "'deals.kapa' is not a numeric config key",
+     "the numeric keys of section 'deals' are deals.p_strategic, deals.f_v"},
+    {"sweep-value-out-of-range.yaml", 6, 26, "sweep.factors[0].values",
+     "200 is outside the valid range [0, 100] of deals.kappa"},
 };
 
 static struct aim_config *seed_config(void)
