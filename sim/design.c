@@ -490,15 +490,23 @@ enum aim_status aim_design_create(const struct aim_design_spec *spec, struct aim
         n_cross = aim_design_mul(n_cross, spec->cross[c].n_values);
     }
     long total = aim_design_mul(n, n_cross);
-    if (n < 1 || total < 0 || (spec->kind == AIM_DESIGN_SOBOL && d > AIM_DESIGN_SOBOL_MAX_DIM) ||
+    if (n < 0 || total < 0) {
+        free(x);
+        return aim_error_set(AIM_ERR_CONFIG,
+                             "sweep: the design would have more than 2^30 points (crossings included); "
+                             "expected at most %ld",
+                             AIM_DESIGN_MAX_POINTS);
+    }
+    if (n == 0 || total == 0) {
+        free(x);
+        return aim_error_set(AIM_ERR_CONFIG, "sweep: the design has no points; expected at least one");
+    }
+    if ((spec->kind == AIM_DESIGN_SOBOL && d > AIM_DESIGN_SOBOL_MAX_DIM) ||
         (spec->kind == AIM_DESIGN_SALTELLI && 2 * d > AIM_DESIGN_SOBOL_MAX_DIM)) {
         free(x);
         return aim_error_set(AIM_ERR_CONFIG,
-                             "sweep: the design would have %s points or too many dimensions; expected 1 to "
-                             "2^30 points (crossings included) and at most %d Sobol dimensions (%d factors "
-                             "for saltelli)",
-                             n < 1 ? "no" : "more than 2^30", AIM_DESIGN_SOBOL_MAX_DIM,
-                             AIM_DESIGN_SOBOL_MAX_DIM / 2);
+                             "sweep: %d factors; the Sobol table has %d dimensions (%d factors for saltelli)",
+                             d, AIM_DESIGN_SOBOL_MAX_DIM, AIM_DESIGN_SOBOL_MAX_DIM / 2);
     }
     int cols = d + spec->n_cross;
     struct aim_design *des = calloc(1, sizeof *des);
