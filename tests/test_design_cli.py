@@ -136,6 +136,16 @@ write("bad.csv", "a,b\n1,x\n")
 rc, out, err = design(write("csvbad.yaml", "sweep:\n  design: csv\n  file: bad.csv\n  factors:\n    - {key: a}\n    - {key: b}\n"))
 check(rc == 2 and "bad.csv:2: field 2 is 'x'" in err, "csv design: a bad field is exit 2 with file:line\n" + err)
 
+# The examples of docs/sweeps.md are this program's output.
+with open(os.path.join(SRC, "docs", "sweeps.md")) as f:
+    doc = f.read()
+for name in ("kappa-herding-grid.yaml", "morris-any-model.yaml"):
+    rel_path = "configs/sweeps/" + name
+    rc, out, err = design(os.path.join(SRC, rel_path))
+    check(rc == 0 and f"$ aimsim design {rel_path}\n{out}```" in doc, f"docs/sweeps.md shows the output of {rel_path}")
+rc, out, err = design(os.path.join(SRC, "configs/sweeps/saltelli-any-model.yaml"))
+check(rc == 0 and len(out.splitlines()) == 17, "configs/sweeps/saltelli-any-model.yaml: N (D + 2) = 16 points")
+
 # Errors: exit 2 with a message.
 rc, out, err = design(os.path.join(tmp, "missing.yaml"))
 check(rc == 2 and "cannot open" in err and out == "", "a missing file: exit 2")
