@@ -449,6 +449,10 @@ enum aim_status aim_design_create(const struct aim_design_spec *spec, struct aim
         return aim_error_set(AIM_ERR_USAGE, "aim_design_create: spec and out must not be NULL");
     }
     int d = spec->n_factors;
+    if (spec->kind == AIM_DESIGN_MORRIS && (spec->levels < 2 || spec->levels % 2 != 0)) {
+        return aim_error_set(AIM_ERR_CONFIG, "sweep.levels: expected an even number of Morris levels, got %d",
+                             spec->levels);
+    }
     if (d == 0 && spec->kind != AIM_DESIGN_NONE) {
         return aim_error_set(AIM_ERR_CONFIG, "sweep: the design has no factors; list them in sweep.factors");
     }

@@ -372,6 +372,13 @@ static void test_limits(void)
     aim_test_contains(aim_error_message(), "more than 2^30", "the message gives the limit");
     spec.n_factors = 0;
     aim_test(aim_design_create(&spec, &d) == AIM_ERR_CONFIG, "a design without factors is refused");
+    struct aim_design_factor u = {.key = "u", .lo = 0, .hi = 1};
+    struct aim_design_spec morris = {
+        .kind = AIM_DESIGN_MORRIS, .points = 2, .levels = 5, .n_factors = 1, .factors = &u};
+    aim_test(aim_design_create(&morris, &d) == AIM_ERR_CONFIG, "morris with odd levels is refused");
+    struct aim_design_spec sobol = {.kind = AIM_DESIGN_SOBOL, .points = 0, .n_factors = 1, .factors = &u};
+    aim_test(aim_design_create(&sobol, &d) == AIM_ERR_CONFIG, "a sampling design of 0 points is refused");
+    aim_test_contains(aim_error_message(), "no points", "the message says there are no points");
 }
 
 int main(void)
