@@ -66,8 +66,10 @@ void aim_cli_print_version(FILE *out)
                                        : "ON: results are not reproducible across builds");
 }
 
-/* Loads CONFIG (or the embedded seed scenario) and applies the overrides in order. */
-static enum aim_status aim_cli_load_config(struct aim_config **cfg, const char *path, char **sets, int n_sets)
+/* Loads CONFIG (or the embedded seed scenario) and applies the overrides in order; sweep_keys:
+ * the sweep's factors must name numeric config keys (a run; a sweep-only file may name any). */
+static enum aim_status aim_cli_load_config(struct aim_config **cfg, const char *path, char **sets, int n_sets,
+                                           int sweep_keys)
 {
     enum aim_status s = aim_config_create(cfg);
     if (s) {
@@ -76,6 +78,9 @@ static enum aim_status aim_cli_load_config(struct aim_config **cfg, const char *
     s = path ? aim_config_load_file(*cfg, path) : aim_config_load_seed(*cfg);
     for (int i = 0; !s && i < n_sets; i++) {
         s = aim_config_set(*cfg, sets[i]); /* its message quotes the assignment */
+    }
+    if (!s && sweep_keys) {
+        s = aim_config_sweep_check_keys(*cfg);
     }
     if (!s) {
         s = aim_config_validate(*cfg);
@@ -299,7 +304,8 @@ int aim_cli_run_main(int argc, char **argv)
         rc = 1;
         goto done;
     }
-    s = aim_cli_load_config(&cfg, optind < argc ? argv[optind] : NULL, sets, n_sets);
+    /* Only `aimsim design` takes a sweep of any names; a run sets config keys. */
+    s = aim_cli_load_config(&cfg, optind < argc ? argv[optind] : NULL, sets, n_sets, 1);
     if (s) {
         rc = aim_cli_fail("run", s);
         goto done;
@@ -702,7 +708,7 @@ int aim_cli_config_main(int argc, char **argv)
     }
     struct aim_config *cfg = NULL;
     char *yaml = NULL;
-    enum aim_status s = aim_cli_load_config(&cfg, first < argc ? argv[first] : NULL, sets, n_sets);
+    enum aim_status s = aim_cli_load_config(&cfg, first < argc ? argv[first] : NULL, sets, n_sets, 0);
     if (!s) {
         s = aim_config_emit(cfg, &yaml);
     }

@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <inttypes.h>
 #include <libfyaml.h>
 #include <math.h>
@@ -26,7 +27,7 @@ extern const size_t aim_seed_config_yaml_len;
 /* The schema table                                                                           */
 
 enum aim_config_row_kind { ROW_SECTION, ROW_PARAM, ROW_LIST, ROW_ITEM };
-enum aim_config_type { TYPE_NONE, TYPE_REAL, TYPE_INT, TYPE_U64, TYPE_BOOL, TYPE_ENUM, TYPE_STR };
+enum aim_config_type { TYPE_NONE, TYPE_REAL, TYPE_INT, TYPE_U64, TYPE_BOOL, TYPE_ENUM, TYPE_STR, TYPE_REALS };
 
 /* One row of params.def: a section, a scalar key, a list or a key of a list's items. */
 struct aim_config_row {
@@ -40,9 +41,9 @@ struct aim_config_row {
     const char *choices; /* enums: "a|b|c" */
     const char *def_str; /* strings */
     size_t offset;       /* scalars, lists: in struct aim_config; items: in the list item */
-    size_t n_offset;     /* lists: offset of the item count */
+    size_t n_offset;     /* lists: offset of the item count; reals: offset of their count */
     size_t item_size;    /* lists */
-    long max;            /* lists */
+    long max;            /* lists, reals */
     double def_real, lo, hi;
     long def_int, ilo, ihi; /* integers; bools and enums keep their default in def_int */
     uint64_t def_u64;
@@ -165,6 +166,28 @@ static const struct aim_config_row aim_config_rows[] = {
      .doc = doc_,                                                                                            \
      .def_str = def,                                                                                         \
      .offset = AIM_CFG_ITEM_OFFSET(sec, list_, key_)},
+#define AIM_L_ENUM(sec, list_, key_, def, choices_, doc_)                                                    \
+    {.kind = ROW_ITEM,                                                                                       \
+     .type = TYPE_ENUM,                                                                                      \
+     .section = #sec,                                                                                        \
+     .list = #list_,                                                                                         \
+     .key = #key_,                                                                                           \
+     .unit = "",                                                                                             \
+     .doc = doc_,                                                                                            \
+     .choices = choices_,                                                                                    \
+     .offset = AIM_CFG_ITEM_OFFSET(sec, list_, key_),                                                        \
+     .def_int = def},
+#define AIM_L_REALS(sec, list_, key_, max_, unit_, doc_)                                                     \
+    {.kind = ROW_ITEM,                                                                                       \
+     .type = TYPE_REALS,                                                                                     \
+     .section = #sec,                                                                                        \
+     .list = #list_,                                                                                         \
+     .key = #key_,                                                                                           \
+     .unit = unit_,                                                                                          \
+     .doc = doc_,                                                                                            \
+     .offset = AIM_CFG_ITEM_OFFSET(sec, list_, key_),                                                        \
+     .n_offset = AIM_CFG_ITEM_OFFSET(sec, list_, n_##key_),                                                  \
+     .max = max_},
 #include "sim/params.def"
 };
 
@@ -295,6 +318,7 @@ struct aim_config_ctx {
     const char *set_arg; /* the --set argument (overrides); NULL for documents */
     struct aim_config_mark *marks;
     size_t n_marks, cap_marks;
+    int sweep_only; /* the document holds only a sweep: section (factor keys are any names) */
 };
 
 /* "file:line:col" or "--set 'arg'" for the start of a message. */
@@ -514,6 +538,8 @@ static const char *aim_config_type_name(enum aim_config_type t)
         return "choice";
     case TYPE_STR:
         return "string";
+    case TYPE_REALS:
+        return "real numbers";
     default:
         return "value";
     }
@@ -564,6 +590,13 @@ static void aim_config_expected(const struct aim_config_row *r, char *buf, size_
     }
     case TYPE_STR:
         snprintf(buf, size, "a string of at most %d bytes", AIM_CONFIG_STR_MAX - 1);
+        break;
+    case TYPE_REALS:
+        if (r->max == 2) {
+            snprintf(buf, size, "a sequence of 2 finite real numbers [lo, hi], as in [0.5, 6]");
+        } else {
+            snprintf(buf, size, "a sequence of at most %ld finite real numbers, as in [0, 0.3, 0.6]", r->max);
+        }
         break;
     default:
         snprintf(buf, size, "a value");
@@ -736,9 +769,53 @@ static void aim_config_set_default(const struct aim_config_row *r, char *base)
         memset(field, 0, AIM_CONFIG_STR_MAX);
         snprintf(field, AIM_CONFIG_STR_MAX, "%s", r->def_str);
         break;
+    case TYPE_REALS: {
+        int zero = 0;
+        memcpy(base + r->n_offset, &zero, sizeof zero);
+        memset(field, 0, (size_t)r->max * sizeof(double));
+        break;
+    }
     default:
         break;
     }
+}
+
+/* Sets a sequence of reals (a list item's field at base) from a YAML sequence node: each item is
+ * read as a real number, any finite value. */
+static enum aim_status aim_config_apply_reals(const struct aim_config_ctx *ctx,
+                                              const struct aim_config_row *r, char *base, struct fy_node *n,
+                                              const char *path, struct aim_config_pos keypos)
+{
+    struct aim_config_pos pos = aim_config_node_is_null(n) ? keypos : aim_config_node_pos(n, keypos);
+    char expected[320], got[160];
+    aim_config_expected(r, expected, sizeof expected);
+    if (!n || fy_node_get_type(n) != FYNT_SEQUENCE || fy_node_is_alias(n) || fy_node_get_tag(n, NULL)) {
+        aim_config_describe(n, got, sizeof got);
+        return aim_config_fail(ctx, pos, "%s: expected %s, got %s", path, expected, got);
+    }
+    int count = fy_node_sequence_item_count(n);
+    if (count > r->max) {
+        return aim_config_fail(ctx, pos, "%s: expected %s, got %d numbers", path, expected, count);
+    }
+    struct aim_config_row item = {
+        .kind = ROW_ITEM, .type = TYPE_REAL, .unit = r->unit, .lo = -DBL_MAX, .hi = DBL_MAX};
+    double values[256];
+    void *it = NULL;
+    struct fy_node *v;
+    int i = 0;
+    while ((v = fy_node_sequence_iterate(n, &it))) {
+        char item_path[AIM_CONFIG_PATH_MAX + 16];
+        snprintf(item_path, sizeof item_path, "%s[%d]", path, i);
+        enum aim_status st = aim_config_apply_scalar(ctx, &item, &values[i], v, item_path, pos);
+        if (st) {
+            return st;
+        }
+        i++;
+    }
+    memset(base + r->offset, 0, (size_t)r->max * sizeof(double));
+    memcpy(base + r->offset, values, (size_t)i * sizeof(double));
+    memcpy(base + r->n_offset, &i, sizeof i);
+    return AIM_OK;
 }
 
 /* Fills a list item with its defaults (the item memory is zeroed first, padding included). */
@@ -905,6 +982,11 @@ static enum aim_status aim_config_apply_mapping(struct aim_config_ctx *ctx, stru
         }
         if (r->kind == ROW_LIST) {
             st = aim_config_apply_list(ctx, cfg, r, fy_node_pair_value(pair), kp);
+        } else if (r->type == TYPE_REALS) {
+            st = aim_config_apply_reals(ctx, r, base, fy_node_pair_value(pair), path, kp);
+            if (!st) {
+                st = aim_config_mark_add(ctx, path, kp);
+            }
         } else {
             st = aim_config_apply_scalar(ctx, r, base + r->offset, fy_node_pair_value(pair), path, kp);
             if (!st) {
@@ -985,6 +1067,14 @@ static enum aim_status aim_config_apply_root(struct aim_config_ctx *ctx, struct 
     }
     void *it = NULL;
     struct fy_node_pair *pair;
+    if (fy_node_mapping_item_count(root) == 1) {
+        /* A sweep-only file: its one key is the plain scalar "sweep". */
+        struct fy_node_pair *only = fy_node_mapping_iterate(root, &it);
+        struct fy_node *k = only ? fy_node_pair_key(only) : NULL;
+        const char *name = k && fy_node_get_type(k) == FYNT_SCALAR ? fy_node_get_scalar0(k) : NULL;
+        ctx->sweep_only = name && strcmp(name, "sweep") == 0;
+        it = NULL;
+    }
     while ((pair = fy_node_mapping_iterate(root, &it))) {
         char key[AIM_CONFIG_PATH_MAX];
         struct aim_config_pos kp;
@@ -1135,7 +1225,8 @@ static enum aim_status aim_config_load_ctx(struct aim_config *cfg, const char *t
     return st;
 }
 
-enum aim_status aim_config_load_string(struct aim_config *cfg, const char *text, size_t len, const char *name)
+static enum aim_status aim_config_load_string_kind(struct aim_config *cfg, const char *text, size_t len,
+                                                   const char *name, int *sweep_only)
 {
     if (!cfg || !text) {
         return aim_error_set(AIM_ERR_USAGE, "aim_config_load_string: cfg and text must not be NULL");
@@ -1143,10 +1234,23 @@ enum aim_status aim_config_load_string(struct aim_config *cfg, const char *text,
     struct aim_config_ctx ctx = {.name = name ? name : "(string)"};
     enum aim_status st = aim_config_load_ctx(cfg, text, len, &ctx);
     free(ctx.marks);
+    if (sweep_only) {
+        *sweep_only = ctx.sweep_only;
+    }
     return st;
 }
 
+enum aim_status aim_config_load_string(struct aim_config *cfg, const char *text, size_t len, const char *name)
+{
+    return aim_config_load_string_kind(cfg, text, len, name, NULL);
+}
+
 enum aim_status aim_config_load_file(struct aim_config *cfg, const char *path)
+{
+    return aim_config_load_file_kind(cfg, path, NULL);
+}
+
+enum aim_status aim_config_load_file_kind(struct aim_config *cfg, const char *path, int *sweep_only)
 {
     if (!cfg || !path) {
         return aim_error_set(AIM_ERR_USAGE, "aim_config_load_file: cfg and path must not be NULL");
@@ -1188,7 +1292,7 @@ enum aim_status aim_config_load_file(struct aim_config *cfg, const char *path)
                              "%s: cannot read the configuration: %s; give a readable YAML file", path,
                              strerror(err_no));
     }
-    enum aim_status st = aim_config_load_string(cfg, buf, len, path);
+    enum aim_status st = aim_config_load_string_kind(cfg, buf, len, path, sweep_only);
     free(buf);
     return st;
 }
@@ -1335,6 +1439,9 @@ static enum aim_status aim_config_set_node(struct aim_config_ctx *ctx, struct ai
         return aim_config_apply_mapping(ctx, cfg, r, item, item_path, value, at);
     }
     snprintf(full, sizeof full, "%s.%s", item_path, key);
+    if (item_row->type == TYPE_REALS) {
+        return aim_config_apply_reals(ctx, item_row, item, value, full, at);
+    }
     return aim_config_apply_scalar(ctx, item_row, item + item_row->offset, value, full, at);
 }
 
@@ -1506,9 +1613,327 @@ static enum aim_status aim_config_check_price(const struct aim_config_ctx *ctx, 
                                  hi_key, a, b, unit);
 }
 
+static void aim_config_choice(const char *choices, int index, char *buf, size_t size);
+
+/* ------------------------------------------------------------------------------------------ */
+/* The sweep section                                                                          */
+
+/* The row of a numeric key path "section.key" or "section.list[i].key" (i < the list's length),
+ * or NULL with a message in buf naming the key and the keys that exist. */
+static const struct aim_config_row *aim_config_numeric_row(const struct aim_config *cfg, const char *path,
+                                                           char *buf, size_t size)
+{
+    char sec[AIM_CONFIG_PATH_MAX] = "", name[AIM_CONFIG_PATH_MAX] = "", key[AIM_CONFIG_PATH_MAX] = "";
+    long index = -1;
+    size_t k = strcspn(path, ".");
+    if (k < sizeof sec) {
+        memcpy(sec, path, k);
+        sec[k] = '\0';
+    }
+    const char *rest = path[k] == '.' ? path + k + 1 : "";
+    const char *br = strchr(rest, '[');
+    if (br) {
+        char *end;
+        k = (size_t)(br - rest);
+        if (k < sizeof name) {
+            memcpy(name, rest, k);
+            name[k] = '\0';
+        }
+        errno = 0;
+        index = isdigit((unsigned char)br[1]) ? strtol(br + 1, &end, 10) : -1;
+        if (index < 0 || errno || *end != ']' || end[1] != '.' || strlen(end + 2) >= sizeof key) {
+            index = -2;
+        } else {
+            snprintf(key, sizeof key, "%s", end + 2);
+        }
+    } else if (strlen(rest) < sizeof name) {
+        snprintf(name, sizeof name, "%s", rest);
+    }
+    /* The sweep section describes the sweep; it is not a parameter of the model. */
+    const struct aim_config_row *section = strcmp(sec, "sweep") ? aim_config_find_section(sec) : NULL;
+    int first = 1;
+    if (!section) {
+        size_t n = (size_t)snprintf(
+            buf, size, "'%s' is not a config key: there is no section '%s'; the sections are", path, sec);
+        for (size_t i = 0; i < AIM_CONFIG_NROWS && n < size; i++) {
+            if (aim_config_rows[i].kind == ROW_SECTION && strcmp(aim_config_rows[i].section, "sweep") != 0) {
+                n += (size_t)snprintf(buf + n, size - n, "%s %s", first ? "" : ",",
+                                      aim_config_rows[i].section);
+                first = 0;
+            }
+        }
+        return NULL;
+    }
+    const struct aim_config_row *r = aim_config_find_key(sec, NULL, name);
+    if (r && r->kind == ROW_LIST && index >= 0) {
+        const struct aim_config_row *item = aim_config_find_key(sec, name, key);
+        int n;
+        memcpy(&n, (const char *)cfg + r->n_offset, sizeof n);
+        if (item && (item->type == TYPE_REAL || item->type == TYPE_INT) && index < n) {
+            return item;
+        }
+        if (item && (item->type == TYPE_REAL || item->type == TYPE_INT)) {
+            snprintf(buf, size, "'%s': %s.%s has %d items, so index %ld does not exist", path, sec, name, n,
+                     index);
+            return NULL;
+        }
+    } else if (r && r->kind == ROW_PARAM && index == -1 && (r->type == TYPE_REAL || r->type == TYPE_INT)) {
+        return r;
+    }
+    size_t n = (size_t)snprintf(buf, size,
+                                "'%s' is not a numeric config key (a factor sets a real or integer key); the "
+                                "numeric keys of section '%s' are",
+                                path, sec);
+    for (size_t i = 0; i < AIM_CONFIG_NROWS && n < size; i++) {
+        const struct aim_config_row *q = &aim_config_rows[i];
+        if (strcmp(q->section, sec) != 0 || (q->type != TYPE_REAL && q->type != TYPE_INT) ||
+            (q->kind != ROW_PARAM && q->kind != ROW_ITEM)) {
+            continue;
+        }
+        if (q->kind == ROW_PARAM) {
+            n += (size_t)snprintf(buf + n, size - n, "%s %s.%s", first ? "" : ",", sec, q->key);
+        } else {
+            n +=
+                (size_t)snprintf(buf + n, size - n, "%s %s.%s[i].%s", first ? "" : ",", sec, q->list, q->key);
+        }
+        first = 0;
+    }
+    return NULL;
+}
+
+enum aim_status aim_config_factor_key(const struct aim_config *cfg, const char *path, int *is_integer)
+{
+    char msg[2048];
+    if (!cfg || !path) {
+        return aim_error_set(AIM_ERR_USAGE, "aim_config_factor_key: cfg and path must not be NULL");
+    }
+    const struct aim_config_row *r = aim_config_numeric_row(cfg, path, msg, sizeof msg);
+    if (!r) {
+        return aim_error_set(AIM_ERR_CONFIG, "%s", msg);
+    }
+    if (is_integer) {
+        *is_integer = r->type == TYPE_INT;
+    }
+    return AIM_OK;
+}
+
+/* Checks one factor's key against the config keys: numeric, and its values and range within the
+ * key's valid range (integer keys after rounding). */
+static enum aim_status aim_config_check_factor_key(const struct aim_config *cfg,
+                                                   const struct aim_config_ctx *ctx, const char *item,
+                                                   const char *key, const double *values, int n_values,
+                                                   const double *range, int n_range)
+{
+    char msg[2048], path[AIM_CONFIG_PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s.key", item);
+    const char *keys[] = {path, item, "sweep.factors", "sweep.cross", NULL};
+    const struct aim_config_row *r = aim_config_numeric_row(cfg, key, msg, sizeof msg);
+    if (!r) {
+        return aim_config_check_fail(
+            ctx, keys, "%s: %s (any name is allowed only in a file holding only a sweep: section)", path,
+            msg);
+    }
+    double lo = r->type == TYPE_INT ? (double)r->ilo : r->lo,
+           hi = r->type == TYPE_INT ? (double)r->ihi : r->hi;
+    for (int i = 0; i < n_values + n_range; i++) {
+        double v = i < n_values ? values[i] : range[i - n_values];
+        if (r->type == TYPE_INT) {
+            v = round(v);
+        }
+        if (!(v >= lo && v <= hi)) {
+            char a[48], b[48], c[48];
+            aim_config_format_real(a, sizeof a, v);
+            aim_config_format_real(b, sizeof b, lo);
+            aim_config_format_real(c, sizeof c, hi);
+            snprintf(path, sizeof path, "%s.%s", item, i < n_values ? "values" : "range");
+            const char *vkeys[] = {path, item, "sweep.factors", "sweep.cross", NULL};
+            return aim_config_check_fail(ctx, vkeys, "%s: %s is outside the valid range [%s, %s] of %s", path,
+                                         a, b, c, key);
+        }
+    }
+    return AIM_OK;
+}
+
+enum aim_status aim_config_sweep_check_keys(const struct aim_config *cfg)
+{
+    if (!cfg) {
+        return aim_error_set(AIM_ERR_USAGE, "aim_config_sweep_check_keys: cfg is NULL");
+    }
+    for (int i = 0; i < cfg->sweep.n_factors; i++) {
+        const struct aim_config_sweep_factors *f = &cfg->sweep.factors[i];
+        char item[64];
+        snprintf(item, sizeof item, "sweep.factors[%d]", i);
+        enum aim_status st = aim_config_check_factor_key(cfg, NULL, item, f->key, f->values, f->n_values,
+                                                         f->range, f->n_range);
+        if (st) {
+            return st;
+        }
+    }
+    for (int i = 0; i < cfg->sweep.n_cross; i++) {
+        const struct aim_config_sweep_cross *f = &cfg->sweep.cross[i];
+        char item[64];
+        snprintf(item, sizeof item, "sweep.cross[%d]", i);
+        enum aim_status st =
+            aim_config_check_factor_key(cfg, NULL, item, f->key, f->values, f->n_values, NULL, 0);
+        if (st) {
+            return st;
+        }
+    }
+    return AIM_OK;
+}
+
+/* The sweep section's own rules (docs/sweeps.md); factor keys are checked against the config
+ * keys during the load of a file that is not sweep-only. */
+static enum aim_status aim_config_check_sweep(const struct aim_config *cfg, const struct aim_config_ctx *ctx)
+{
+    const struct aim_config_sweep *s = &cfg->sweep;
+    enum aim_status st;
+    char design[32];
+    aim_config_choice(aim_config_find_key("sweep", NULL, "design")->choices, s->design, design,
+                      sizeof design);
+    if (s->design == 0) {
+        if (s->n_factors > 0 || s->n_cross > 0) {
+            const char *keys[] = {"sweep.factors", "sweep.cross", "sweep.design", NULL};
+            return aim_config_check_fail(
+                ctx, keys,
+                "sweep.factors: factors without a design; expected sweep.design: one of "
+                "grid, random, lhs, sobol, saltelli, morris, csv");
+        }
+        return AIM_OK;
+    }
+    const char *dkeys[] = {"sweep.design", "sweep.points", "sweep", NULL};
+    int needs_points = s->design >= 2 && s->design <= 6; /* random .. morris */
+    if (needs_points && s->points < 1) {
+        return aim_config_check_fail(
+            ctx, dkeys, "sweep.design: %s needs sweep.points (%s), got none; expected e.g. points: 64",
+            design,
+            s->design == 5   ? "the base sample size N"
+            : s->design == 6 ? "the number of trajectories"
+                             : "the number of points");
+    }
+    if (!needs_points && s->points > 0) {
+        const char *keys[] = {"sweep.points", NULL};
+        return aim_config_check_fail(ctx, keys, "sweep.points: %s does not take points (%s); remove the key",
+                                     design,
+                                     s->design == 1 ? "a grid has one point per combination of the values"
+                                                    : "the table's rows are the points");
+    }
+    if (s->design == 6 && s->levels % 2 != 0) {
+        const char *keys[] = {"sweep.levels", "sweep.design", NULL};
+        return aim_config_check_fail(
+            ctx, keys,
+            "sweep.levels: expected an even number of Morris levels (the step "
+            "Delta = levels / (2 (levels - 1)) must be a whole number of grid steps), got %ld",
+            s->levels);
+    }
+    if (s->design == 7 && !s->file[0]) {
+        return aim_config_check_fail(ctx, dkeys,
+                                     "sweep.design: csv needs sweep.file, the table of points, got none");
+    }
+    if (s->design != 7 && s->file[0]) {
+        const char *keys[] = {"sweep.file", NULL};
+        return aim_config_check_fail(ctx, keys, "sweep.file: only the csv design reads a file (design is %s)",
+                                     design);
+    }
+    if (s->n_factors == 0) {
+        const char *keys[] = {"sweep.design", "sweep.factors", NULL};
+        return aim_config_check_fail(
+            ctx, keys, "sweep.factors: the %s design needs at least one factor, got none", design);
+    }
+    for (int i = 0; i < s->n_factors + s->n_cross; i++) {
+        int cross = i >= s->n_factors;
+        int j = cross ? i - s->n_factors : i;
+        const char *key = cross ? s->cross[j].key : s->factors[j].key;
+        int n_values = cross ? s->cross[j].n_values : s->factors[j].n_values;
+        int n_range = cross ? 0 : s->factors[j].n_range;
+        const double *range = cross ? NULL : s->factors[j].range;
+        char item[64], path[AIM_CONFIG_PATH_MAX];
+        snprintf(item, sizeof item, "sweep.%s[%d]", cross ? "cross" : "factors", j);
+        snprintf(path, sizeof path, "%s.key", item);
+        const char *ikeys[] = {path, item, NULL};
+        if (!key[0]) {
+            return aim_config_check_fail(ctx, ikeys, "%s: expected the key the factor sets, got none", item);
+        }
+        for (int k = 0; k < i; k++) {
+            const char *other = k >= s->n_factors ? s->cross[k - s->n_factors].key : s->factors[k].key;
+            if (!strcmp(key, other)) {
+                return aim_config_check_fail(
+                    ctx, ikeys, "%s: '%s' is already a factor of the sweep (%s[%d]); a key may be swept once",
+                    path, key, k >= s->n_factors ? "sweep.cross" : "sweep.factors",
+                    k >= s->n_factors ? k - s->n_factors : k);
+            }
+        }
+        char vpath[AIM_CONFIG_PATH_MAX], rpath[AIM_CONFIG_PATH_MAX], spath[AIM_CONFIG_PATH_MAX];
+        snprintf(vpath, sizeof vpath, "%s.values", item);
+        snprintf(rpath, sizeof rpath, "%s.range", item);
+        snprintf(spath, sizeof spath, "%s.scale", item);
+        const char *vkeys[] = {vpath, rpath, item, NULL};
+        const char *rkeys[] = {rpath, spath, item, NULL};
+        if (s->design == 7 && !cross) {
+            if (n_values > 0 || n_range > 0) {
+                return aim_config_check_fail(
+                    ctx, vkeys,
+                    "%s: the csv design takes the values from sweep.file; give the factor's "
+                    "key only",
+                    item);
+            }
+        } else if (n_values > 0 && n_range > 0) {
+            return aim_config_check_fail(ctx, vkeys, "%s: both values and range; expected one of them", item);
+        } else if (n_values == 0 && n_range == 0) {
+            return aim_config_check_fail(ctx, vkeys,
+                                         "%s: neither values nor range; expected one of them (values: [...] "
+                                         "or range: [lo, hi])",
+                                         item);
+        }
+        if (n_range > 0 && n_range != 2) {
+            return aim_config_check_fail(ctx, rkeys, "%s: expected a range of 2 numbers [lo, hi], got %d",
+                                         rpath, n_range);
+        }
+        if (n_range == 2 && !(range[0] < range[1])) {
+            char a[48], b[48];
+            aim_config_format_real(a, sizeof a, range[0]);
+            aim_config_format_real(b, sizeof b, range[1]);
+            return aim_config_check_fail(ctx, rkeys, "%s: expected lo < hi, got [%s, %s]", rpath, a, b);
+        }
+        if (!cross && s->factors[j].scale == 1) {
+            if (n_range != 2) {
+                const char *skeys[] = {spath, item, NULL};
+                return aim_config_check_fail(ctx, skeys,
+                                             "%s: a log scale maps a range; give range: [lo, hi] (values "
+                                             "are taken as listed)",
+                                             spath);
+            }
+            if (!(range[0] > 0)) {
+                return aim_config_check_fail(
+                    ctx, rkeys, "%s: a log scale needs lo > 0, got a range starting at %g", rpath, range[0]);
+            }
+        }
+        if (s->design == 1 && n_range > 0) {
+            const char *gkeys[] = {rpath, "sweep.design", NULL};
+            return aim_config_check_fail(
+                ctx, gkeys,
+                "%s: a grid needs values (it crosses listed values); give values: [...] or "
+                "choose a sampling design (random, lhs, sobol, saltelli, morris)",
+                rpath);
+        }
+        if (ctx && !ctx->sweep_only) {
+            st = aim_config_check_factor_key(cfg, ctx, item, key,
+                                             cross ? s->cross[j].values : s->factors[j].values, n_values,
+                                             range, n_range);
+            if (st) {
+                return st;
+            }
+        }
+    }
+    return AIM_OK;
+}
+
 static enum aim_status aim_config_check(const struct aim_config *cfg, const struct aim_config_ctx *ctx)
 {
     enum aim_status st;
+    if ((st = aim_config_check_sweep(cfg, ctx))) {
+        return st;
+    }
     char a[48], b[48], s[48];
     /* At least one firm of each kind. */
     const char *kinds[3] = {"vendors", "clouds", "labs"};
@@ -1784,10 +2209,10 @@ static void aim_config_choice(const char *choices, int index, char *buf, size_t 
     snprintf(buf, size, "%s", "");
 }
 
-static void aim_config_emit_value(struct aim_config_text *t, const struct aim_config_row *r,
-                                  const char *field)
+static void aim_config_emit_value(struct aim_config_text *t, const struct aim_config_row *r, const char *base)
 {
     char num[48];
+    const char *field = base + r->offset;
     switch (r->type) {
     case TYPE_REAL: {
         double x;
@@ -1828,6 +2253,19 @@ static void aim_config_emit_value(struct aim_config_text *t, const struct aim_co
         aim_config_quote(t, s);
         break;
     }
+    case TYPE_REALS: {
+        int n;
+        memcpy(&n, base + r->n_offset, sizeof n);
+        aim_config_printf(t, "[");
+        for (int i = 0; i < n; i++) {
+            double x;
+            memcpy(&x, field + (size_t)i * sizeof x, sizeof x);
+            aim_config_format_real(num, sizeof num, x);
+            aim_config_printf(t, "%s%s", i ? ", " : "", num);
+        }
+        aim_config_printf(t, "]");
+        break;
+    }
     default:
         break;
     }
@@ -1847,7 +2285,7 @@ enum aim_status aim_config_emit(const struct aim_config *cfg, char **yaml)
             aim_config_printf(&t, "%s:\n", r->section);
         } else if (r->kind == ROW_PARAM) {
             aim_config_printf(&t, "  %s: ", r->key);
-            aim_config_emit_value(&t, r, base + r->offset);
+            aim_config_emit_value(&t, r, base);
             aim_config_printf(&t, "\n");
         } else if (r->kind == ROW_LIST) {
             int n;
@@ -1863,7 +2301,7 @@ enum aim_status aim_config_emit(const struct aim_config *cfg, char **yaml)
                 for (size_t q = i + 1; q < AIM_CONFIG_NROWS && aim_config_rows[q].kind == ROW_ITEM; q++) {
                     const struct aim_config_row *f = &aim_config_rows[q];
                     aim_config_printf(&t, "%s%s: ", first ? "    - " : "      ", f->key);
-                    aim_config_emit_value(&t, f, item + f->offset);
+                    aim_config_emit_value(&t, f, item);
                     aim_config_printf(&t, "\n");
                     first = 0;
                 }
@@ -1926,6 +2364,10 @@ static void aim_config_doc_row(struct aim_config_text *t, const struct aim_confi
         snprintf(def, sizeof def, "\"%s\"", r->def_str);
         snprintf(range, sizeof range, "at most %d bytes", AIM_CONFIG_STR_MAX - 1);
         break;
+    case TYPE_REALS:
+        snprintf(def, sizeof def, "[]");
+        snprintf(range, sizeof range, "at most %ld finite numbers", r->max);
+        break;
     default:
         def[0] = '\0';
     }
@@ -1962,6 +2404,9 @@ enum aim_status aim_config_doc_markdown(char **md)
         "- Unknown sections and keys, duplicate keys, empty files, aliases, tags and a second\n"
         "  YAML document are errors; unknown names get the nearest valid one (\"did you mean\").\n"
         "- A list (`labs.firms`, `deals.presigned`) replaces the current list; at most its maximum.\n"
+        "- `sweep.factors[i].values`, `range` and `sweep.cross[i].values` are sequences of numbers\n"
+        "  (`[0, 0.3, 0.6]` or a block sequence); the sweep section's own rules, the designs and the\n"
+        "  files that hold only a `sweep:` section are described in docs/sweeps.md.\n"
         "- Before parsing, the text must be UTF-8 without NUL or control characters, at most 1 MiB,\n"
         "  with no directive but `%%YAML 1.2`, nesting of at most 32 levels, at most 256 keys or items\n"
         "  in one mapping or sequence, 65536 entries in all and 2 escaped quotes (`''`) in one\n"

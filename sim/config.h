@@ -33,7 +33,11 @@ struct aim_config {
 #define AIM_L_REAL(sec, list, key, def, lo, hi, unit, doc) double key;
 #define AIM_L_INT(sec, list, key, def, lo, hi, unit, doc) long key;
 #define AIM_L_BOOL(sec, list, key, def, doc) int key;
+#define AIM_L_ENUM(sec, list, key, def, choices, doc) int key;
 #define AIM_L_STR(sec, list, key, def, doc) char key[AIM_CONFIG_STR_MAX];
+#define AIM_L_REALS(sec, list, key, max, unit, doc)                                                          \
+    int n_##key;                                                                                             \
+    double key[max];
 #include "sim/params.def"
 };
 
@@ -58,6 +62,14 @@ enum aim_status aim_config_set(struct aim_config *cfg, const char *assignment);
 enum aim_status aim_config_validate(const struct aim_config *cfg);
 /** @brief Writes the fully resolved config as YAML that loads back to the identical config (malloc'd). */
 enum aim_status aim_config_emit(const struct aim_config *cfg, char **yaml);
+/** @brief Loads a YAML file over the defaults; *sweep_only = 1 when it holds only a `sweep:` section
+ * (a design for any model: its factor keys are not checked against the config keys). */
+enum aim_status aim_config_load_file_kind(struct aim_config *cfg, const char *path, int *sweep_only);
+/** @brief Checks that path ("section.key", "section.list[i].key") is a real or integer config key
+ * (*is_integer set); AIM_ERR_CONFIG naming the key and the keys that exist otherwise. */
+enum aim_status aim_config_factor_key(const struct aim_config *cfg, const char *path, int *is_integer);
+/** @brief Checks that every factor of the sweep section names a numeric config key (aimsim run). */
+enum aim_status aim_config_sweep_check_keys(const struct aim_config *cfg);
 /** @brief Writes the Markdown reference of every key (docs/config.md) from the schema table (malloc'd). */
 enum aim_status aim_config_doc_markdown(char **md);
 

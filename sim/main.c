@@ -9,6 +9,7 @@
 #include "analysis/analyze_cli.h"
 #include "analysis/psy_cli.h"
 #include "sim/cli.h"
+#include "sim/design_cli.h"
 
 /* Subcommands. Another tool plugs in with one row: its name, its int fn(int argc, char **argv)
  * and a one-line summary for `aimsim --help` (e.g. analyze: aim_analyze_cli_main in
@@ -23,6 +24,7 @@ static const struct aim_command commands[] = {
     {"run", aim_cli_run_main, "run the Monte Carlo replicas of a config into an HDF5 file"},
     {"info", aim_cli_info_main, "print an output file's provenance and dataset shapes"},
     {"config", aim_cli_config_main, "config show: print the fully resolved configuration"},
+    {"design", aim_design_cli_main, "print the points of a sweep's design as CSV"},
     {"analyze", aim_analyze_cli_main, "indicators of a run file (circularity, concentration, bubbles)"},
     {"psy", aim_psy_cli_main, "PSY bubble test (Phillips, Shi and Yu) of a CSV column"},
 };

@@ -53,7 +53,8 @@ enum aim_rng_purpose {
     AIM_RNG_ECONOMY = 1,   /* firm-level draws of a replica: demand, deals, rounds */
     AIM_RNG_INVESTORS = 2, /* per investor block: initial draws, noise, reviews, herding */
     AIM_RNG_MARKET = 3,    /* price shocks of listed firms */
-    AIM_RNG_ANALYSIS = 4   /* Monte Carlo critical values and bootstraps */
+    AIM_RNG_ANALYSIS = 4,  /* Monte Carlo critical values and bootstraps */
+    AIM_RNG_DESIGN = 5     /* a sweep's random, lhs and morris designs (sim/design.c) */
 };
 
 #endif

@@ -77,6 +77,28 @@ static const struct bad_case bad_cases[] = {
     {"unknown-deal-key.yaml", 4, 7, "deals.presigned[0].vender", "did you mean 'vendor'"},
     /* libfyaml points just past the tab that indents line 3. */
     {"tab-indent.yaml", 3, 2, "", "YAML syntax error: invalid tab used as indentation"},
+    /* The sweep section (docs/sweeps.md). */
+    {"sweep-unknown-design.yaml", 2, 11, "sweep.design", "did you mean 'sobol'?"},
+    {"sweep-values-and-range.yaml", 5, 26, "sweep.factors[0]", "both values and range; expected one of them"},
+    {"sweep-neither.yaml", 5, 8, "sweep.factors[0]", "neither values nor range"},
+    {"sweep-range-order.yaml", 5, 26, "sweep.factors[0].range", "expected lo < hi, got [6, 0.5]"},
+    {"sweep-range-three.yaml", 5, 34, "sweep.factors[0].range",
+     "a sequence of 2 finite real numbers [lo, hi]"},
+    {"sweep-log-nonpositive.yaml", 5, 23, "sweep.factors[0].range", "a log scale needs lo > 0"},
+    {"sweep-log-values.yaml", 5, 42, "sweep.factors[0].scale", "a log scale maps a range"},
+    {"sweep-duplicate-factor.yaml", 6, 8, "sweep.factors[1].key", "is already a factor of the sweep"},
+    {"sweep-no-points.yaml", 2, 3, "sweep.design", "sobol needs sweep.points"},
+    {"sweep-grid-points.yaml", 3, 3, "sweep.points", "grid does not take points"},
+    {"sweep-grid-range.yaml", 5, 32, "sweep.factors[1].range", "a grid needs values"},
+    {"sweep-no-design.yaml", 2, 3, "sweep.factors", "factors without a design"},
+    {"sweep-odd-levels.yaml", 4, 3, "sweep.levels", "expected an even number of Morris levels"},
+    {"sweep-csv-no-file.yaml", 2, 3, "sweep.design", "csv needs sweep.file"},
+    {"sweep-too-many-values.yaml", 5, 16, "sweep.factors[0].values",
+     "at most 64 finite real numbers, as in [0, 0.3, 0.6], got 65 numbers"},
+    {"sweep-not-config-key.yaml", 7, 8, "'deals.kapa' is not a numeric config key",
+     "the numeric keys of section 'deals' are deals.p_strategic, deals.f_v"},
+    {"sweep-value-out-of-range.yaml", 6, 26, "sweep.factors[0].values",
+     "200 is outside the valid range [0, 100] of deals.kappa"},
 };
 
 static struct aim_config *seed_config(void)
@@ -345,6 +367,58 @@ static void test_round_trip(void)
     def->investors.beta = 9999.999999999998;
     check_round_trip(def, "awkward reals");
     aim_config_free(def);
+    /* The sweep section: sequences of reals, the scale choice, the cross list. */
+    struct aim_config *sw = seed_config();
+    const char text[] = "sweep:\n  design: saltelli\n  points: 64\n  second_order: true\n  seed: 7\n"
+                        "  factors:\n    - {key: deals.kappa, range: [0.5, 6]}\n"
+                        "    - {key: investors.herding, values: [0, 0.3, 0.6]}\n"
+                        "    - {key: macro.r0, range: [0.01, 0.08], scale: log}\n"
+                        "  cross:\n    - {key: demand.theta, values: [1.5, 2.385]}\n";
+    enum aim_status st = aim_config_load_string(sw, text, strlen(text), "sweep.yaml");
+    aim_test(st == AIM_OK, "sweep section loads (%s)", aim_error_message());
+    aim_test(sw->sweep.design == 5 && sw->sweep.points == 64 && sw->sweep.second_order == 1 &&
+                 sw->sweep.seed == 7 && sw->sweep.n_factors == 3 && sw->sweep.factors[0].n_range == 2 &&
+                 sw->sweep.factors[0].range[1] == 6 && sw->sweep.factors[1].n_values == 3 &&
+                 sw->sweep.factors[1].values[1] == 0.3 && sw->sweep.factors[2].scale == 1 &&
+                 sw->sweep.n_cross == 1 && sw->sweep.cross[0].values[1] == 2.385,
+             "sweep section: design, points, seed, factors' values, ranges and scale, cross read");
+    check_round_trip(sw, "seed with a sweep");
+    aim_test(aim_config_set(sw, "sweep.factors[1].values=[0.1, 0.2]") == AIM_OK &&
+                 sw->sweep.factors[1].n_values == 2 && sw->sweep.factors[1].values[1] == 0.2,
+             "--set replaces a factor's values");
+    aim_test(aim_config_set(sw, "sweep.factors[1].values=[0.1, x]") == AIM_ERR_CONFIG,
+             "--set refuses a non-number");
+    aim_test_contains(aim_error_message(), "sweep.factors[1].values[1]", "--set names the offending item");
+    aim_test(aim_config_sweep_check_keys(sw) == AIM_OK, "every factor names a numeric config key");
+    aim_config_set(sw, "sweep.cross[0].key=demand.theta_typo");
+    aim_test(aim_config_sweep_check_keys(sw) == AIM_ERR_CONFIG,
+             "a cross key that is no config key is refused");
+    aim_test_contains(aim_error_message(), "sweep.cross[0].key: 'demand.theta_typo'", "the message names it");
+    aim_config_set(sw, "sweep.cross[0].key=run.seed");
+    aim_test(aim_config_sweep_check_keys(sw) == AIM_ERR_CONFIG, "a seed (unsigned) key is not a factor");
+    aim_config_set(sw, "sweep.cross[0].key=labs.firms[1].cash");
+    aim_test(aim_config_sweep_check_keys(sw) == AIM_OK, "a list item's numeric key is a factor key");
+    aim_config_set(sw, "sweep.cross[0].key=labs.firms[99].cash");
+    aim_test(aim_config_sweep_check_keys(sw) == AIM_ERR_CONFIG, "a list index beyond the list is refused");
+    aim_test_contains(aim_error_message(), "index 99 does not exist",
+                      "the message says the index does not exist");
+    aim_config_set(sw, "sweep.cross[0].key=sweep.points");
+    aim_test(aim_config_sweep_check_keys(sw) == AIM_ERR_CONFIG, "the sweep's own keys are not factors");
+    aim_config_free(sw);
+    /* A sweep-only file may name any keys; the same factor in a full config may not. */
+    struct aim_config *only = NULL;
+    aim_config_create(&only);
+    const char only_text[] = "sweep:\n  design: grid\n  factors:\n    - {key: my.alpha, values: [1, 2]}\n";
+    st = aim_config_load_string(only, only_text, strlen(only_text), "only.yaml");
+    aim_test(st == AIM_OK, "a sweep-only file with any keys loads (%s)", aim_error_message());
+    const char full_text[] =
+        "run:\n  steps: 3\nsweep:\n  design: grid\n  factors:\n    - {key: my.alpha, values: [1, 2]}\n";
+    st = aim_config_load_string(only, full_text, strlen(full_text), "full.yaml");
+    aim_test(st == AIM_ERR_CONFIG, "the same factor in a config with other sections is refused");
+    aim_test_contains(aim_error_message(),
+                      "full.yaml:6:8: sweep.factors[0].key: 'my.alpha' is not a config key",
+                      "the message points at the key");
+    aim_config_free(only);
 }
 
 static void test_docs(void)
