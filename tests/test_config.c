@@ -553,7 +553,7 @@ static void test_hostile(void)
         n_ok = n;
         n += (size_t)snprintf(deep + n, sizeof deep - n, "%*sk%d:\n", 2 * d, "", d);
     }
-    struct aim_config_scan_error se;
+    struct aim_config_scan_error se = {0};
     aim_test(aim_config_scan_text(deep, n, &se) == AIM_ERR_CONFIG && se.line == AIM_CONFIG_SCAN_MAX_DEPTH + 1,
              "block nesting of %d levels is refused at line %d (got %d: %s)", AIM_CONFIG_SCAN_MAX_DEPTH + 1,
              AIM_CONFIG_SCAN_MAX_DEPTH + 1, se.line, se.msg);
