@@ -431,6 +431,7 @@ void aim_design_free(struct aim_design *d)
     }
     free(d->keys);
     free(d->x);
+    free(d->u);
     free(d);
 }
 
@@ -518,6 +519,8 @@ enum aim_status aim_design_create(const struct aim_design_spec *spec, struct aim
     if (des) {
         des->n_points = total;
         des->n_cols = cols;
+        des->n_base = n;
+        des->n_factors = d;
         des->x = malloc((size_t)total * (size_t)(cols > 0 ? cols : 1) * sizeof *des->x);
         des->keys = calloc((size_t)(cols > 0 ? cols : 1), sizeof *des->keys);
     }
@@ -590,7 +593,7 @@ enum aim_status aim_design_create(const struct aim_design_spec *spec, struct aim
         }
     }
     free(x);
-    free(u);
+    des->u = u; /* NULL unless the design has unit-cube points */
     if (st) {
         aim_design_free(des);
         return st;

@@ -57,12 +57,17 @@ struct aim_design_spec {
 };
 
 /** @brief A generated design: n_points rows of n_cols values (the factors, then the cross
- * factors), row-major, and the column keys. */
+ * factors), row-major, and the column keys; u: the unit-cube points of the design before crossing
+ * (n_base rows of n_factors values, the coordinates the factors' values were mapped from; what
+ * Morris elementary effects divide by), NULL for grid, csv and none. */
 struct aim_design {
     long n_points;
     int n_cols;
     double *x;
     char **keys;
+    long n_base;
+    int n_factors;
+    double *u;
 };
 
 /** @brief Generates the design of spec (malloc'd; free with aim_design_free). */

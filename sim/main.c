@@ -8,6 +8,7 @@
 
 #include "analysis/analyze_cli.h"
 #include "analysis/psy_cli.h"
+#include "analysis/sensitivity_cli.h"
 #include "sim/cli.h"
 #include "sim/design_cli.h"
 
@@ -27,13 +28,14 @@ static const struct aim_command commands[] = {
     {"design", aim_design_cli_main, "print the points of a sweep's design as CSV"},
     {"analyze", aim_analyze_cli_main, "indicators of a run file (circularity, concentration, bubbles)"},
     {"psy", aim_psy_cli_main, "PSY bubble test (Phillips, Shi and Yu) of a CSV column"},
+    {"sensitivity", aim_sensitivity_cli_main, "Sobol or Morris indices of a design's results (CSV)"},
 };
 
 static void usage(FILE *out)
 {
     fputs("Usage: aimsim COMMAND [ARGS]   (aimsim COMMAND --help for each)\n\nCommands:\n", out);
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
-        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-11s %s\n", commands[i].name, commands[i].summary);
     }
     fputs("\nOptions:\n  --version  print the version and build provenance\n  --help     this help\n"
           "\nExit status: 0 ok, 1 runtime failure, 2 usage or configuration error.\n",

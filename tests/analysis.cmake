@@ -26,3 +26,8 @@ aim_test(NAME test_sensitivity SOURCES tests/test_sensitivity.c TIMEOUT 120
          MODULES sim/error sim/rng analysis/bands analysis/sensitivity)
 add_test(NAME test_sensitivity_numpy COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_sensitivity_numpy.py
          $<TARGET_FILE:test_sensitivity>)
+# `aimsim sensitivity` through the binary: Ishigami and G-function Saltelli designs, Morris, crossed
+# scenarios, replicas and every error path. Registered unconditionally, like test_psy_cli_aimsim.
+add_test(NAME test_sensitivity_cli COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_sensitivity_cli.py
+         $<TARGET_FILE:aimsim>)
+set_tests_properties(test_sensitivity_cli PROPERTIES TIMEOUT 300)

@@ -196,6 +196,15 @@ static void test_morris(int levels)
     aim_test(step_ok, "morris(%d): each move is +-Delta = %g", levels, delta);
     aim_test(moved_values, "morris(%d): a values factor moves by levels/2 values", levels);
     aim_test(on_grid, "morris(%d): every value lies on the %d-level grid", levels, levels);
+    /* The unit-cube points the values came from (what aimsim sensitivity divides by). */
+    int u_ok = d->u != NULL && d->n_base == r * 6 && d->n_factors == 5;
+    for (long p = 0; u_ok && p < d->n_base; p++) {
+        for (int j = 0; j < 5; j++) {
+            u_ok = u_ok && d->u[p * 5 + j] >= 0 && d->u[p * 5 + j] <= 1 &&
+                   aim_design_map(&f[j], d->u[p * 5 + j]) == d->x[p * 5 + j];
+        }
+    }
+    aim_test(u_ok, "morris(%d): u holds the unit points the values are mapped from", levels);
     aim_design_free(d);
 }
 
@@ -278,6 +287,8 @@ static void test_cross(void)
     }
     aim_test(d->n_points == 12 && d->n_cols == 3 && !strcmp(d->keys[1], "s1") && !strcmp(d->keys[2], "s2"),
              "cross: 2 design points x 6 scenarios = 12 points, design columns then cross columns");
+    aim_test(d->u == NULL && d->n_base == 2 && d->n_factors == 1,
+             "cross: a grid has no unit points (u NULL); n_base 2 design points before crossing");
     int ok = 1;
     for (long p = 0; p < 12; p++) {
         long i = p % 2, sc = p / 2;

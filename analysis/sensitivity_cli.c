@@ -1,0 +1,495 @@
+/* `aimsim sensitivity --design SWEEP.yaml --csv RESULTS.csv --output NAME`: regenerates the
+ * sweep's design, reads one output column of a table of results keyed by design point, and runs
+ * the estimators that fit the design (Sobol for saltelli, Morris for morris), per scenario of a
+ * crossed design (docs/sensitivity.md, section "aimsim sensitivity"). */
+#include "analysis/sensitivity_cli.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/csv.h"
+#include "analysis/sensitivity.h"
+#include "sim/cli.h"
+#include "sim/config.h"
+#include "sim/design.h"
+
+static const char aim_sensitivity_cli_help[] =
+    "Usage: aimsim sensitivity --design SWEEP.yaml --csv RESULTS.csv --output NAME [--json]\n"
+    "                          [--boot N] [--seed S]\n"
+    "\n"
+    "Global sensitivity analysis of any model's results at the points of a sweep's design\n"
+    "(aimsim design SWEEP.yaml prints them): Sobol first- and total-order indices (and second-order\n"
+    "ones with second_order: true) for design: saltelli, Morris mu*, sigma for design: morris, with\n"
+    "bootstrap confidence half-widths; per scenario when the design has cross: factors.\n"
+    "\n"
+    "  --design SWEEP.yaml  the sweep file (a full config with a sweep: section, or a sweep-only file)\n"
+    "  --csv RESULTS.csv    a header with a point column and output columns, then one row per design\n"
+    "                       point in any order; R rows per point (replicas) are averaged per point\n"
+    "                       and the replica-noise share of the variance is reported\n"
+    "  --output NAME        the output column to analyse\n"
+    "  --json               print one JSON object instead of the table\n"
+    "  --boot N             bootstrap resamples (default 1000)\n"
+    "  --seed S             seed of the resampling (default: the design's seed, sweep.seed or run.seed)\n"
+    "\n"
+    "Saltelli designs: row 0 of every block is the Sobol sequence's origin, the same point in every\n"
+    "block; it is left out, so the indices use N - 1 base rows (docs/sensitivity.md).\n"
+    "Exit status: 0 ok, 2 usage error or unusable input, 1 other failure.\n";
+
+static const char *const aim_sensitivity_cli_sobol_names[4] = {"S1", "S1_conf", "ST", "ST_conf"};
+/* The choices of sweep.design, in the order of enum aim_design_kind. */
+static const char *const aim_sensitivity_cli_designs[] = {"none",  "grid",     "random", "lhs",
+                                                          "sobol", "saltelli", "morris", "csv"};
+
+struct aim_sensitivity_cli_args {
+    const char *design, *csv, *output;
+    int json;
+    long n_boot;
+    uint64_t seed;
+    int seed_given;
+};
+
+/* What one scenario's analysis found. */
+struct aim_sensitivity_cli_result {
+    struct aim_sensitivity_index *s1, *st, *s2; /* Sobol: d, d, d * d */
+    struct aim_sensitivity_morris *morris;      /* Morris: d */
+    double noise_share;                         /* NaN without replicas */
+};
+
+static int aim_sensitivity_cli_usage_error(const char *msg, const char *arg)
+{
+    fprintf(stderr, "aimsim sensitivity: %s%s\nTry 'aimsim sensitivity --help'.\n", msg, arg);
+    return 2;
+}
+
+/* Unusable input and estimator refusals (a constant output, a NaN) are the user's to fix: 2. */
+static int aim_sensitivity_cli_fail(enum aim_status s)
+{
+    fprintf(stderr, "aimsim sensitivity: %s\n", aim_error_message());
+    return s == AIM_ERR_NOMEM || s == AIM_ERR_IO || s == AIM_ERR_INTERNAL ? 1 : 2;
+}
+
+/* Parses argv; returns -1 to go on, else the exit status. */
+static int aim_sensitivity_cli_parse(int argc, char **argv, struct aim_sensitivity_cli_args *a)
+{
+    a->n_boot = AIM_SENSITIVITY_N_BOOT;
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+            fputs(aim_sensitivity_cli_help, stdout);
+            return 0;
+        }
+        if (!strcmp(o, "--json")) {
+            a->json = 1;
+            continue;
+        }
+        int takes = !strcmp(o, "--design") || !strcmp(o, "--csv") || !strcmp(o, "--output") ||
+                    !strcmp(o, "--boot") || !strcmp(o, "--seed");
+        if (!takes) {
+            return aim_sensitivity_cli_usage_error(o[0] == '-' ? "unknown option " : "unexpected argument ",
+                                                   o);
+        }
+        if (i + 1 >= argc) {
+            return aim_sensitivity_cli_usage_error("missing value after ", o);
+        }
+        const char *v = argv[++i];
+        if (!strcmp(o, "--design")) {
+            a->design = v;
+        } else if (!strcmp(o, "--csv")) {
+            a->csv = v;
+        } else if (!strcmp(o, "--output")) {
+            a->output = v;
+        } else if (!strcmp(o, "--boot")) {
+            if (aim_cli_parse_long(v, 2, 1000000, "--boot", &a->n_boot) != AIM_OK) {
+                return aim_sensitivity_cli_usage_error(aim_error_message(), "");
+            }
+        } else {
+            if (aim_cli_parse_u64(v, "--seed", &a->seed) != AIM_OK) {
+                return aim_sensitivity_cli_usage_error(aim_error_message(), "");
+            }
+            a->seed_given = 1;
+        }
+    }
+    if (!a->design || !a->csv || !a->output) {
+        return aim_sensitivity_cli_usage_error(!a->design ? "missing --design SWEEP.yaml"
+                                               : !a->csv
+                                                   ? "missing --csv RESULTS.csv"
+                                                   : "missing --output NAME (an output column of the CSV)",
+                                               "");
+    }
+    return -1;
+}
+
+/* The directory of path ("." when it has none), where a relative sweep.file is looked up. */
+static void aim_sensitivity_cli_dir(const char *path, char *buf, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) {
+        snprintf(buf, size, ".");
+    } else if (slash == path) {
+        snprintf(buf, size, "/");
+    } else {
+        snprintf(buf, size, "%.*s", (int)(slash - path), path);
+    }
+}
+
+/* Reads the output column of the results: vals[p * R + k] is the k-th row (in file order) of
+ * design point p; every point must have the same number R >= 1 of rows. */
+static enum aim_status aim_sensitivity_cli_results(const struct aim_csv *csv, const char *name, long n_points,
+                                                   double **vals_out, long *reps_out)
+{
+    const char *src = aim_csv_source(csv);
+    size_t pcol = 0, ycol = 0;
+    if (aim_csv_column(csv, "point", &pcol) != AIM_OK) {
+        return aim_error_prefix(AIM_ERR_FORMAT,
+                                "a point column is needed (each row's design point, numbered as aimsim "
+                                "design numbers them): ");
+    }
+    enum aim_status s = aim_csv_column(csv, name, &ycol);
+    if (s) {
+        return aim_error_prefix(AIM_ERR_FORMAT, "--output %s: ", name);
+    }
+    size_t rows = aim_csv_rows(csv);
+    long *point = malloc((rows ? rows : 1) * sizeof *point);
+    long *count = calloc((size_t)n_points, sizeof *count);
+    double *y = malloc((rows ? rows : 1) * sizeof *y);
+    double *vals = NULL;
+    if (!point || !count || !y) {
+        s = aim_error_set(AIM_ERR_NOMEM, "%s: out of memory for %zu rows", src, rows);
+    }
+    for (size_t r = 0; r < rows && !s; r++) {
+        double p;
+        s = aim_csv_number(csv, r, pcol, &p);
+        if (!s && (p != floor(p) || p < 0 || p >= (double)n_points)) {
+            s = aim_error_set(AIM_ERR_FORMAT,
+                              "%s:%ld: point %s is not a point of the design; expected a whole number in "
+                              "[0, %ld]",
+                              src, aim_csv_line(csv, r), aim_csv_cell(csv, r, pcol), n_points - 1);
+        }
+        s = s ? s : aim_csv_number(csv, r, ycol, &y[r]);
+        if (!s) {
+            point[r] = (long)p;
+            count[point[r]]++;
+        }
+    }
+    long reps = LONG_MAX;
+    for (long p = 0; p < n_points && !s; p++) {
+        if (count[p] == 0) {
+            s = aim_error_set(AIM_ERR_FORMAT,
+                              "%s: no row for point %ld; every point 0..%ld of the design needs a row (or "
+                              "the same number of rows, replicas)",
+                              src, p, n_points - 1);
+        } else if (count[p] < reps) {
+            reps = count[p];
+        }
+    }
+    if (!s) {
+        vals = malloc((size_t)n_points * (size_t)reps * sizeof *vals);
+        if (!vals) {
+            s = aim_error_set(AIM_ERR_NOMEM, "%s: out of memory for %zu values", src, rows);
+        }
+        memset(count, 0, (size_t)n_points * sizeof *count);
+    }
+    for (size_t r = 0; r < rows && !s; r++) {
+        long p = point[r];
+        if (count[p] == reps) {
+            s = aim_error_set(AIM_ERR_FORMAT,
+                              "%s:%ld: point %ld has more rows than others (duplicate: other points have "
+                              "%ld); every point needs the same number of rows",
+                              src, aim_csv_line(csv, r), p, reps);
+        } else {
+            vals[p * reps + count[p]++] = y[r];
+        }
+    }
+    free(point);
+    free(count);
+    free(y);
+    if (s) {
+        free(vals);
+        return s;
+    }
+    *vals_out = vals;
+    *reps_out = reps;
+    return AIM_OK;
+}
+
+/* Analyses one scenario: y[n_base] point means, vals[n_base * reps] the replicas. */
+static enum aim_status aim_sensitivity_cli_scenario(const struct aim_config *cfg,
+                                                    const struct aim_design *des, const double *y,
+                                                    const double *vals, long reps,
+                                                    const struct aim_sensitivity_options *opt,
+                                                    struct aim_sensitivity_cli_result *res)
+{
+    int d = des->n_factors;
+    long n = cfg->sweep.points;
+    enum aim_status s = AIM_OK;
+    res->noise_share = NAN;
+    if (reps > 1) {
+        s = aim_sensitivity_noise_share(vals, (size_t)des->n_base, (size_t)reps, &res->noise_share);
+        if (s) {
+            return s;
+        }
+    }
+    if (cfg->sweep.design == AIM_DESIGN_MORRIS) {
+        double *work = malloc(aim_sensitivity_morris_work_size((size_t)n, d, opt->n_boot) * sizeof *work);
+        if (!work) {
+            return aim_error_set(AIM_ERR_NOMEM, "out of memory for the Morris bootstrap");
+        }
+        s = aim_sensitivity_morris(des->u, y, (size_t)n, d, opt, work, res->morris);
+        free(work);
+        return s;
+    }
+    /* Saltelli: rows 1..N-1 of every block (row 0 is the origin in every block). */
+    enum aim_sensitivity_layout layout =
+        cfg->sweep.second_order ? AIM_SENSITIVITY_SECOND_ORDER : AIM_SENSITIVITY_FIRST_TOTAL;
+    long blocks = cfg->sweep.second_order ? 2L * d + 2 : (long)d + 2;
+    double *yy = malloc((size_t)(blocks * (n - 1)) * sizeof *yy);
+    double *work = malloc(aim_sensitivity_sobol_work_size(d, layout, opt->n_boot) * sizeof *work);
+    if (!yy || !work) {
+        free(yy);
+        free(work);
+        return aim_error_set(AIM_ERR_NOMEM, "out of memory for the Sobol bootstrap");
+    }
+    for (long b = 0; b < blocks; b++) {
+        for (long j = 1; j < n; j++) {
+            yy[b * (n - 1) + j - 1] = y[b * n + j];
+        }
+    }
+    s = aim_sensitivity_sobol(yy, (size_t)(n - 1), d, layout, opt, work, res->s1, res->st,
+                              cfg->sweep.second_order ? res->s2 : NULL, NULL);
+    free(yy);
+    free(work);
+    return s;
+}
+
+/* The body of one scenario's JSON object: "factors": [...] [, "S2": [...]] [, "noise_share": x]. */
+static void aim_sensitivity_cli_json_body(const struct aim_config *cfg, const struct aim_design *des,
+                                          const struct aim_sensitivity_cli_result *r)
+{
+    int d = des->n_factors, morris = cfg->sweep.design == AIM_DESIGN_MORRIS;
+    fputs("\"factors\": [", stdout);
+    for (int i = 0; i < d; i++) {
+        fputs(i ? ", {\"key\": " : "{\"key\": ", stdout);
+        aim_cli_json_string(stdout, des->keys[i]);
+        const char *names[3];
+        double v[3];
+        if (morris) {
+            names[0] = "mu_star", names[1] = "mu_star_conf", names[2] = "sigma";
+            v[0] = r->morris[i].mu_star.estimate, v[1] = r->morris[i].mu_star.conf, v[2] = r->morris[i].sigma;
+        }
+        for (int k = 0; k < (morris ? 3 : 4); k++) {
+            const struct aim_sensitivity_index *ix = k < 2 ? &r->s1[i] : &r->st[i];
+            fprintf(stdout, ", \"%s\": ", morris ? names[k] : aim_sensitivity_cli_sobol_names[k]);
+            aim_cli_json_number(stdout, morris ? v[k] : (k % 2 ? ix->conf : ix->estimate));
+        }
+        fputc('}', stdout);
+    }
+    fputc(']', stdout);
+    if (!morris && cfg->sweep.second_order) {
+        fputs(", \"S2\": [", stdout);
+        int first = 1;
+        for (int i = 0; i < d; i++) {
+            for (int k = i + 1; k < d; k++) {
+                fputs(first ? "{\"keys\": [" : ", {\"keys\": [", stdout);
+                first = 0;
+                aim_cli_json_string(stdout, des->keys[i]);
+                fputs(", ", stdout);
+                aim_cli_json_string(stdout, des->keys[k]);
+                fputs("], \"S2\": ", stdout);
+                aim_cli_json_number(stdout, r->s2[i * d + k].estimate);
+                fputs(", \"S2_conf\": ", stdout);
+                aim_cli_json_number(stdout, r->s2[i * d + k].conf);
+                fputc('}', stdout);
+            }
+        }
+        fputc(']', stdout);
+    }
+    if (!isnan(r->noise_share)) {
+        fputs(", \"noise_share\": ", stdout);
+        aim_cli_json_number(stdout, r->noise_share);
+    }
+}
+
+static void aim_sensitivity_cli_table(const struct aim_config *cfg, const struct aim_design *des,
+                                      const struct aim_sensitivity_cli_result *r)
+{
+    int d = des->n_factors;
+    if (cfg->sweep.design == AIM_DESIGN_MORRIS) {
+        printf("%-24s %12s %12s %12s\n", "factor", "mu_star", "mu_star_conf", "sigma");
+        for (int i = 0; i < d; i++) {
+            printf("%-24s %12.6g %12.6g %12.6g\n", des->keys[i], r->morris[i].mu_star.estimate,
+                   r->morris[i].mu_star.conf, r->morris[i].sigma);
+        }
+    } else {
+        printf("%-24s %9s %9s %9s %9s\n", "factor", "S1", "S1_conf", "ST", "ST_conf");
+        for (int i = 0; i < d; i++) {
+            printf("%-24s %9.4f %9.4f %9.4f %9.4f\n", des->keys[i], r->s1[i].estimate, r->s1[i].conf,
+                   r->st[i].estimate, r->st[i].conf);
+        }
+        if (cfg->sweep.second_order) {
+            printf("%-49s %9s %9s\n", "pair", "S2", "S2_conf");
+            for (int i = 0; i < d; i++) {
+                for (int k = i + 1; k < d; k++) {
+                    char pair[256];
+                    snprintf(pair, sizeof pair, "%s x %s", des->keys[i], des->keys[k]);
+                    printf("%-49s %9.4f %9.4f\n", pair, r->s2[i * d + k].estimate, r->s2[i * d + k].conf);
+                }
+            }
+        }
+    }
+    if (!isnan(r->noise_share)) {
+        printf("replica noise share of the variance: %.4f\n", r->noise_share);
+    }
+}
+
+/* "key=value, key=value" of scenario c's cross factors. */
+static void aim_sensitivity_cli_scenario_label(const struct aim_design *des, long c, FILE *out, int json)
+{
+    const double *row = des->x + c * des->n_base * des->n_cols;
+    for (int k = des->n_factors; k < des->n_cols; k++) {
+        if (json) {
+            fputs(k > des->n_factors ? ", " : "", out);
+            aim_cli_json_string(out, des->keys[k]);
+            fputs(": ", out);
+            aim_cli_json_number(out, row[k]);
+        } else {
+            fprintf(out, "%s%s=%.15g", k > des->n_factors ? ", " : "", des->keys[k], row[k]);
+        }
+    }
+}
+
+int aim_sensitivity_cli_main(int argc, char **argv)
+{
+    struct aim_sensitivity_cli_args a = {0};
+    int rc = aim_sensitivity_cli_parse(argc, argv, &a);
+    if (rc >= 0) {
+        return rc;
+    }
+    struct aim_config *cfg = NULL;
+    struct aim_design *des = NULL;
+    struct aim_csv *csv = NULL;
+    double *vals = NULL, *y = NULL;
+    struct aim_sensitivity_cli_result *res = NULL;
+    long reps = 0, n_scen = 0;
+    int sweep_only = 0;
+    char dir[4096];
+    aim_sensitivity_cli_dir(a.design, dir, sizeof dir);
+    enum aim_status s = aim_config_create(&cfg);
+    s = s ? s : aim_config_load_file_kind(cfg, a.design, &sweep_only);
+    if (!s && cfg->sweep.design != AIM_DESIGN_SALTELLI && cfg->sweep.design != AIM_DESIGN_MORRIS) {
+        s = aim_error_set(AIM_ERR_CONFIG,
+                          "%s: sweep.design is %s; Sobol indices (S1, ST, S2) need design: saltelli and "
+                          "Morris measures (mu*, sigma) need design: morris",
+                          a.design, aim_sensitivity_cli_designs[cfg->sweep.design]);
+    }
+    if (!s && cfg->sweep.design == AIM_DESIGN_SALTELLI && cfg->sweep.points < 3) {
+        s = aim_error_set(AIM_ERR_CONFIG,
+                          "%s: sweep.points is %ld; row 0 of every Saltelli block (the origin) is left "
+                          "out, so the indices need N >= 3 base rows (choose a power of two, e.g. 1024)",
+                          a.design, (long)cfg->sweep.points);
+    }
+    s = s ? s : aim_design_from_config(cfg, dir, !sweep_only, &des);
+    s = s ? s : aim_csv_read(&csv, a.csv);
+    s = s ? s : aim_sensitivity_cli_results(csv, a.output, des->n_points, &vals, &reps);
+    if (!s) {
+        n_scen = des->n_points / des->n_base;
+        int d = des->n_factors;
+        y = malloc((size_t)des->n_points * sizeof *y);
+        res = calloc((size_t)n_scen, sizeof *res);
+        if (!y || !res) {
+            s = aim_error_set(AIM_ERR_NOMEM, "out of memory for %ld scenarios", n_scen);
+        }
+        for (long c = 0; c < n_scen && !s; c++) {
+            res[c].s1 = malloc((size_t)d * sizeof *res[c].s1);
+            res[c].st = malloc((size_t)d * sizeof *res[c].st);
+            res[c].s2 = malloc((size_t)d * (size_t)d * sizeof *res[c].s2);
+            res[c].morris = malloc((size_t)d * sizeof *res[c].morris);
+            if (!res[c].s1 || !res[c].st || !res[c].s2 || !res[c].morris) {
+                s = aim_error_set(AIM_ERR_NOMEM, "out of memory for the indices");
+            }
+        }
+    }
+    if (!s) {
+        for (long p = 0; p < des->n_points; p++) {
+            double sum = 0.0;
+            for (long k = 0; k < reps; k++) {
+                sum += vals[p * reps + k];
+            }
+            y[p] = sum / (double)reps;
+        }
+        struct aim_sensitivity_options opt;
+        aim_sensitivity_options_init(&opt);
+        opt.n_boot = (int)a.n_boot;
+        opt.seed = a.seed_given ? a.seed : cfg->sweep.seed < 0 ? cfg->run.seed : (uint64_t)cfg->sweep.seed;
+        for (long c = 0; c < n_scen && !s; c++) {
+            s = aim_sensitivity_cli_scenario(cfg, des, y + c * des->n_base, vals + c * des->n_base * reps,
+                                             reps, &opt, &res[c]);
+            if (s && n_scen > 1) {
+                s = aim_error_prefix(s, "scenario %ld: ", c);
+            }
+        }
+        if (s) {
+            aim_error_prefix(s, "%s, column %s: ", a.csv, a.output);
+        }
+        if (!s) {
+            long n_used = cfg->sweep.design == AIM_DESIGN_MORRIS ? cfg->sweep.points : cfg->sweep.points - 1;
+            if (a.json) {
+                fputs("{\"output\": ", stdout);
+                aim_cli_json_string(stdout, a.output);
+                printf(", \"n\": %ld, ", n_used);
+                if (des->n_cols == des->n_factors) {
+                    aim_sensitivity_cli_json_body(cfg, des, &res[0]);
+                } else {
+                    fputs("\"scenarios\": [", stdout);
+                    for (long c = 0; c < n_scen; c++) {
+                        printf("%s{\"scenario\": %ld, \"cross\": {", c ? ", " : "", c);
+                        aim_sensitivity_cli_scenario_label(des, c, stdout, 1);
+                        fputs("}, ", stdout);
+                        aim_sensitivity_cli_json_body(cfg, des, &res[c]);
+                        fputc('}', stdout);
+                    }
+                    fputc(']', stdout);
+                }
+                if (reps > 1) {
+                    printf(", \"replicas\": %ld", reps);
+                }
+                fputs("}\n", stdout);
+            } else {
+                int morris = cfg->sweep.design == AIM_DESIGN_MORRIS;
+                printf("%s of %s: design %s, n = %ld %s, %d bootstrap resamples, seed %llu",
+                       morris ? "Morris measures" : "Sobol indices", a.output, morris ? "morris" : "saltelli",
+                       n_used, morris ? "trajectories" : "base rows (row 0 of each block left out)",
+                       opt.n_boot, (unsigned long long)opt.seed);
+                if (reps > 1) {
+                    printf(", %ld replicas per point (averaged)", reps);
+                }
+                fputc('\n', stdout);
+                for (long c = 0; c < n_scen; c++) {
+                    if (des->n_cols > des->n_factors) {
+                        printf("\nscenario %ld: ", c);
+                        aim_sensitivity_cli_scenario_label(des, c, stdout, 0);
+                        fputc('\n', stdout);
+                    }
+                    aim_sensitivity_cli_table(cfg, des, &res[c]);
+                }
+            }
+        }
+    }
+    rc = s ? aim_sensitivity_cli_fail(s) : 0;
+    for (long c = 0; res && c < n_scen; c++) {
+        free(res[c].s1);
+        free(res[c].st);
+        free(res[c].s2);
+        free(res[c].morris);
+    }
+    free(res);
+    free(y);
+    free(vals);
+    aim_csv_free(csv);
+    aim_design_free(des);
+    aim_config_free(cfg);
+    return rc;
+}
