@@ -65,11 +65,12 @@ static int aim_sensitivity_cli_usage_error(const char *msg, const char *arg)
     return 2;
 }
 
-/* Unusable input and estimator refusals (a constant output, a NaN) are the user's to fix: 2. */
+/* A missing or unreadable input file, unusable input and estimator refusals (a constant output)
+ * are the user's to fix: 2 (docs/cli.md); running out of memory or a bug: 1. */
 static int aim_sensitivity_cli_fail(enum aim_status s)
 {
     fprintf(stderr, "aimsim sensitivity: %s\n", aim_error_message());
-    return s == AIM_ERR_NOMEM || s == AIM_ERR_IO || s == AIM_ERR_INTERNAL ? 1 : 2;
+    return s == AIM_ERR_NOMEM || s == AIM_ERR_INTERNAL ? 1 : 2;
 }
 
 /* Parses argv; returns -1 to go on, else the exit status. */

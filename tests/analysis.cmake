@@ -30,4 +30,4 @@ add_test(NAME test_sensitivity_numpy COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/t
 # scenarios, replicas and every error path. Registered unconditionally, like test_psy_cli_aimsim.
 add_test(NAME test_sensitivity_cli COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_sensitivity_cli.py
          $<TARGET_FILE:aimsim>)
-set_tests_properties(test_sensitivity_cli PROPERTIES TIMEOUT 300)
+set_tests_properties(test_sensitivity_cli PROPERTIES TIMEOUT 300 ENVIRONMENT "AIM_SOURCE_DIR=${CMAKE_SOURCE_DIR}")

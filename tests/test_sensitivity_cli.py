@@ -17,6 +17,7 @@ from statistics import NormalDist
 import numpy as np
 
 AIMSIM = sys.argv[1]
+SRC = os.environ.get("AIM_SOURCE_DIR", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 tmp = tempfile.mkdtemp(prefix="aimsim-senscli-")
 checks = failures = 0
 ALPHA = 0.01  # family-wise level of the checks against exact values
@@ -250,6 +251,25 @@ check(rc == 0 and rm["factors"] == res["factors"], "replicas: indices are those 
 rc, table, _ = sensitivity(rep_yaml, rep_csv, "y")
 check(rc == 0 and "noise share" in table and "2 replicas" in table, "replicas: the table reports the noise share")
 
+# --- The Ishigami example of docs/sensitivity.md: its script, its table and its JSON --------------------
+doc = open(os.path.join(SRC, "docs/sensitivity.md")).read()
+block = doc.split("The Ishigami function on `configs/sweeps/ishigami.yaml`")[1].split("```")[1]
+script = block.split("<<'EOF'")[1].split("\nEOF\n")[0].split("\n", 1)[1]
+ex_yaml = os.path.join(SRC, "configs/sweeps/ishigami.yaml")
+rc, out, _ = run("design", ex_yaml)
+write("points.csv", out)
+subprocess.run([sys.executable, "-c", script], cwd=tmp, check=True, timeout=120)
+cmd = "$ aimsim sensitivity --design configs/sweeps/ishigami.yaml --csv results.csv --output y"
+doc_table = block.split(cmd + "\n")[1].split("$ ")[0]
+doc_json = json.loads(block.split(cmd + " --json\n")[1].splitlines()[0])
+rc, out, err = sensitivity(ex_yaml, os.path.join(tmp, "results.csv"), "y")
+check(rc == 0 and out == doc_table, f"docs/sensitivity.md: the Ishigami table is what the command prints" + ("" if out == doc_table else "\n" + out))
+rc, out, err = sensitivity(ex_yaml, os.path.join(tmp, "results.csv"), "y", "--json")
+got = json.loads(out) if rc == 0 else {}
+check(got.get("n") == doc_json["n"] and all(
+    abs(f[k] - g[k]) <= 1e-12 * abs(g[k]) for f, g in zip(got["factors"], doc_json["factors"]) for k in g if k != "key"),
+    "docs/sensitivity.md: the Ishigami JSON is what the command prints (to 1e-12)")
+
 # --- Errors: exit 2 with a message naming the file, the line and what was wrong ----------------------
 small_yaml = write("small.yaml", saltelli_yaml(4, [("p", 0.0, 1.0), ("q", 0.0, 1.0)]))
 _, srows = points(small_yaml)  # 16 points
@@ -291,7 +311,9 @@ for what, args, expect in (
     rc, out, err = run("sensitivity", *args)
     check(rc == 2 and expect in err and "aimsim sensitivity --help" in err, f"usage error {what}: exit 2 ({err.strip()})")
 rc, out, err = sensitivity(small_yaml, os.path.join(tmp, "absent.csv"), "y")
-check(rc == 1 and "absent.csv" in err, f"unreadable CSV: exit 1 naming the file ({err.strip()})")
+check(rc == 2 and "absent.csv" in err, f"unreadable CSV: exit 2 naming the file ({err.strip()})")
+rc, out, err = sensitivity(os.path.join(tmp, "absent.yaml"), rep_csv, "y")
+check(rc == 2 and "absent.yaml" in err, f"unreadable design: exit 2 naming the file ({err.strip()})")
 rc, out, _ = run("sensitivity", "--help")
 check(rc == 0 and out.startswith("Usage: aimsim sensitivity"), "--help: usage on stdout, exit 0")
 rc, out, _ = run("--help")
