@@ -228,6 +228,26 @@ check(all(abs(s["factors"][0]["mu_star"] - 2 * s["cross"]["s"]) < 1e-9 and abs(s
 rc, table, _ = sensitivity(cross_yaml, c_csv, "y")
 check(rc == 0 and "scenario 0: s=1" in table and "scenario 1: s=3" in table, "cross: the table labels scenarios")
 
+# Saltelli crossed with scenarios: y = x1 + s x2 on [0, 1]^2, S1 = ST = 1 / (1 + s^2), s^2 / (1 + s^2).
+scross_yaml = write(
+    "scross.yaml",
+    saltelli_yaml(1024, [("x1", 0.0, 1.0), ("x2", 0.0, 1.0)]) + "  cross:\n    - {key: s, values: [0.5, 2]}\n",
+)
+header, rows = points(scross_yaml)
+y_sc = rows[:, 1] + rows[:, 3] * rows[:, 2]
+sc_csv = write_results("scross.csv", rows[:, 0], {"y": y_sc})
+rc, out, err = sensitivity(scross_yaml, sc_csv, "y", "--json")
+sc = json.loads(out).get("scenarios", []) if rc == 0 else []
+w = widening(2 * 4)
+ok = rc == 0 and [s["cross"] for s in sc] == [{"s": 0.5}, {"s": 2}]
+for s in sc:
+    exact = [1 / (1 + s["cross"]["s"] ** 2), s["cross"]["s"] ** 2 / (1 + s["cross"]["s"] ** 2)]
+    for f, e in zip(s["factors"], exact):
+        ok = ok and all(f[k + "_conf"] > 0 and abs(f[k] - e) <= w * f[k + "_conf"] for k in ("S1", "ST"))
+check(ok, f"saltelli x cross: S1 and ST per scenario hold 1/(1+s^2), s^2/(1+s^2) within {w:.2f} x conf")
+check(len(sc) == 2 and abs(sc[0]["factors"][0]["S1"] - sc[1]["factors"][0]["S1"]) > 0.5,
+      "saltelli x cross: the scenarios differ (S1_x1 0.8 at s = 0.5, 0.2 at s = 2)")
+
 # --- Replicas: averaged per point, noise share --------------------------------------------------------
 N_R = 256
 rep_yaml = write("rep.yaml", saltelli_yaml(N_R, [(f"x{i + 1}", -math.pi, math.pi) for i in range(3)]))
