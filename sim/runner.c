@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <limits.h>
 #include <omp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -71,6 +72,17 @@ size_t aim_runner_estimate_bytes(const struct aim_config *cfg, int threads)
         worlds = cfg->run.replicas;
     }
     return (size_t)worlds * per_thread + store;
+}
+
+const struct aim_config *aim_runner_largest(const struct aim_config *const *cfgs, int n)
+{
+    const struct aim_config *best = n > 0 ? cfgs[0] : NULL;
+    for (int i = 1; i < n; i++) {
+        if (aim_world_bytes(cfgs[i]) > aim_world_bytes(best)) {
+            best = cfgs[i];
+        }
+    }
+    return best;
 }
 
 enum aim_status aim_runner_check_memory(const struct aim_config *cfg, int threads, size_t max_memory)
@@ -176,7 +188,9 @@ static enum aim_status aim_runner_replica(struct aim_world *w, struct aim_traj *
                                           const int *active, int *max_inner)
 {
     aim_traj_clear(tr);
-    enum aim_status s = aim_world_reset(w, cfg->run.seed, (uint64_t)point, (uint64_t)replica, tr);
+    /* Common random numbers: every point's replica r on the stream of point 0's. */
+    uint64_t stream_point = cfg->sweep.common_random_numbers ? 0 : (uint64_t)point;
+    enum aim_status s = aim_world_reset(w, cfg->run.seed, stream_point, (uint64_t)replica, tr);
     for (long t = 0; !s && t < cfg->run.steps; t++) {
         int running;
 #pragma omp atomic read
@@ -203,35 +217,52 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
     if (threads < 1) {
         return aim_error_set(AIM_ERR_USAGE, "threads must be >= 1 (got %d)", threads);
     }
-    if (opt->point < 0 || opt->point >= np || opt->replica_begin < 0 || opt->replica_end > nr ||
+    const struct aim_config *const *cfgs = opt->point_cfgs;
+    int p_begin = cfgs ? 0 : opt->point, p_end = cfgs ? np : opt->point + 1;
+    if (p_begin < 0 || p_end > np || opt->replica_begin < 0 || opt->replica_end > nr ||
         opt->replica_begin > opt->replica_end) {
         return aim_error_set(AIM_ERR_USAGE, "replicas [%d, %d) of point %d do not fit the store's %d x %d",
                              opt->replica_begin, opt->replica_end, opt->point, np, nr);
     }
-    if (nt != cfg->run.steps + 1 || nf != aim_world_firm_count(cfg)) {
-        return aim_error_set(AIM_ERR_USAGE, "the store holds %d times x %d firms, the config needs %ld x %d",
-                             nt, nf, cfg->run.steps + 1, aim_world_firm_count(cfg));
+    for (int p = p_begin; p < p_end; p++) {
+        const struct aim_config *c = cfgs ? cfgs[p] : cfg;
+        if (nt != c->run.steps + 1 || nf != aim_world_firm_count(c)) {
+            return aim_error_set(AIM_ERR_USAGE,
+                                 "the store holds %d times x %d firms, the config of point %d needs %ld x %d",
+                                 nt, nf, p, c->run.steps + 1, aim_world_firm_count(c));
+        }
     }
-    enum aim_status status = aim_runner_check_memory(cfg, threads, opt->max_memory);
+    /* Each thread holds one world at a time: the largest point's decides the memory. */
+    const struct aim_config *largest = cfgs ? aim_runner_largest(cfgs, np) : cfg;
+    enum aim_status status = aim_runner_check_memory(largest, threads, opt->max_memory);
     if (status) {
         return status;
     }
-    report->peak_bytes = aim_runner_estimate_bytes(cfg, threads);
+    report->peak_bytes = aim_runner_estimate_bytes(largest, threads);
 
-    /* The replicas still to run, in replica order. */
-    int total = opt->replica_end - opt->replica_begin;
-    int *todo = malloc(((size_t)total + 1) * sizeof *todo);
+    /* The units still to run, point-major (a thread then keeps its world for the next unit). */
+    long per_point = opt->replica_end - opt->replica_begin;
+    long total = per_point * (p_end - p_begin);
+    if (total > INT_MAX) {
+        return aim_error_set(AIM_ERR_USAGE, "%ld (point, replica) units are more than one run can hold",
+                             total);
+    }
+    int *todo = malloc(((size_t)total + 1) * 2 * sizeof *todo);
     if (!todo) {
-        return aim_error_set(AIM_ERR_NOMEM, "out of memory for a list of %d replicas", total);
+        return aim_error_set(AIM_ERR_NOMEM, "out of memory for a list of %ld units", total);
     }
     int ntodo = 0;
-    for (int r = opt->replica_begin; r < opt->replica_end; r++) {
-        if (!aim_store_replica_done(st, opt->point, r)) {
-            todo[ntodo++] = r;
+    for (int p = p_begin; p < p_end; p++) {
+        for (int r = opt->replica_begin; r < opt->replica_end; r++) {
+            if (!aim_store_replica_done(st, p, r)) {
+                todo[2 * ntodo] = p;
+                todo[2 * ntodo + 1] = r;
+                ntodo++;
+            }
         }
     }
-    report->replicas_skipped = total - ntodo;
-    /* One outer thread per replica at most; the rest of the budget goes to investor loops. */
+    report->replicas_skipped = (int)total - ntodo;
+    /* One outer thread per unit at most; the rest of the budget goes to investor loops. */
     int budget = threads;
     if (threads > ntodo) {
         threads = ntodo > 0 ? ntodo : 1;
@@ -260,17 +291,14 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
         omp_set_max_active_levels(2);
     }
 #pragma omp parallel num_threads(threads) default(none)                                                      \
-    shared(cfg, st, opt, todo, ntodo, budget, next, done, failed, write_s, first_status, first_message, t0,  \
-           store_lock, error_lock, active, max_inner)
+    shared(cfg, cfgs, st, opt, todo, ntodo, budget, next, done, failed, write_s, first_status,               \
+           first_message, t0, store_lock, error_lock, active, max_inner, nf, nt)
     {
         int my_max_inner = 1;
         struct aim_world *w = NULL;
         struct aim_traj *tr = NULL;
-        enum aim_status s = aim_world_create(&w, cfg);
-        if (!s) {
-            s = aim_traj_create(&tr, aim_world_firm_count(cfg), (int)cfg->run.steps + 1,
-                                (int)cfg->run.balance_sheet_every);
-        }
+        int w_point = -1; /* the point whose config w was made with */
+        enum aim_status s = aim_traj_create(&tr, nf, nt, (int)cfg->run.balance_sheet_every);
         while (!s) {
             int i, stop;
 #pragma omp atomic read
@@ -283,9 +311,24 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
             if (i >= ntodo) {
                 break;
             }
+            int p = todo[2 * i], r = todo[2 * i + 1];
+            const struct aim_config *pc = cfgs ? cfgs[p] : cfg;
+            /* A world holds its config: another point's needs its own (made outside the steps). */
+            if (!w || (cfgs && w_point != p)) {
+                aim_world_free(w);
+                w = NULL;
+                s = aim_world_create(&w, pc);
+                if (s) {
+                    if (cfgs) {
+                        aim_error_prefix(s, "point %d: ", p);
+                    }
+                    break;
+                }
+                w_point = p;
+            }
 #pragma omp atomic update
             active++;
-            s = aim_runner_replica(w, tr, cfg, opt->point, todo[i], budget, &active, &my_max_inner);
+            s = aim_runner_replica(w, tr, pc, p, r, budget, &active, &my_max_inner);
 #pragma omp atomic update
             active--;
             if (s) {
@@ -293,7 +336,7 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
             }
             omp_set_lock(&store_lock);
             double tw = omp_get_wtime();
-            s = aim_store_write_replica(st, opt->point, todo[i], tr);
+            s = aim_store_write_replica(st, p, r, tr);
             write_s += omp_get_wtime() - tw;
             if (!s) {
                 done++;

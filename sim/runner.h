@@ -13,7 +13,7 @@
 /* Most firms a config can name (vendors, clouds and labs lists of sim/params.def). */
 #define AIM_RUNNER_MAX_FIRMS 384
 
-/** @brief Progress report: replicas done (of total) this call, seconds since it started. */
+/** @brief Progress report: units (point, replica) done (of total) this call, seconds since it started. */
 typedef void aim_runner_progress_fn(void *ctx, int done, int total, double elapsed_s);
 
 /** @brief What to run and how. */
@@ -24,6 +24,9 @@ struct aim_runner_options {
     size_t max_memory;                /* refuse to start above this many bytes (0: what the machine has) */
     aim_runner_progress_fn *progress; /* called after each replica is written (may be NULL) */
     void *progress_ctx;
+    /* A sweep: one config per point of the store (its factor values applied); every point p runs
+     * replicas [begin, end) with point_cfgs[p], and opt->point is ignored. NULL: one point, cfg. */
+    const struct aim_config *const *point_cfgs;
 };
 
 /** @brief What a run did. */
@@ -49,6 +52,9 @@ enum aim_status aim_runner_layout_init(struct aim_runner_layout *rl, const struc
                                        int n_points);
 /** @brief Estimated peak bytes of a run with this many threads: worlds, trajectories, HDF5 caches. */
 size_t aim_runner_estimate_bytes(const struct aim_config *cfg, int threads);
+/** @brief The config of cfgs[0..n) whose world takes the most memory (what a memory estimate of a
+ * sweep whose points differ in size, e.g. in investors.count, must use). */
+const struct aim_config *aim_runner_largest(const struct aim_config *const *cfgs, int n);
 /** @brief Refuses (AIM_ERR_NOMEM, with the figures) a run whose estimate exceeds the limit. */
 enum aim_status aim_runner_check_memory(const struct aim_config *cfg, int threads, size_t max_memory);
 /** @brief Estimated size of the run file of cfg with n_points points, in the worst case (nothing
@@ -58,8 +64,10 @@ size_t aim_runner_estimate_file_bytes(const struct aim_config *cfg, int n_points
  * else the free space of the file system holding path. */
 enum aim_status aim_runner_check_disk(const struct aim_config *cfg, int n_points, const char *path,
                                       size_t max_disk);
-/** @brief Runs replicas [begin, end) of a point into st; datasets do not depend on threads or
- * on the order in which replicas complete. */
+/** @brief Runs replicas [begin, end) of a point (or of every point of a sweep) into st, units
+ * (point, replica) taken dynamically by the threads; replica r of point p draws from the stream
+ * (seed, p, r), or (seed, 0, r) with sweep.common_random_numbers; datasets do not depend on threads
+ * or on the order in which units complete. */
 enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *st,
                                const struct aim_runner_options *opt, struct aim_runner_report *report);
 
