@@ -18,7 +18,7 @@ static void aim_sweep_point_text(const struct aim_design *d, long p, char *buf, 
     buf[0] = '\0';
     for (int j = 0; j < d->n_cols && len + 1 < size; j++) {
         int n =
-            snprintf(buf + len, size - len, "%s%s=%.17g", j ? ", " : "", d->keys[j], d->x[p * d->n_cols + j]);
+            snprintf(buf + len, size - len, "%s%s=%.10g", j ? ", " : "", d->keys[j], d->x[p * d->n_cols + j]);
         if (n < 0) {
             break;
         }
