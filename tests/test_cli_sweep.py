@@ -5,8 +5,11 @@ has 4 points; /sweep/points equals `aimsim design`; 1 and 2 threads give identic
 point runs with its own parameters (deals.kappa: every generated deal's commitment is kappa times
 its investments); with sweep.common_random_numbers every point is a single run of its config
 (stream (seed, 0, r)), without it only point 0 is; two points with identical factor values have
-identical trajectories with common random numbers and different ones without; a sweep killed
-with SIGKILL and resumed runs only the missing units and equals an uninterrupted one; `aimsim
+identical trajectories with common random numbers and different ones without; points of different
+sizes (investors.count) each equal their single run, and the memory estimate is the largest
+point's; a sweep killed
+with SIGKILL and resumed runs only the missing units and equals an uninterrupted one (a resume
+with another sweep is refused); `aimsim
 analyze` keeps the point dimension; `aimsim info` lists the points; bad sweeps exit 2.
 
 Usage: test_cli_sweep.py AIMSIM"""
@@ -136,6 +139,26 @@ check(not same(tb["firm/cash"][0], tb["firm/cash"][1]) and not same(tb["market/a
                                                                      tb["market/ai_market_value"][1]),
       "identical points, independent streams: different trajectories")
 
+# --- points of different sizes: investors.count as a factor (a world per point) -------------------
+inv = sweep_file("inv.yaml", ["{key: investors.count, values: [3000, 1000]}"], "  common_random_numbers: true\n")
+a, b = run(inv, "inv2.h5", threads=2), run(inv, "inv1.h5", threads=1)
+c = subprocess.run([sys.executable, COMPARE, os.path.join(tmp, "inv1.h5"), os.path.join(tmp, "inv2.h5")],
+                   capture_output=True, text=True)
+check(a.returncode == 0 and b.returncode == 0 and c.returncode == 0,
+      "investors.count as a factor: 1 and 2 threads give identical files\n" + a.stderr + b.stderr + c.stdout)
+si = series(os.path.join(tmp, "inv2.h5"))
+ok = True
+for p, n in enumerate((3000, 1000)):
+    q = run(None, f"inv_single{p}.h5", "--set", f"investors.count={n}")
+    one = series(os.path.join(tmp, f"inv_single{p}.h5"))
+    ok = ok and q.returncode == 0 and all(same(si[k][p], one[k][0]) for k in si)
+check(ok, "each point of an investors.count sweep equals a single run with that count")
+big_inv = sweep_file("biginv.yaml", ["{key: investors.count, values: [1000, 3000000]}"])
+q = run(big_inv, "biginv.h5", "--max-memory", "200M")
+check(q.returncode != 0 and "estimated peak memory" in q.stderr and
+      not os.path.exists(os.path.join(tmp, "biginv.h5.partial")),
+      "the memory estimate is the largest point's (3,000,000 investors refused at 200M, 1000 would fit)\n" + q.stderr)
+
 # --- aimsim info lists the points; aimsim analyze keeps the point dimension -----------------------
 info = subprocess.run([AIMSIM, "info", os.path.join(tmp, "t2.h5")], capture_output=True, text=True)
 check(info.returncode == 0 and "sweep: design grid, 4 points" in info.stdout and
@@ -187,6 +210,11 @@ check(3 <= done < 12 and os.path.exists(out + ".partial") and not os.path.exists
 i = subprocess.run([AIMSIM, "info", out + ".partial"], capture_output=True, text=True)
 m = re.search(r"replicas complete: (\d+) of", i.stdout)
 kept = int(m.group(1)) if m else -1
+other = sweep_file("other.yaml", ["{key: deals.kappa, values: [2, 5]}", grid[1]])
+r = subprocess.run([AIMSIM, "run", other, "-o", out, "--threads", "2", "--resume"] + big, capture_output=True,
+                   text=True, timeout=600)
+check(r.returncode != 0 and os.path.exists(out + ".partial") and not os.path.exists(out),
+      "--resume with another sweep is refused\n" + r.stderr)
 r = subprocess.run([AIMSIM, "run", cfg, "-o", out, "--threads", "2", "--resume"] + big[:-1], capture_output=True,
                    text=True, timeout=600)
 m = re.search(r"(\d+) units run, (\d+) already done", r.stderr)
