@@ -336,8 +336,8 @@ int aim_cli_run_main(int argc, char **argv)
     }
     int n_points = sweep ? sweep->n_points : 1;
     /* The memory estimate of a sweep is its largest point's. */
-    const struct aim_config *largest =
-        sweep ? aim_runner_largest((const struct aim_config *const *)sweep->cfgs, n_points) : cfg;
+    const struct aim_config *largest = sweep ? sweep->largest : cfg;
+    struct aim_runner_sweep runner_sweep = {aim_sweep_point_config_cb, sweep, largest};
     /* Threads beyond the replica count are not dropped: the runner gives them to the investor
      * loops of the running replicas. */
     partial = malloc(strlen(out) + sizeof ".partial");
@@ -426,7 +426,7 @@ int aim_cli_run_main(int argc, char **argv)
                                      max_memory,
                                      aim_cli_progress_cb,
                                      &progress,
-                                     sweep ? (const struct aim_config *const *)sweep->cfgs : NULL};
+                                     sweep ? &runner_sweep : NULL};
     struct aim_runner_report report;
     if (!quiet && sweep) {
         fprintf(

@@ -74,17 +74,6 @@ size_t aim_runner_estimate_bytes(const struct aim_config *cfg, int threads)
     return (size_t)worlds * per_thread + store;
 }
 
-const struct aim_config *aim_runner_largest(const struct aim_config *const *cfgs, int n)
-{
-    const struct aim_config *best = n > 0 ? cfgs[0] : NULL;
-    for (int i = 1; i < n; i++) {
-        if (aim_world_bytes(cfgs[i]) > aim_world_bytes(best)) {
-            best = cfgs[i];
-        }
-    }
-    return best;
-}
-
 enum aim_status aim_runner_check_memory(const struct aim_config *cfg, int threads, size_t max_memory)
 {
     size_t need = aim_runner_estimate_bytes(cfg, threads);
@@ -217,23 +206,19 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
     if (threads < 1) {
         return aim_error_set(AIM_ERR_USAGE, "threads must be >= 1 (got %d)", threads);
     }
-    const struct aim_config *const *cfgs = opt->point_cfgs;
-    int p_begin = cfgs ? 0 : opt->point, p_end = cfgs ? np : opt->point + 1;
+    const struct aim_runner_sweep *sweep = opt->sweep;
+    int p_begin = sweep ? 0 : opt->point, p_end = sweep ? np : opt->point + 1;
     if (p_begin < 0 || p_end > np || opt->replica_begin < 0 || opt->replica_end > nr ||
         opt->replica_begin > opt->replica_end) {
         return aim_error_set(AIM_ERR_USAGE, "replicas [%d, %d) of point %d do not fit the store's %d x %d",
                              opt->replica_begin, opt->replica_end, opt->point, np, nr);
     }
-    for (int p = p_begin; p < p_end; p++) {
-        const struct aim_config *c = cfgs ? cfgs[p] : cfg;
-        if (nt != c->run.steps + 1 || nf != aim_world_firm_count(c)) {
-            return aim_error_set(AIM_ERR_USAGE,
-                                 "the store holds %d times x %d firms, the config of point %d needs %ld x %d",
-                                 nt, nf, p, c->run.steps + 1, aim_world_firm_count(c));
-        }
+    if (nt != cfg->run.steps + 1 || nf != aim_world_firm_count(cfg)) {
+        return aim_error_set(AIM_ERR_USAGE, "the store holds %d times x %d firms, the config needs %ld x %d",
+                             nt, nf, cfg->run.steps + 1, aim_world_firm_count(cfg));
     }
     /* Each thread holds one world at a time: the largest point's decides the memory. */
-    const struct aim_config *largest = cfgs ? aim_runner_largest(cfgs, np) : cfg;
+    const struct aim_config *largest = sweep && sweep->largest ? sweep->largest : cfg;
     enum aim_status status = aim_runner_check_memory(largest, threads, opt->max_memory);
     if (status) {
         return status;
@@ -291,13 +276,14 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
         omp_set_max_active_levels(2);
     }
 #pragma omp parallel num_threads(threads) default(none)                                                      \
-    shared(cfg, cfgs, st, opt, todo, ntodo, budget, next, done, failed, write_s, first_status,               \
+    shared(cfg, sweep, st, opt, todo, ntodo, budget, next, done, failed, write_s, first_status,              \
            first_message, t0, store_lock, error_lock, active, max_inner, nf, nt)
     {
         int my_max_inner = 1;
         struct aim_world *w = NULL;
         struct aim_traj *tr = NULL;
-        int w_point = -1; /* the point whose config w was made with */
+        int w_point = -1;                    /* the point whose config w was made with */
+        struct aim_config *point_cfg = NULL; /* that config (a sweep), held as long as w */
         enum aim_status s = aim_traj_create(&tr, nf, nt, (int)cfg->run.balance_sheet_every);
         while (!s) {
             int i, stop;
@@ -312,20 +298,32 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
                 break;
             }
             int p = todo[2 * i], r = todo[2 * i + 1];
-            const struct aim_config *pc = cfgs ? cfgs[p] : cfg;
             /* A world holds its config: another point's needs its own (made outside the steps). */
-            if (!w || (cfgs && w_point != p)) {
+            if (!w || (sweep && w_point != p)) {
                 aim_world_free(w);
                 w = NULL;
-                s = aim_world_create(&w, pc);
+                aim_config_free(point_cfg);
+                point_cfg = NULL;
+                if (sweep) {
+                    s = sweep->point_config(sweep->ctx, p, &point_cfg);
+                    if (!s && (point_cfg->run.steps + 1 != nt || aim_world_firm_count(point_cfg) != nf)) {
+                        s = aim_error_set(AIM_ERR_USAGE,
+                                          "its config needs %ld times x %d firms, the store holds %d x %d",
+                                          point_cfg->run.steps + 1, aim_world_firm_count(point_cfg), nt, nf);
+                    }
+                }
+                if (!s) {
+                    s = aim_world_create(&w, sweep ? point_cfg : cfg);
+                }
                 if (s) {
-                    if (cfgs) {
+                    if (sweep) {
                         aim_error_prefix(s, "point %d: ", p);
                     }
                     break;
                 }
                 w_point = p;
             }
+            const struct aim_config *pc = sweep ? point_cfg : cfg;
 #pragma omp atomic update
             active++;
             s = aim_runner_replica(w, tr, pc, p, r, budget, &active, &my_max_inner);
@@ -364,6 +362,7 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
         omp_unset_lock(&error_lock);
         aim_traj_free(tr);
         aim_world_free(w);
+        aim_config_free(point_cfg);
     }
     omp_set_max_active_levels(saved_levels);
     omp_destroy_lock(&store_lock);

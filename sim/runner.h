@@ -16,6 +16,16 @@
 /** @brief Progress report: units (point, replica) done (of total) this call, seconds since it started. */
 typedef void aim_runner_progress_fn(void *ctx, int done, int total, double elapsed_s);
 
+/** @brief The points of a sweep: point_config makes point p's config (malloc'd, freed by the
+ * runner with aim_config_free; called from worker threads, each time a thread moves to another
+ * point, so that only one config per thread is held); largest is the config whose world takes the
+ * most memory (the memory estimate's). */
+struct aim_runner_sweep {
+    enum aim_status (*point_config)(void *ctx, int point, struct aim_config **out);
+    void *ctx;
+    const struct aim_config *largest;
+};
+
 /** @brief What to run and how. */
 struct aim_runner_options {
     int threads;                      /* worker threads (>= 1) */
@@ -24,9 +34,9 @@ struct aim_runner_options {
     size_t max_memory;                /* refuse to start above this many bytes (0: what the machine has) */
     aim_runner_progress_fn *progress; /* called after each replica is written (may be NULL) */
     void *progress_ctx;
-    /* A sweep: one config per point of the store (its factor values applied); every point p runs
-     * replicas [begin, end) with point_cfgs[p], and opt->point is ignored. NULL: one point, cfg. */
-    const struct aim_config *const *point_cfgs;
+    /* A sweep: every point of the store runs replicas [begin, end) with its own config, and
+     * opt->point is ignored. NULL: one point, cfg. */
+    const struct aim_runner_sweep *sweep;
 };
 
 /** @brief What a run did. */
@@ -52,9 +62,6 @@ enum aim_status aim_runner_layout_init(struct aim_runner_layout *rl, const struc
                                        int n_points);
 /** @brief Estimated peak bytes of a run with this many threads: worlds, trajectories, HDF5 caches. */
 size_t aim_runner_estimate_bytes(const struct aim_config *cfg, int threads);
-/** @brief The config of cfgs[0..n) whose world takes the most memory (what a memory estimate of a
- * sweep whose points differ in size, e.g. in investors.count, must use). */
-const struct aim_config *aim_runner_largest(const struct aim_config *const *cfgs, int n);
 /** @brief Refuses (AIM_ERR_NOMEM, with the figures) a run whose estimate exceeds the limit. */
 enum aim_status aim_runner_check_memory(const struct aim_config *cfg, int threads, size_t max_memory);
 /** @brief Estimated size of the run file of cfg with n_points points, in the worst case (nothing

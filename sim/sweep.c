@@ -1,6 +1,8 @@
 /* The point configs of a sweep (sim/sweep.h). Each point is the resolved config loaded again and
  * its factors set by aim_config_set, so the values go through the same parsing, range checks and
- * cross-field validation as a --set; all points are checked before a run starts. */
+ * cross-field validation as a --set; all points are checked before a run starts, and made again
+ * by the runner's threads when they run, so that a sweep of many points holds one config per
+ * thread, not one per point. */
 #include "sim/sweep.h"
 
 #include <limits.h>
@@ -24,6 +26,36 @@ static void aim_sweep_point_text(const struct aim_design *d, long p, char *buf, 
         }
         len += (size_t)n;
     }
+}
+
+enum aim_status aim_sweep_point_config(const struct aim_sweep *sw, int p, struct aim_config **out)
+{
+    const struct aim_design *d = sw->design;
+    struct aim_config *c = NULL;
+    *out = NULL;
+    enum aim_status s = aim_config_create(&c);
+    if (!s) {
+        s = aim_config_load_string(c, sw->yaml, strlen(sw->yaml), "the resolved config");
+    }
+    for (int j = 0; !s && j < d->n_cols; j++) {
+        char assignment[512];
+        snprintf(assignment, sizeof assignment, "%s=%.17g", d->keys[j], d->x[(long)p * d->n_cols + j]);
+        s = aim_config_set(c, assignment);
+    }
+    if (!s) {
+        s = aim_config_validate(c);
+    }
+    if (s) {
+        aim_config_free(c);
+        return s;
+    }
+    *out = c;
+    return AIM_OK;
+}
+
+enum aim_status aim_sweep_point_config_cb(void *ctx, int p, struct aim_config **out)
+{
+    return aim_sweep_point_config(ctx, p, out);
 }
 
 enum aim_status aim_sweep_prepare(const struct aim_config *cfg, const char *yaml, const char *base_dir,
@@ -53,12 +85,15 @@ enum aim_status aim_sweep_prepare(const struct aim_config *cfg, const char *yaml
         }
     }
     struct aim_sweep *sw = calloc(1, sizeof *sw);
-    if (!sw || !(sw->cfgs = calloc((size_t)d->n_points, sizeof *sw->cfgs))) {
+    char *text = strdup(yaml);
+    if (!sw || !text) {
         free(sw);
+        free(text);
         aim_design_free(d);
-        return aim_error_set(AIM_ERR_NOMEM, "out of memory for the %ld configs of the sweep", d->n_points);
+        return aim_error_set(AIM_ERR_NOMEM, "out of memory for the sweep");
     }
     sw->design = d;
+    sw->yaml = text;
     sw->n_points = (int)d->n_points;
     static const char *const names[] = {"none",  "grid",     "random", "lhs",
                                         "sobol", "saltelli", "morris", "csv"};
@@ -72,23 +107,11 @@ enum aim_status aim_sweep_prepare(const struct aim_config *cfg, const char *yaml
         .keys = (const char *const *)d->keys,
         .points = d->x};
     int firms = aim_world_firm_count(cfg);
-    size_t yaml_len = strlen(yaml);
+    size_t largest = 0;
     char values[1024];
-    for (long p = 0; !s && p < d->n_points; p++) {
+    for (int p = 0; !s && p < sw->n_points; p++) {
         struct aim_config *c = NULL;
-        s = aim_config_create(&c);
-        if (!s) {
-            sw->cfgs[p] = c;
-            s = aim_config_load_string(c, yaml, yaml_len, "the resolved config");
-        }
-        for (int j = 0; !s && j < d->n_cols; j++) {
-            char assignment[512];
-            snprintf(assignment, sizeof assignment, "%s=%.17g", d->keys[j], d->x[p * d->n_cols + j]);
-            s = aim_config_set(c, assignment);
-        }
-        if (!s) {
-            s = aim_config_validate(c);
-        }
+        s = aim_sweep_point_config(sw, p, &c);
         if (!s && aim_world_firm_count(c) != firms) {
             s = aim_error_set(AIM_ERR_CONFIG,
                               "it has %d firms, the config %d: a factor may not change the firms (the file's "
@@ -96,9 +119,19 @@ enum aim_status aim_sweep_prepare(const struct aim_config *cfg, const char *yaml
                               aim_world_firm_count(c), firms);
         }
         if (s) {
-            aim_sweep_point_text(d, p, values, sizeof values);
+            aim_config_free(c);
             s = s == AIM_ERR_USAGE ? AIM_ERR_CONFIG : s;
-            aim_error_prefix(s, "sweep point %ld (%s): ", p, values);
+            aim_sweep_point_text(d, p, values, sizeof values);
+            aim_error_prefix(s, "sweep point %d (%s): ", p, values);
+            break;
+        }
+        size_t bytes = aim_world_bytes(c);
+        if (!sw->largest || bytes > largest) {
+            aim_config_free(sw->largest);
+            sw->largest = c;
+            largest = bytes;
+        } else {
+            aim_config_free(c);
         }
     }
     if (s) {
@@ -114,10 +147,8 @@ void aim_sweep_free(struct aim_sweep *sw)
     if (!sw) {
         return;
     }
-    for (int p = 0; sw->cfgs && p < sw->n_points; p++) {
-        aim_config_free(sw->cfgs[p]);
-    }
-    free(sw->cfgs);
+    aim_config_free(sw->largest);
     aim_design_free(sw->design);
+    free(sw->yaml);
     free(sw);
 }
