@@ -96,6 +96,13 @@ with h5py.File(os.path.join(tmp, "t2.h5"), "r") as h:
     config = h.attrs["config"].decode()
     check("sweep:\n  design: \"grid\"" in config and "common_random_numbers: false" in config,
           "the file's config holds the sweep")
+try:
+    import xarray as xr
+    with xr.open_dataset(os.path.join(tmp, "t2.h5"), engine="h5netcdf", group="sweep") as x:
+        check(x.points.dims == ("point", "factor") and np.array_equal(x.points.values, want) and
+              [str(k) for k in x.factor_key.values] == rows[0][1:], "xarray reads /sweep: points and factor keys")
+except ImportError:
+    print("SKIP: xarray is not installed")
 c = subprocess.run([sys.executable, COMPARE, os.path.join(tmp, "t1.h5"), os.path.join(tmp, "t2.h5")],
                    capture_output=True, text=True)
 check(c.returncode == 0, "1 thread and 2 threads give identical sweep files\n" + c.stdout)
