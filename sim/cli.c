@@ -21,6 +21,7 @@
 #include "sim/resources.h"
 #include "sim/runner.h"
 #include "sim/store.h"
+#include "sim/sweep.h"
 #include "sim/version.h"
 
 static int aim_cli_fail(const char *cmd, enum aim_status s)
@@ -99,6 +100,7 @@ struct aim_cli_progress {
     int quiet;
     double last_print;
     int last_done;
+    const char *unit; /* "replicas", or "units" (point, replica) of a sweep */
 };
 
 /* A bar redrawn in place on a terminal; a line every 10 s (and at the end) otherwise. */
@@ -122,7 +124,7 @@ static void aim_cli_progress_cb(void *ctx, int done, int total, double elapsed)
             bar[i] = i < fill ? '#' : '.';
         }
         bar[width] = '\0';
-        fprintf(stderr, "\r[%s] %d/%d replicas  %.2f/s  elapsed %s  ETA %s ", bar, done, total, rate, el,
+        fprintf(stderr, "\r[%s] %d/%d %s  %.2f/s  elapsed %s  ETA %s ", bar, done, total, p->unit, rate, el,
                 eta);
         if (done == total) {
             fputc('\n', stderr);
@@ -131,8 +133,8 @@ static void aim_cli_progress_cb(void *ctx, int done, int total, double elapsed)
         if (done < total && elapsed - p->last_print < 10.0) {
             return;
         }
-        fprintf(stderr, "aimsim run: %d/%d replicas done, %.2f replicas/s, elapsed %s, ETA %s\n", done, total,
-                rate, el, eta);
+        fprintf(stderr, "aimsim run: %d/%d %s done, %.2f %s/s, elapsed %s, ETA %s\n", done, total, p->unit,
+                rate, p->unit, el, eta);
     }
     fflush(stderr);
     p->last_print = elapsed;
@@ -145,6 +147,8 @@ static const char aim_cli_run_help[] =
     "Usage: aimsim run [CONFIG] -o OUT.h5 [options]\n"
     "Runs the Monte Carlo replicas of CONFIG (default: the embedded seed scenario,\n"
     "configs/seed-2025.yaml) and writes their trajectories to OUT.h5 (docs/output.md).\n"
+    "A CONFIG with a sweep: section runs every (point, replica) of its design\n"
+    "(docs/sweeps.md) and writes the points to /sweep/points.\n"
     "The file is written as OUT.h5.partial and renamed when every replica is done.\n"
     "\n"
     "Options:\n"
@@ -203,6 +207,7 @@ int aim_cli_run_main(int argc, char **argv)
     long threads = omp_get_max_threads();
     size_t max_memory = 0, max_disk = 0;
     struct aim_config *cfg = NULL;
+    struct aim_sweep *sweep = NULL;
     struct aim_store *st = NULL;
     char *yaml = NULL, *partial = NULL;
     enum aim_status s;
@@ -315,6 +320,24 @@ int aim_cli_run_main(int argc, char **argv)
         rc = aim_cli_fail("run", s);
         goto done;
     }
+    /* A sweep: every point's config made and checked before anything is created. */
+    if (cfg->sweep.design != 0) {
+        const char *path = optind < argc ? argv[optind] : NULL;
+        char dir[4096] = ".";
+        const char *slash = path ? strrchr(path, '/') : NULL;
+        if (slash) {
+            snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+        }
+        s = aim_sweep_prepare(cfg, yaml, dir, &sweep);
+        if (s) {
+            rc = aim_cli_fail("run", s);
+            goto done;
+        }
+    }
+    int n_points = sweep ? sweep->n_points : 1;
+    /* The memory estimate of a sweep is its largest point's. */
+    const struct aim_config *largest = sweep ? sweep->largest : cfg;
+    struct aim_runner_sweep runner_sweep = {aim_sweep_point_config_cb, sweep, largest};
     /* Threads beyond the replica count are not dropped: the runner gives them to the investor
      * loops of the running replicas. */
     partial = malloc(strlen(out) + sizeof ".partial");
@@ -365,21 +388,21 @@ int aim_cli_run_main(int argc, char **argv)
         goto done;
     }
     /* Refuse before creating anything: what does not fit in memory, or on the disk. */
-    s = aim_runner_check_memory(cfg, (int)threads, max_memory);
+    s = aim_runner_check_memory(largest, (int)threads, max_memory);
     if (!s) {
-        s = aim_runner_check_disk(cfg, 1, out, max_disk);
+        s = aim_runner_check_disk(cfg, n_points, out, max_disk);
     }
     if (s) {
         rc = aim_cli_fail("run", s);
         goto done;
     }
     struct aim_runner_layout rl;
-    s = aim_runner_layout_init(&rl, cfg, 1);
+    s = aim_runner_layout_init(&rl, cfg, n_points);
     if (s) {
         rc = aim_cli_fail("run", s);
         goto done;
     }
-    struct aim_store_provenance prov = {yaml, cfg->run.seed};
+    struct aim_store_provenance prov = {yaml, cfg->run.seed, sweep ? &sweep->info : NULL};
     if (resume) {
         s = aim_store_open_resume(&st, partial, &rl.store, &prov);
     } else {
@@ -395,11 +418,25 @@ int aim_cli_run_main(int argc, char **argv)
         aim_cli_note_full_disk("run", partial);
         goto done;
     }
-    struct aim_cli_progress progress = {isatty(STDERR_FILENO), quiet, -1e9, 0};
-    struct aim_runner_options opt = {(int)threads,        0,        0, (int)cfg->run.replicas, max_memory,
-                                     aim_cli_progress_cb, &progress};
+    struct aim_cli_progress progress = {isatty(STDERR_FILENO), quiet, -1e9, 0, sweep ? "units" : "replicas"};
+    struct aim_runner_options opt = {(int)threads,
+                                     0,
+                                     0,
+                                     (int)cfg->run.replicas,
+                                     max_memory,
+                                     aim_cli_progress_cb,
+                                     &progress,
+                                     sweep ? &runner_sweep : NULL};
     struct aim_runner_report report;
-    if (!quiet) {
+    if (!quiet && sweep) {
+        fprintf(
+            stderr,
+            "aimsim run: sweep of %d points (%s, %d factors%s) x %ld replicas x %ld months, %d firms, seed "
+            "%llu, %ld threads -> %s\n",
+            n_points, sweep->info.design, sweep->info.n_factors,
+            sweep->info.common_random_numbers ? ", common random numbers" : "", cfg->run.replicas,
+            cfg->run.steps, rl.store.n_firms, (unsigned long long)cfg->run.seed, threads, out);
+    } else if (!quiet) {
         fprintf(stderr, "aimsim run: %ld replicas x %ld months, %d firms, seed %llu, %ld threads -> %s\n",
                 cfg->run.replicas, cfg->run.steps, rl.store.n_firms, (unsigned long long)cfg->run.seed,
                 threads, out);
@@ -408,7 +445,11 @@ int aim_cli_run_main(int argc, char **argv)
     if (s) {
         rc = aim_cli_fail("run", s);
         aim_cli_note_full_disk("run", partial);
-        if (aim_store_done_count(st, 0) > 0) {
+        int kept = 0;
+        for (int p = 0; p < n_points; p++) {
+            kept += aim_store_done_count(st, p);
+        }
+        if (kept > 0) {
             aim_store_close(st);
             fprintf(stderr, "aimsim run: completed replicas are kept in %s; rerun with --resume to finish\n",
                     partial);
@@ -431,17 +472,23 @@ int aim_cli_run_main(int argc, char **argv)
     struct stat sb;
     double mb = stat(out, &sb) == 0 ? (double)sb.st_size / 1e6 : 0.0;
     if (!quiet) {
-        fprintf(stderr, "aimsim run: %d replicas run, %d already done; %.2f s (%.1f%% writing HDF5)\n",
-                report.replicas_run, report.replicas_skipped, report.seconds,
+        fprintf(stderr, "aimsim run: %d %s run, %d already done; %.2f s (%.1f%% writing HDF5)\n",
+                report.replicas_run, progress.unit, report.replicas_skipped, report.seconds,
                 report.seconds > 0 ? 100.0 * report.write_seconds / report.seconds : 0.0);
     }
-    printf("wrote %s (%.2f MB, %ld replicas x %ld months)\n", out, mb, cfg->run.replicas, cfg->run.steps);
+    if (sweep) {
+        printf("wrote %s (%.2f MB, %d points x %ld replicas x %ld months)\n", out, mb, n_points,
+               cfg->run.replicas, cfg->run.steps);
+    } else {
+        printf("wrote %s (%.2f MB, %ld replicas x %ld months)\n", out, mb, cfg->run.replicas, cfg->run.steps);
+    }
 done:
     if (st) {
         aim_store_close(st);
     }
     free(partial);
     free(yaml);
+    aim_sweep_free(sweep);
     aim_config_free(cfg);
     for (int k = 0; k < 3; k++) {
         free(run_sets[k]);

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <limits.h>
 #include <omp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -176,7 +177,9 @@ static enum aim_status aim_runner_replica(struct aim_world *w, struct aim_traj *
                                           const int *active, int *max_inner)
 {
     aim_traj_clear(tr);
-    enum aim_status s = aim_world_reset(w, cfg->run.seed, (uint64_t)point, (uint64_t)replica, tr);
+    /* Common random numbers: every point's replica r on the stream of point 0's. */
+    uint64_t stream_point = cfg->sweep.common_random_numbers ? 0 : (uint64_t)point;
+    enum aim_status s = aim_world_reset(w, cfg->run.seed, stream_point, (uint64_t)replica, tr);
     for (long t = 0; !s && t < cfg->run.steps; t++) {
         int running;
 #pragma omp atomic read
@@ -203,7 +206,9 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
     if (threads < 1) {
         return aim_error_set(AIM_ERR_USAGE, "threads must be >= 1 (got %d)", threads);
     }
-    if (opt->point < 0 || opt->point >= np || opt->replica_begin < 0 || opt->replica_end > nr ||
+    const struct aim_runner_sweep *sweep = opt->sweep;
+    int p_begin = sweep ? 0 : opt->point, p_end = sweep ? np : opt->point + 1;
+    if (p_begin < 0 || p_end > np || opt->replica_begin < 0 || opt->replica_end > nr ||
         opt->replica_begin > opt->replica_end) {
         return aim_error_set(AIM_ERR_USAGE, "replicas [%d, %d) of point %d do not fit the store's %d x %d",
                              opt->replica_begin, opt->replica_end, opt->point, np, nr);
@@ -212,26 +217,37 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
         return aim_error_set(AIM_ERR_USAGE, "the store holds %d times x %d firms, the config needs %ld x %d",
                              nt, nf, cfg->run.steps + 1, aim_world_firm_count(cfg));
     }
-    enum aim_status status = aim_runner_check_memory(cfg, threads, opt->max_memory);
+    /* Each thread holds one world at a time: the largest point's decides the memory. */
+    const struct aim_config *largest = sweep && sweep->largest ? sweep->largest : cfg;
+    enum aim_status status = aim_runner_check_memory(largest, threads, opt->max_memory);
     if (status) {
         return status;
     }
-    report->peak_bytes = aim_runner_estimate_bytes(cfg, threads);
+    report->peak_bytes = aim_runner_estimate_bytes(largest, threads);
 
-    /* The replicas still to run, in replica order. */
-    int total = opt->replica_end - opt->replica_begin;
-    int *todo = malloc(((size_t)total + 1) * sizeof *todo);
+    /* The units still to run, point-major (a thread then keeps its world for the next unit). */
+    long per_point = opt->replica_end - opt->replica_begin;
+    long total = per_point * (p_end - p_begin);
+    if (total > INT_MAX) {
+        return aim_error_set(AIM_ERR_USAGE, "%ld (point, replica) units are more than one run can hold",
+                             total);
+    }
+    int *todo = malloc(((size_t)total + 1) * 2 * sizeof *todo);
     if (!todo) {
-        return aim_error_set(AIM_ERR_NOMEM, "out of memory for a list of %d replicas", total);
+        return aim_error_set(AIM_ERR_NOMEM, "out of memory for a list of %ld units", total);
     }
     int ntodo = 0;
-    for (int r = opt->replica_begin; r < opt->replica_end; r++) {
-        if (!aim_store_replica_done(st, opt->point, r)) {
-            todo[ntodo++] = r;
+    for (int p = p_begin; p < p_end; p++) {
+        for (int r = opt->replica_begin; r < opt->replica_end; r++) {
+            if (!aim_store_replica_done(st, p, r)) {
+                todo[2 * ntodo] = p;
+                todo[2 * ntodo + 1] = r;
+                ntodo++;
+            }
         }
     }
-    report->replicas_skipped = total - ntodo;
-    /* One outer thread per replica at most; the rest of the budget goes to investor loops. */
+    report->replicas_skipped = (int)total - ntodo;
+    /* One outer thread per unit at most; the rest of the budget goes to investor loops. */
     int budget = threads;
     if (threads > ntodo) {
         threads = ntodo > 0 ? ntodo : 1;
@@ -260,17 +276,15 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
         omp_set_max_active_levels(2);
     }
 #pragma omp parallel num_threads(threads) default(none)                                                      \
-    shared(cfg, st, opt, todo, ntodo, budget, next, done, failed, write_s, first_status, first_message, t0,  \
-           store_lock, error_lock, active, max_inner)
+    shared(cfg, sweep, st, opt, todo, ntodo, budget, next, done, failed, write_s, first_status,              \
+           first_message, t0, store_lock, error_lock, active, max_inner, nf, nt)
     {
         int my_max_inner = 1;
         struct aim_world *w = NULL;
         struct aim_traj *tr = NULL;
-        enum aim_status s = aim_world_create(&w, cfg);
-        if (!s) {
-            s = aim_traj_create(&tr, aim_world_firm_count(cfg), (int)cfg->run.steps + 1,
-                                (int)cfg->run.balance_sheet_every);
-        }
+        int w_point = -1;                    /* the point whose config w was made with */
+        struct aim_config *point_cfg = NULL; /* that config (a sweep), held as long as w */
+        enum aim_status s = aim_traj_create(&tr, nf, nt, (int)cfg->run.balance_sheet_every);
         while (!s) {
             int i, stop;
 #pragma omp atomic read
@@ -283,9 +297,36 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
             if (i >= ntodo) {
                 break;
             }
+            int p = todo[2 * i], r = todo[2 * i + 1];
+            /* A world holds its config: another point's needs its own (made outside the steps). */
+            if (!w || (sweep && w_point != p)) {
+                aim_world_free(w);
+                w = NULL;
+                aim_config_free(point_cfg);
+                point_cfg = NULL;
+                if (sweep) {
+                    s = sweep->point_config(sweep->ctx, p, &point_cfg);
+                    if (!s && (point_cfg->run.steps + 1 != nt || aim_world_firm_count(point_cfg) != nf)) {
+                        s = aim_error_set(AIM_ERR_USAGE,
+                                          "its config needs %ld times x %d firms, the store holds %d x %d",
+                                          point_cfg->run.steps + 1, aim_world_firm_count(point_cfg), nt, nf);
+                    }
+                }
+                if (!s) {
+                    s = aim_world_create(&w, sweep ? point_cfg : cfg);
+                }
+                if (s) {
+                    if (sweep) {
+                        aim_error_prefix(s, "point %d: ", p);
+                    }
+                    break;
+                }
+                w_point = p;
+            }
+            const struct aim_config *pc = sweep ? point_cfg : cfg;
 #pragma omp atomic update
             active++;
-            s = aim_runner_replica(w, tr, cfg, opt->point, todo[i], budget, &active, &my_max_inner);
+            s = aim_runner_replica(w, tr, pc, p, r, budget, &active, &my_max_inner);
 #pragma omp atomic update
             active--;
             if (s) {
@@ -293,7 +334,7 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
             }
             omp_set_lock(&store_lock);
             double tw = omp_get_wtime();
-            s = aim_store_write_replica(st, opt->point, todo[i], tr);
+            s = aim_store_write_replica(st, p, r, tr);
             write_s += omp_get_wtime() - tw;
             if (!s) {
                 done++;
@@ -321,6 +362,7 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
         omp_unset_lock(&error_lock);
         aim_traj_free(tr);
         aim_world_free(w);
+        aim_config_free(point_cfg);
     }
     omp_set_max_active_levels(saved_levels);
     omp_destroy_lock(&store_lock);

@@ -13,8 +13,18 @@
 /* Most firms a config can name (vendors, clouds and labs lists of sim/params.def). */
 #define AIM_RUNNER_MAX_FIRMS 384
 
-/** @brief Progress report: replicas done (of total) this call, seconds since it started. */
+/** @brief Progress report: units (point, replica) done (of total) this call, seconds since it started. */
 typedef void aim_runner_progress_fn(void *ctx, int done, int total, double elapsed_s);
+
+/** @brief The points of a sweep: point_config makes point p's config (malloc'd, freed by the
+ * runner with aim_config_free; called from worker threads, each time a thread moves to another
+ * point, so that only one config per thread is held); largest is the config whose world takes the
+ * most memory (the memory estimate's). */
+struct aim_runner_sweep {
+    enum aim_status (*point_config)(void *ctx, int point, struct aim_config **out);
+    void *ctx;
+    const struct aim_config *largest;
+};
 
 /** @brief What to run and how. */
 struct aim_runner_options {
@@ -24,6 +34,9 @@ struct aim_runner_options {
     size_t max_memory;                /* refuse to start above this many bytes (0: what the machine has) */
     aim_runner_progress_fn *progress; /* called after each replica is written (may be NULL) */
     void *progress_ctx;
+    /* A sweep: every point of the store runs replicas [begin, end) with its own config, and
+     * opt->point is ignored. NULL: one point, cfg. */
+    const struct aim_runner_sweep *sweep;
 };
 
 /** @brief What a run did. */
@@ -58,8 +71,10 @@ size_t aim_runner_estimate_file_bytes(const struct aim_config *cfg, int n_points
  * else the free space of the file system holding path. */
 enum aim_status aim_runner_check_disk(const struct aim_config *cfg, int n_points, const char *path,
                                       size_t max_disk);
-/** @brief Runs replicas [begin, end) of a point into st; datasets do not depend on threads or
- * on the order in which replicas complete. */
+/** @brief Runs replicas [begin, end) of a point (or of every point of a sweep) into st, units
+ * (point, replica) taken dynamically by the threads; replica r of point p draws from the stream
+ * (seed, p, r), or (seed, 0, r) with sweep.common_random_numbers; datasets do not depend on threads
+ * or on the order in which units complete. */
 enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *st,
                                const struct aim_runner_options *opt, struct aim_runner_report *report);
 

@@ -86,6 +86,11 @@ enum aim_status aim_store_release(struct aim_store *st)
     }
     free(st->done);
     free(st->kinds);
+    for (int i = 0; st->sweep_keys && i < st->sweep_factors; i++) {
+        free(st->sweep_keys[i]);
+    }
+    free(st->sweep_keys);
+    free(st->sweep_values);
     free(st->rows);
     free(st->path);
     free(st);
@@ -806,6 +811,15 @@ enum aim_status aim_store_describe(const char *path, char **text)
     enum aim_status status = aim_store_describe_loud(path, text);
     aim_h5util_restore(&saved);
     return status;
+}
+
+int aim_store_sweep_points(const struct aim_store *st, int *n_factors, const char *const **keys,
+                           const double **values)
+{
+    *n_factors = st->sweep_factors;
+    *keys = (const char *const *)st->sweep_keys;
+    *values = st->sweep_values;
+    return st->sweep_factors > 0;
 }
 
 int aim_store_firm_kind(const struct aim_store *st, int f)

@@ -25,10 +25,22 @@ struct aim_store_layout {
     const char *const *bs_cols;    /* AIM_BS_COLS names of its columns (aim_balance_col_name) */
 };
 
+/** @brief The design of a sweep, written as /sweep/points [point, factor] with its attributes. */
+struct aim_store_sweep {
+    const char *design;        /* design name (sweep.design: grid, sobol, ...) */
+    long design_n;             /* sweep.points (0: not given) */
+    uint64_t design_seed;      /* seed of the design's own stream (sweep.seed, resolved) */
+    int common_random_numbers; /* sweep.common_random_numbers */
+    int n_factors;             /* columns */
+    const char *const *keys;   /* n_factors config keys */
+    const double *points;      /* n_points x n_factors values used, row-major */
+};
+
 /** @brief What made the file, written as root attributes. */
 struct aim_store_provenance {
-    const char *config_yaml; /* the fully resolved configuration (aim_config_emit) */
-    uint64_t seed;           /* root seed */
+    const char *config_yaml;             /* the fully resolved configuration (aim_config_emit) */
+    uint64_t seed;                       /* root seed */
+    const struct aim_store_sweep *sweep; /* the sweep's points (NULL: a single run, no /sweep) */
 };
 
 /** @brief Creates a new store at path (fails if it exists), with every dataset allocated and
@@ -82,6 +94,11 @@ enum aim_status aim_store_describe(const char *path, char **text);
 /** @brief Root string attribute name of an open store (start_date, config, ...) as a malloc'd
  * string in *value; AIM_ERR_FORMAT if it is missing, not a fixed-length string or unreadable. */
 enum aim_status aim_store_read_root_string(const struct aim_store *st, const char *name, char **value);
+/** @brief The /sweep group of an open store, read and checked on opening: 1 if the file holds one
+ * (n_factors, keys and row-major n_points x n_factors values then point into the store, valid while it
+ * is open), 0 if not (a single run). */
+int aim_store_sweep_points(const struct aim_store *st, int *n_factors, const char *const **keys,
+                           const double **values);
 /** @brief Kind (enum aim_firm_kind) of firm f, read and checked on opening; -1 out of range. */
 int aim_store_firm_kind(const struct aim_store *st, int f);
 /** @brief Days from the first day of start_date ("YYYY-MM") to the first day of each of the

@@ -309,6 +309,80 @@ enum aim_status aim_store_create_check_layout(const struct aim_store_layout *lay
     return AIM_OK;
 }
 
+/* /sweep: the points of a sweep, [point, factor] float64 (the values each point ran with), the
+ * factor keys along the factor scale, and the design's name, N, seed and common_random_numbers as
+ * attributes of /sweep/points. The point scale is the root's. */
+static enum aim_status aim_store_make_sweep(struct aim_store *st, const struct aim_store_sweep *sw,
+                                            const struct aim_store_layout *lay, hid_t point_scale)
+{
+    enum aim_status status = AIM_OK;
+    hid_t g = H5I_INVALID_HID, factor = H5I_INVALID_HID, space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID,
+          ds = H5I_INVALID_HID;
+    if (sw->n_factors < 1) {
+        return aim_error_set(AIM_ERR_USAGE, "%s: a sweep needs at least one factor", st->path);
+    }
+    g = H5Gcreate2(st->file, "sweep", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    AIM_H5_CHECK(g, st, "creating group", "/sweep");
+    factor = aim_h5util_create_scale(g, "factor", (hsize_t)sw->n_factors, NULL, 0);
+    AIM_H5_CHECK(factor, st, "creating dimension scale", "/sweep/factor");
+    AIM_H5_CHECK(aim_h5util_write_string_attr(factor, "long_name", "sweep factor index"), st,
+                 "writing attributes of", "/sweep/factor");
+    AIM_H5_CHECK(aim_h5util_write_string_var(g, "factor_key", sw->n_factors, sw->keys, factor,
+                                             "config key the factor sets"),
+                 st, "writing", "/sweep/factor_key");
+    {
+        hsize_t dims[2] = {(hsize_t)lay->n_points, (hsize_t)sw->n_factors};
+        hsize_t chunk[2] = {(hsize_t)(lay->n_points < 4096 ? lay->n_points : 4096), (hsize_t)sw->n_factors};
+        space = H5Screate_simple(2, dims, NULL);
+        AIM_H5_CHECK(space, st, "creating dataspace of", "/sweep/points");
+        dcpl = H5Pcreate(H5P_DATASET_CREATE);
+        AIM_H5_CHECK(dcpl, st, "creating properties of", "/sweep/points");
+        AIM_H5_CHECK(H5Pset_chunk(dcpl, 2, chunk), st, "setting chunks of", "/sweep/points");
+        AIM_H5_CHECK(H5Pset_fletcher32(dcpl), st, "setting the checksum of", "/sweep/points");
+    }
+    ds = H5Dcreate2(g, "points", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    AIM_H5_CHECK(ds, st, "creating dataset", "/sweep/points");
+    AIM_H5_CHECK(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, sw->points), st, "writing",
+                 "/sweep/points");
+    AIM_H5_CHECK(H5DSattach_scale(ds, point_scale, 0), st, "attaching point to", "/sweep/points");
+    AIM_H5_CHECK(H5DSattach_scale(ds, factor, 1), st, "attaching factor to", "/sweep/points");
+    AIM_H5_CHECK(aim_h5util_write_string_attr(ds, "long_name",
+                                              "value of each factor at each sweep point (as run, integer "
+                                              "keys rounded)"),
+                 st, "writing attributes of", "/sweep/points");
+    AIM_H5_CHECK(aim_h5util_write_string_attr(ds, "design", sw->design), st, "writing attributes of",
+                 "/sweep/points");
+    {
+        int64_t n = sw->design_n;
+        uint64_t seed = sw->design_seed;
+        int32_t crn = sw->common_random_numbers ? 1 : 0;
+        AIM_H5_CHECK(aim_h5util_write_scalar_attr(ds, "design_points", H5T_STD_I64LE, H5T_NATIVE_INT64, &n),
+                     st, "writing attributes of", "/sweep/points");
+        AIM_H5_CHECK(aim_h5util_write_scalar_attr(ds, "design_seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &seed),
+                     st, "writing attributes of", "/sweep/points");
+        AIM_H5_CHECK(
+            aim_h5util_write_scalar_attr(ds, "common_random_numbers", H5T_STD_I32LE, H5T_NATIVE_INT32, &crn),
+            st, "writing attributes of", "/sweep/points");
+    }
+fail:
+    if (ds >= 0) {
+        H5Dclose(ds);
+    }
+    if (dcpl >= 0) {
+        H5Pclose(dcpl);
+    }
+    if (space >= 0) {
+        H5Sclose(space);
+    }
+    if (factor >= 0) {
+        H5Dclose(factor);
+    }
+    if (g >= 0) {
+        H5Gclose(g);
+    }
+    return status;
+}
+
 static enum aim_status aim_store_provenance_attrs(struct aim_store *st,
                                                   const struct aim_store_provenance *prov,
                                                   const struct aim_store_layout *lay)
@@ -445,6 +519,9 @@ enum aim_status aim_store_create_loud(struct aim_store **out, const char *path,
         goto fail;
     }
     status = aim_store_make_scales(st, st->file, "/", lay, 0, root_sc);
+    if (!status && prov->sweep) {
+        status = aim_store_make_sweep(st, prov->sweep, lay, root_sc[0]);
+    }
     if (status) {
         goto fail;
     }

@@ -148,6 +148,72 @@ static enum aim_status aim_store_describe_attr(const struct aim_store *st, const
     return exists > 0 ? aim_store_read_root_string(st, name, value) : AIM_OK;
 }
 
+/* Points of a sweep listed in aimsim info: the design, then the first points as a table. */
+enum { AIM_STORE_DESCRIBE_POINTS = 20 };
+
+/* Width of a factor's column: its key, at least 12 characters. */
+static int aim_store_describe_width(const char *key)
+{
+    size_t n = strlen(key);
+    return n < 12 ? 12 : n > 64 ? 64 : (int)n;
+}
+
+static void aim_store_describe_sweep(struct aim_store *st, struct aim_store_text *t)
+{
+    char *design = NULL;
+    uint64_t n = 0, seed = 0;
+    int crn = 0, done = 0;
+    hid_t ds = H5Dopen2(st->file, "/sweep/points", H5P_DEFAULT);
+    if (ds >= 0) {
+        design = aim_h5util_read_string_attr(ds, "design");
+        if (aim_h5util_read_u64_attr(ds, "design_points", &n) != 0) {
+            n = 0;
+        }
+        if (aim_h5util_read_u64_attr(ds, "design_seed", &seed) != 0) {
+            seed = 0;
+        }
+        hid_t a = H5Aexists(ds, "common_random_numbers") > 0
+                      ? H5Aopen(ds, "common_random_numbers", H5P_DEFAULT)
+                      : H5I_INVALID_HID;
+        int32_t v = 0;
+        if (a >= 0 && H5Aread(a, H5T_NATIVE_INT32, &v) >= 0) {
+            crn = v != 0;
+        }
+        if (a >= 0) {
+            H5Aclose(a);
+        }
+        H5Dclose(ds);
+    }
+    H5Eclear2(H5E_DEFAULT);
+    for (int p = 0; p < st->n_points; p++) {
+        done += aim_store_done_count(st, p);
+    }
+    aim_store_printf(
+        t, "sweep: design %s, %d points (N %llu, design seed %llu), %d factors, common random numbers %s\n",
+        design ? design : "(not set)", st->n_points, (unsigned long long)n, (unsigned long long)seed,
+        st->sweep_factors, crn ? "yes" : "no");
+    aim_store_printf(t, "replicas complete: %d of %ld (%d points x %d replicas)\n", done,
+                     (long)st->n_points * st->n_replicas, st->n_points, st->n_replicas);
+    int shown = st->n_points < AIM_STORE_DESCRIBE_POINTS ? st->n_points : AIM_STORE_DESCRIBE_POINTS;
+    aim_store_printf(t, "points%s:\n  %5s", shown < st->n_points ? " (the first 20)" : "", "point");
+    for (int j = 0; j < st->sweep_factors; j++) {
+        aim_store_printf(t, " %*s", aim_store_describe_width(st->sweep_keys[j]), st->sweep_keys[j]);
+    }
+    aim_store_printf(t, " %9s\n", "complete");
+    for (int p = 0; p < shown; p++) {
+        aim_store_printf(t, "  %5d", p);
+        for (int j = 0; j < st->sweep_factors; j++) {
+            aim_store_printf(t, " %*.6g", aim_store_describe_width(st->sweep_keys[j]),
+                             st->sweep_values[(size_t)p * (size_t)st->sweep_factors + (size_t)j]);
+        }
+        aim_store_printf(t, " %5d of %d\n", aim_store_done_count(st, p), st->n_replicas);
+    }
+    if (shown < st->n_points) {
+        aim_store_printf(t, "  ... %d more points (/sweep/points holds them all)\n", st->n_points - shown);
+    }
+    free(design);
+}
+
 enum aim_status aim_store_describe_loud(const char *path, char **text)
 {
     *text = NULL;
@@ -182,9 +248,13 @@ enum aim_status aim_store_describe_loud(const char *path, char **text)
         aim_store_printf(&t, "%s%d", s ? ", " : " ", aim_traj_snapshot_month(s, st->n_times, st->bs_every));
     }
     aim_store_printf(&t, ")\n");
-    for (int p = 0; p < st->n_points; p++) {
-        aim_store_printf(&t, "replicas complete (point %d): %d of %d\n", p, aim_store_done_count(st, p),
-                         st->n_replicas);
+    if (st->sweep_factors > 0) {
+        aim_store_describe_sweep(st, &t);
+    } else {
+        for (int p = 0; p < st->n_points; p++) {
+            aim_store_printf(&t, "replicas complete (point %d): %d of %d\n", p, aim_store_done_count(st, p),
+                             st->n_replicas);
+        }
     }
     aim_store_printf(&t, "events: %llu rows\n", (unsigned long long)st->n_events);
     aim_store_printf(&t, "datasets:\n");

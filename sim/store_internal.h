@@ -49,6 +49,9 @@ struct aim_store {
     hsize_t n_events;   /* rows in /events */
     struct aim_store_event_row *rows;
     size_t cap_rows;
+    int sweep_factors;    /* columns of /sweep/points (0: no /sweep, a single run) */
+    char **sweep_keys;    /* /sweep/factor_key as read */
+    double *sweep_values; /* /sweep/points as read, row-major */
 };
 
 #define AIM_H5_CHECK(expr, st, what, object)                                                                 \

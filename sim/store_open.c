@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,6 +302,89 @@ fail:
     return status;
 }
 
+/* /sweep, when the file has one (a sweep's file): /sweep/points [point, factor] of finite values and
+ * /sweep/factor_key [factor, width] of non-empty keys, kept in st. */
+static enum aim_status aim_store_open_sweep(struct aim_store *st, hsize_t file_bytes)
+{
+    enum aim_status status = AIM_OK;
+    hsize_t dims[5], kdims[5];
+    hid_t ds = H5I_INVALID_HID, kds = H5I_INVALID_HID, ft = H5I_INVALID_HID;
+    char *buf = NULL;
+    if (H5Lexists(st->file, "/sweep", H5P_DEFAULT) <= 0) {
+        H5Eclear2(H5E_DEFAULT);
+        return AIM_OK;
+    }
+    const struct aim_store_expect values = {H5T_FLOAT, 8, 2, NULL}, label = {H5T_STRING, 1, 2, NULL};
+    status = aim_store_open_checked(st, "/sweep/points", &values, dims, &ds);
+    if (!status) {
+        status = aim_store_open_checked(st, "/sweep/factor_key", &label, kdims, &kds);
+    }
+    if (status) {
+        goto fail;
+    }
+    if (dims[0] != (hsize_t)st->n_points || dims[1] < 1 || dims[1] > 4096 || dims[0] * dims[1] > file_bytes ||
+        kdims[0] != dims[1] || kdims[1] < 1 || kdims[1] > 4096) {
+        status =
+            aim_error_set(AIM_ERR_FORMAT,
+                          "%s: /sweep/points is [%llu, %llu] and /sweep/factor_key [%llu, %llu]; want [%d "
+                          "points, factors] and [factors, width] (damaged file?)",
+                          st->path, (unsigned long long)dims[0], (unsigned long long)dims[1],
+                          (unsigned long long)kdims[0], (unsigned long long)kdims[1], st->n_points);
+        goto fail;
+    }
+    int nf = (int)dims[1];
+    size_t width = (size_t)kdims[1];
+    st->sweep_values = malloc((size_t)dims[0] * (size_t)nf * sizeof(double));
+    st->sweep_keys = calloc((size_t)nf, sizeof *st->sweep_keys);
+    buf = calloc((size_t)nf, width);
+    if (!st->sweep_values || !st->sweep_keys || !buf) {
+        status = aim_error_set(AIM_ERR_NOMEM, "%s: out of memory for /sweep", st->path);
+        goto fail;
+    }
+    st->sweep_factors = nf;
+    if (H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, st->sweep_values) < 0) {
+        status = aim_h5util_damaged(st->path, "reading", "/sweep/points");
+        goto fail;
+    }
+    for (size_t i = 0; i < (size_t)dims[0] * (size_t)nf; i++) {
+        if (!isfinite(st->sweep_values[i])) {
+            status = aim_error_set(AIM_ERR_FORMAT,
+                                   "%s: /sweep/points[%zu, %zu] is not a finite number (damaged file?)",
+                                   st->path, i / (size_t)nf, i % (size_t)nf);
+            goto fail;
+        }
+    }
+    ft = H5Dget_type(kds);
+    if (ft < 0 || H5Dread(kds, ft, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+        status = aim_h5util_damaged(st->path, "reading", "/sweep/factor_key");
+        goto fail;
+    }
+    for (int j = 0; j < nf; j++) {
+        const char *got = buf + (size_t)j * width;
+        size_t len = strnlen(got, width);
+        st->sweep_keys[j] = len ? strndup(got, len) : NULL;
+        if (!st->sweep_keys[j]) {
+            status = len ? aim_error_set(AIM_ERR_NOMEM, "%s: out of memory", st->path)
+                         : aim_error_set(AIM_ERR_FORMAT, "%s: /sweep/factor_key[%d] is empty (damaged file?)",
+                                         st->path, j);
+            goto fail;
+        }
+    }
+fail:
+    free(buf);
+    if (ft >= 0) {
+        H5Tclose(ft);
+    }
+    if (ds >= 0) {
+        H5Dclose(ds);
+    }
+    if (kds >= 0) {
+        H5Dclose(kds);
+    }
+    H5Eclear2(H5E_DEFAULT);
+    return status;
+}
+
 /* Opens a file for reading (or, writable, for writing) after checking every object of the
  * layout: existence, type, rank, dimensions and checksums, with every size bounded by the file's
  * own size, so that a damaged file is reported (AIM_ERR_FORMAT) before anything is read from it. */
@@ -479,6 +563,9 @@ enum aim_status aim_store_open_loud(struct aim_store **out, const char *path, in
         }
     }
     status = aim_store_open_balance(st, file_bytes);
+    if (!status) {
+        status = aim_store_open_sweep(st, file_bytes);
+    }
     if (status) {
         goto fail;
     }

@@ -21,6 +21,10 @@ if(TARGET aimsim)
   add_test(NAME test_cli_resume COMMAND sh ${CMAKE_SOURCE_DIR}/tests/test_cli_resume.sh $<TARGET_FILE:aimsim>)
   add_test(NAME test_cli_kill COMMAND sh ${CMAKE_SOURCE_DIR}/tests/test_cli_kill.sh $<TARGET_FILE:aimsim>)
   set_tests_properties(test_cli_determinism test_cli_resume test_cli_kill PROPERTIES TIMEOUT 300)
+  # Sweeps: every (point, replica), /sweep/points, streams, common random numbers, kill and resume.
+  add_test(NAME test_cli_sweep COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_cli_sweep.py
+           $<TARGET_FILE:aimsim>)
+  set_tests_properties(test_cli_sweep PROPERTIES TIMEOUT 600 ENVIRONMENT "AIM_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
 endif()
 if(TARGET aimsim)
   add_test(NAME test_cli_usage COMMAND sh ${CMAKE_SOURCE_DIR}/tests/test_cli_usage.sh $<TARGET_FILE:aimsim>)

@@ -2,7 +2,7 @@
 (Debian python3-scipy, an implementation this project did not write), Saltelli's blocks built from
 SciPy's 2D-dimensional points, grids of config keys and of any names, CSV tables, the design seed's
 default, identical output across runs, and the errors (exit 2). Also `aimsim run` with a sweep
-section: it refuses factor keys that are not numeric config keys and otherwise runs as before.
+section: it refuses factor keys that are not numeric config keys, and its point 0 is a single run.
 
 Usage: test_design_cli.py AIMSIM"""
 import os
@@ -156,7 +156,7 @@ check(rc == 2 and "baddesign.yaml:2:11" in err and "did you mean 'sobol'" in err
 p = subprocess.run([AIMSIM, "design"], capture_output=True, text=True)
 check(p.returncode == 2 and "expected one argument" in p.stderr, "no argument: exit 2")
 
-# aimsim run: factor keys must be numeric config keys; otherwise the sweep is ignored for now.
+# aimsim run: factor keys must be numeric config keys.
 with open(os.path.join(SRC, "configs", "seed-2025.yaml")) as f:
     seed_text = f.read()
 sweep = "\nsweep:\n  design: grid\n  factors:\n    - {key: deals.kappa, values: [1, 3]}\n"
@@ -181,17 +181,20 @@ p = run(write("only_run.yaml", "sweep:\n  design: grid\n  factors:\n    - {key: 
 check(p.returncode == 2 and "'alpha' is not a config key" in p.stderr,
       "run: a sweep-only file with a non-config key is exit 2, naming it\n" + p.stderr)
 plain = write("seed_plain.yaml", seed_text)
-p1 = run(plain, os.path.join(tmp, "plain.h5"))
+p1 = run(plain, os.path.join(tmp, "plain.h5"), "--set", "deals.kappa=1")
 p2 = run(full, os.path.join(tmp, "sweep.h5"))
 check(p1.returncode == 0 and p2.returncode == 0, "run: a config with a valid sweep runs (exit 0)\n" + p1.stderr + p2.stderr)
 if p1.returncode == 0 and p2.returncode == 0:
-    same = True
+    # Point 0 draws from the stream (seed, 0, r), as a single run does: with deals.kappa=1 set,
+    # the single run is the sweep's point 0 (tests/test_cli_sweep.py checks the rest of a sweep).
     with h5py.File(os.path.join(tmp, "plain.h5"), "r") as f1, h5py.File(os.path.join(tmp, "sweep.h5"), "r") as f2:
         names = []
-        f1.visit(lambda n: names.append(n) if isinstance(f1[n], h5py.Dataset) and f1[n].dtype.kind in "fiu" else None)
-        differ = [n for n in names if n not in f2 or not np.array_equal(f1[n][()], f2[n][()], equal_nan=True)]
+        f1.visit(lambda n: names.append(n) if isinstance(f1[n], h5py.Dataset) and f1[n].ndim >= 3 else None)
+        differ = [n for n in names if f2[n].shape[0] != 2 or f2[n][0].tobytes() != f1[n][0].tobytes()]
+        check(f2["sweep/points"][()].tolist() == [[1.0], [3.0]], "run: the sweep's file has its 2 points")
     check(len(names) > 20 and not differ,
-          f"run: the sweep is ignored for now: {len(names)} numeric datasets identical (differ: {differ})")
+          f"run: point 0 of the sweep equals a single run with its factor set: {len(names)} series "
+          f"(differ: {differ})")
 
 print(f"{checks} checks, {failures} failed")
 sys.exit(1 if failures else 0)

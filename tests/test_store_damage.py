@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Damaged run files: `aimsim info` and `aimsim analyze` must fail cleanly, never crash or hang.
 
-Makes a small real run file, then writes damaged copies of it, deterministically from a fixed
+Makes a small real run file (a sweep of 2 points), then writes damaged copies of it, deterministically from a fixed
 seed: truncations at many offsets, byte flips (anywhere, in the superblock, in object headers,
-in data chunks, in the balance-sheet datasets) and zeroed 512-byte and 4 KiB blocks. On each copy
+in data chunks, in the balance-sheet datasets and /sweep/points) and zeroed 512-byte and 4 KiB blocks. On each copy
 it runs `aimsim info`, `aimsim info --balance-sheet 1 12` and `aimsim analyze -o OTHER --json`
 under a timeout. A check passes when the program
   - exits 2 with a message on stderr that names the file, or
@@ -32,8 +32,13 @@ n_random = int(sys.argv[3]) if len(sys.argv) > 3 else 40
 shutil.rmtree(work, ignore_errors=True)
 os.makedirs(work)
 ref = os.path.join(work, "ref.h5")
-r = subprocess.run([aimsim, "run", "-o", ref, "--replicas", "3", "--steps", "12", "--set", "investors.count=500",
-                    "--threads", "1", "-q"], capture_output=True, text=True, timeout=120)
+# A sweep of 2 points, so that the file has /sweep/points and its keys too.
+src = os.environ.get("AIM_SOURCE_DIR", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sweep_cfg = os.path.join(work, "sweep.yaml")
+with open(os.path.join(src, "configs", "seed-2025.yaml")) as f, open(sweep_cfg, "w") as g:
+    g.write(f.read() + "\nsweep:\n  design: grid\n  factors:\n    - {key: deals.kappa, values: [2, 3]}\n")
+r = subprocess.run([aimsim, "run", sweep_cfg, "-o", ref, "--replicas", "3", "--steps", "12", "--set",
+                    "investors.count=500", "--threads", "1", "-q"], capture_output=True, text=True, timeout=120)
 if r.returncode != 0:
     print("FAIL: making the run file: %s" % r.stderr.strip())
     sys.exit(1)
@@ -96,7 +101,8 @@ for kind in KINDS:
 
 # Where the file's metadata and data lie, from an independent reader (h5py).
 headers, chunks, bs_headers, bs_chunks = [], [], [], []
-BALANCE = ("balance_sheet", "balance_sheet_month", "bs_row_name", "bs_col_name", "snapshot")
+BALANCE = ("balance_sheet", "balance_sheet_month", "bs_row_name", "bs_col_name", "snapshot", "sweep/points",
+           "sweep/factor_key")
 with h5py.File(ref, "r") as h:
     def visit(name, obj):
         headers.append(h5py.h5o.get_info(obj.id).addr)
@@ -134,11 +140,11 @@ for _ in range(n_random // 4):
     off, n = rng.choice(chunks)
     damages.append(flip(off + rng.randrange(n)))  # compressed data chunks
 if len(bs_headers) != len(BALANCE) or len(bs_chunks) < len(BALANCE):
-    print("FAIL: the run file lacks the balance-sheet datasets %s" % (BALANCE,))
+    print("FAIL: the run file lacks the balance-sheet or sweep datasets %s" % (BALANCE,))
     sys.exit(1)
 for off, n in bs_chunks:
     for _ in range(2):
-        damages.append(flip(off + rng.randrange(n)))  # the balance sheets, their months and names
+        damages.append(flip(off + rng.randrange(n)))  # the balance sheets, their months and names, the sweep
 for addr in bs_headers:
     damages.append(flip(addr + rng.randrange(64)))
 
