@@ -362,7 +362,13 @@ static enum aim_status aim_store_open_sweep(struct aim_store *st, hsize_t file_b
     for (int j = 0; j < nf; j++) {
         const char *got = buf + (size_t)j * width;
         size_t len = strnlen(got, width);
-        st->sweep_keys[j] = len ? strndup(got, len) : NULL;
+        /* Copied by hand: the key fills its whole width when it has no terminating NUL, and
+         * strndup's sanitizer interceptor reads one byte past such a string. */
+        st->sweep_keys[j] = len ? malloc(len + 1) : NULL;
+        if (st->sweep_keys[j]) {
+            memcpy(st->sweep_keys[j], got, len);
+            st->sweep_keys[j][len] = '\0';
+        }
         if (!st->sweep_keys[j]) {
             status = len ? aim_error_set(AIM_ERR_NOMEM, "%s: out of memory", st->path)
                          : aim_error_set(AIM_ERR_FORMAT, "%s: /sweep/factor_key[%d] is empty (damaged file?)",
