@@ -42,8 +42,8 @@ static const char aim_sensitivity_cli_help[] =
     "  --output NAME        the output column to analyse; with RUN.h5, one of (per replica, then\n"
     "                       averaged per point): crash_probability (crash flag, as aimsim analyze),\n"
     "                       bubble_share (GSADF bubble flag, as aimsim analyze), circularity (mean\n"
-    "                       over months of circularity_ai), vf (value_fundamental at the last month),\n"
-    "                       hhi (HHI of all AI firms' valuations at the last month)\n"
+    "                       over months 1..T of circularity_ai), vf (value_fundamental at the last\n"
+    "                       month), hhi (HHI of all AI firms' valuations at the last month)\n"
     "  --json               print one JSON object instead of the table\n"
     "  --boot N             bootstrap resamples (default 1000)\n"
     "  --seed S             seed of the resampling (default: the design's seed, sweep.seed or run.seed)\n"
@@ -434,7 +434,8 @@ enum {
 static const char *const aim_sensitivity_cli_outputs[AIM_SENSITIVITY_CLI_N_OUTPUTS] = {
     "crash_probability", "bubble_share", "circularity", "vf", "hhi"};
 
-/* Per (point, replica) circularity (mean of circularity_ai over the months with a value) and
+/* Per (point, replica) circularity (mean of circularity_ai over months 1..T with a value; month 0 is
+ * the initial state, before any flow, and holds 0) and
  * value/fundamental at the last month, read from the replicas' trajectories into vals[p * nr + r]. */
 static enum aim_status aim_sensitivity_cli_series(struct aim_store *st, const char *path, int which, int np,
                                                   int nr, int nt, int nf, double *vals)
@@ -454,8 +455,8 @@ static enum aim_status aim_sensitivity_cli_series(struct aim_store *st, const ch
             } else {
                 double sum = 0.0;
                 int n = 0;
-                for (int t = 0; t < nt; t++) {
-                    double c = tr->market[AIM_MV_circularity][t];
+                for (int t = nt > 1 ? 1 : 0; t < nt; t++) {
+                    double c = tr->market[AIM_MV_circularity_ai][t];
                     if (isfinite(c)) {
                         sum += c;
                         n++;
