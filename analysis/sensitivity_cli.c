@@ -26,7 +26,7 @@
 static const char aim_sensitivity_cli_help[] =
     "Usage: aimsim sensitivity --design SWEEP.yaml --csv RESULTS.csv --output NAME [--json]\n"
     "                          [--boot N] [--seed S]\n"
-    "       aimsim sensitivity RUN.h5 --output NAME [--json] [--boot N] [--seed S]\n"
+    "       aimsim sensitivity RUN.h5 --output NAME [--json] [--boot N] [--seed S] [--by-time]\n"
     "\n"
     "Global sensitivity analysis of any model's results at the points of a sweep's design\n"
     "(aimsim design SWEEP.yaml prints them): Sobol first- and total-order indices (and second-order\n"
@@ -44,6 +44,9 @@ static const char aim_sensitivity_cli_help[] =
     "                       bubble_share (GSADF bubble flag, as aimsim analyze), circularity (mean\n"
     "                       over months 1..T of circularity_ai), vf (value_fundamental at the last\n"
     "                       month), hhi (HHI of all AI firms' valuations at the last month)\n"
+    "  --by-time            with RUN.h5 and circularity or vf: the indices of the output's value at\n"
+    "                       each month (circularity_ai, value_fundamental); a month where the\n"
+    "                       output is the same in every replica (month 0) is reported as constant\n"
     "  --json               print one JSON object instead of the table\n"
     "  --boot N             bootstrap resamples (default 1000)\n"
     "  --seed S             seed of the resampling (default: the design's seed, sweep.seed or run.seed)\n"
@@ -59,7 +62,7 @@ static const char *const aim_sensitivity_cli_designs[] = {"none",  "grid",     "
 
 struct aim_sensitivity_cli_args {
     const char *design, *csv, *output, *run;
-    int json;
+    int json, by_time;
     long n_boot;
     uint64_t seed;
     int seed_given;
@@ -100,6 +103,10 @@ static int aim_sensitivity_cli_parse(int argc, char **argv, struct aim_sensitivi
             a->json = 1;
             continue;
         }
+        if (!strcmp(o, "--by-time")) {
+            a->by_time = 1;
+            continue;
+        }
         int takes = !strcmp(o, "--design") || !strcmp(o, "--csv") || !strcmp(o, "--output") ||
                     !strcmp(o, "--boot") || !strcmp(o, "--seed");
         if (!takes && o[0] != '-' && !a->run) {
@@ -133,6 +140,9 @@ static int aim_sensitivity_cli_parse(int argc, char **argv, struct aim_sensitivi
     }
     if (a->run && (a->design || a->csv)) {
         return aim_sensitivity_cli_usage_error("give either RUN.h5 or --design and --csv, not both", "");
+    }
+    if (a->by_time && !a->run) {
+        return aim_sensitivity_cli_usage_error("--by-time needs a run file (RUN.h5)", "");
     }
     if (a->run && !a->output) {
         return aim_sensitivity_cli_usage_error(
@@ -436,9 +446,10 @@ static const char *const aim_sensitivity_cli_outputs[AIM_SENSITIVITY_CLI_N_OUTPU
 
 /* Per (point, replica) circularity (mean of circularity_ai over months 1..T with a value; month 0 is
  * the initial state, before any flow, and holds 0) and
- * value/fundamental at the last month, read from the replicas' trajectories into vals[p * nr + r]. */
-static enum aim_status aim_sensitivity_cli_series(struct aim_store *st, const char *path, int which, int np,
-                                                  int nr, int nt, int nf, double *vals)
+ * value/fundamental at the last month, read from the replicas' trajectories into vals[p * nr + r];
+ * by_time: the value at each month t into vals[(t * np + p) * nr + r]. */
+static enum aim_status aim_sensitivity_cli_series(struct aim_store *st, const char *path, int which,
+                                                  int by_time, int np, int nr, int nt, int nf, double *vals)
 {
     struct aim_traj *tr = NULL;
     enum aim_status s = aim_traj_create(&tr, nf, nt, aim_store_bs_every(st));
@@ -450,6 +461,19 @@ static enum aim_status aim_sensitivity_cli_series(struct aim_store *st, const ch
                 break;
             }
             double v = NAN;
+            if (by_time) {
+                const double *m = tr->market[which == AIM_SENSITIVITY_CLI_VF ? AIM_MV_value_fundamental
+                                                                             : AIM_MV_circularity_ai];
+                for (int t = 0; t < nt && !s; t++) {
+                    vals[((size_t)t * (size_t)np + (size_t)p) * (size_t)nr + (size_t)r] = m[t];
+                    if (!isfinite(m[t])) {
+                        s = aim_error_set(AIM_ERR_FORMAT,
+                                          "%s: point %d, replica %d: no finite value at month %d", path, p, r,
+                                          t);
+                    }
+                }
+                continue;
+            }
             if (which == AIM_SENSITIVITY_CLI_VF) {
                 v = tr->market[AIM_MV_value_fundamental][nt - 1];
             } else {
@@ -516,7 +540,7 @@ static enum aim_status aim_sensitivity_cli_analysed(const char *path, int which,
  * its /sweep/points), the output computed per (point, replica) from its complete replicas. */
 static enum aim_status aim_sensitivity_cli_run_inputs(const struct aim_sensitivity_cli_args *a,
                                                       struct aim_config *cfg, struct aim_design **des,
-                                                      double **vals, long *reps)
+                                                      double **vals, long *reps, long *n_times)
 {
     int which = -1;
     for (int k = 0; k < AIM_SENSITIVITY_CLI_N_OUTPUTS; k++) {
@@ -529,6 +553,12 @@ static enum aim_status aim_sensitivity_cli_run_inputs(const struct aim_sensitivi
                              "--output %s: not an output of a run file; choose crash_probability, "
                              "bubble_share, circularity, vf or hhi (or give a CSV of your own with "
                              "--design and --csv)",
+                             a->output);
+    }
+    if (a->by_time && which != AIM_SENSITIVITY_CLI_CIRCULARITY && which != AIM_SENSITIVITY_CLI_VF) {
+        return aim_error_set(AIM_ERR_CONFIG,
+                             "--by-time: %s is one value per replica, not a monthly series; --by-time "
+                             "works for circularity and vf",
                              a->output);
     }
     struct aim_store *st = NULL;
@@ -585,13 +615,14 @@ static enum aim_status aim_sensitivity_cli_run_inputs(const struct aim_sensitivi
                           a->run, done, (long)np * nr);
     }
     if (!s) {
-        *vals = malloc((size_t)np * (size_t)nr * sizeof **vals);
+        *n_times = a->by_time ? nt : 1;
+        *vals = malloc((size_t)*n_times * (size_t)np * (size_t)nr * sizeof **vals);
         if (!*vals) {
             s = aim_error_set(AIM_ERR_NOMEM, "out of memory for %d x %d values", np, nr);
         }
     }
     if (!s && (which == AIM_SENSITIVITY_CLI_CIRCULARITY || which == AIM_SENSITIVITY_CLI_VF)) {
-        s = aim_sensitivity_cli_series(st, a->run, which, np, nr, nt, nf, *vals);
+        s = aim_sensitivity_cli_series(st, a->run, which, a->by_time, np, nr, nt, nf, *vals);
     }
     free(yaml);
     enum aim_status c = aim_store_close(st);
@@ -603,13 +634,82 @@ static enum aim_status aim_sensitivity_cli_run_inputs(const struct aim_sensitivi
     return s;
 }
 
-/* Averages the replicas per point, runs the estimators per scenario and prints the result: the
- * part both routes share. vals[p * reps + k]: replica k of design point p. */
-static enum aim_status aim_sensitivity_cli_report(const struct aim_sensitivity_cli_args *a,
-                                                  const struct aim_config *cfg, const struct aim_design *des,
-                                                  const double *vals, long reps)
+/* The results of one set of outputs: "factors": [...] (one scenario) or "scenarios": [...]. */
+static void aim_sensitivity_cli_json_result(const struct aim_config *cfg, const struct aim_design *des,
+                                            const struct aim_sensitivity_cli_result *res, long n_scen)
+{
+    if (des->n_cols == des->n_factors) {
+        aim_sensitivity_cli_json_body(cfg, des, &res[0]);
+        return;
+    }
+    fputs("\"scenarios\": [", stdout);
+    for (long c = 0; c < n_scen; c++) {
+        printf("%s{\"scenario\": %ld, \"cross\": {", c ? ", " : "", c);
+        aim_sensitivity_cli_scenario_label(des, c, stdout, 1);
+        fputs("}, ", stdout);
+        aim_sensitivity_cli_json_body(cfg, des, &res[c]);
+        fputc('}', stdout);
+    }
+    fputc(']', stdout);
+}
+
+static void aim_sensitivity_cli_table_result(const struct aim_config *cfg, const struct aim_design *des,
+                                             const struct aim_sensitivity_cli_result *res, long n_scen)
+{
+    for (long c = 0; c < n_scen; c++) {
+        if (des->n_cols > des->n_factors) {
+            printf("\nscenario %ld: ", c);
+            aim_sensitivity_cli_scenario_label(des, c, stdout, 0);
+            fputc('\n', stdout);
+        }
+        aim_sensitivity_cli_table(cfg, des, &res[c]);
+    }
+}
+
+/* Averages the replicas per point into y and runs the estimators per scenario into res. */
+static enum aim_status aim_sensitivity_cli_compute(const struct aim_config *cfg, const struct aim_design *des,
+                                                   const double *vals, long reps,
+                                                   const struct aim_sensitivity_options *opt, double *y,
+                                                   struct aim_sensitivity_cli_result *res)
 {
     long n_scen = des->n_points / des->n_base;
+    enum aim_status s = AIM_OK;
+    for (long p = 0; p < des->n_points; p++) {
+        double sum = 0.0;
+        for (long k = 0; k < reps; k++) {
+            sum += vals[p * reps + k];
+        }
+        y[p] = sum / (double)reps;
+    }
+    for (long c = 0; c < n_scen && !s; c++) {
+        s = aim_sensitivity_cli_scenario(cfg, des, y + c * des->n_base, vals + c * des->n_base * reps, reps,
+                                         opt, &res[c]);
+        if (s && n_scen > 1) {
+            s = aim_error_prefix(s, "scenario %ld: ", c);
+        }
+    }
+    return s;
+}
+
+/* 1 if the n values are all equal (a month with no spread, such as month 0). */
+static int aim_sensitivity_cli_constant(const double *v, long n)
+{
+    for (long i = 1; i < n; i++) {
+        if (v[i] != v[0]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Runs the estimators and prints the result: the part both routes share. vals[(t * P + p) * reps
+ * + k]: replica k of design point p at time t (n_times = 1 without --by-time). */
+static enum aim_status aim_sensitivity_cli_report(const struct aim_sensitivity_cli_args *a,
+                                                  const struct aim_config *cfg, const struct aim_design *des,
+                                                  const double *vals, long reps, long n_times)
+{
+    long n_scen = des->n_points / des->n_base;
+    long per_time = des->n_points * reps;
     int d = des->n_factors;
     enum aim_status s = AIM_OK;
     double *y = malloc((size_t)des->n_points * sizeof *y);
@@ -626,73 +726,81 @@ static enum aim_status aim_sensitivity_cli_report(const struct aim_sensitivity_c
             s = aim_error_set(AIM_ERR_NOMEM, "out of memory for the indices");
         }
     }
+    struct aim_sensitivity_options opt;
+    aim_sensitivity_options_init(&opt);
+    opt.n_boot = (int)a->n_boot;
+    opt.seed = a->seed_given ? a->seed : cfg->sweep.seed < 0 ? cfg->run.seed : (uint64_t)cfg->sweep.seed;
+    int morris = cfg->sweep.design == AIM_DESIGN_MORRIS;
+    long n_used = morris ? cfg->sweep.points : cfg->sweep.points - 1;
+    if (!s && !a->by_time) {
+        s = aim_sensitivity_cli_compute(cfg, des, vals, reps, &opt, y, res);
+    }
     if (!s) {
-        for (long p = 0; p < des->n_points; p++) {
-            double sum = 0.0;
-            for (long k = 0; k < reps; k++) {
-                sum += vals[p * reps + k];
+        if (a->json) {
+            fputs("{\"output\": ", stdout);
+            aim_cli_json_string(stdout, a->output);
+            printf(", \"n\": %ld, ", n_used);
+        } else {
+            printf("%s of %s%s: design %s, n = %ld %s, %d bootstrap resamples, seed %llu",
+                   morris ? "Morris measures" : "Sobol indices", a->output, a->by_time ? " by month" : "",
+                   morris ? "morris" : "saltelli", n_used,
+                   morris ? "trajectories" : "base rows (row 0 of each block left out)", opt.n_boot,
+                   (unsigned long long)opt.seed);
+            if (reps > 1) {
+                printf(", %ld replicas per point (averaged)", reps);
             }
-            y[p] = sum / (double)reps;
+            fputc('\n', stdout);
         }
-        struct aim_sensitivity_options opt;
-        aim_sensitivity_options_init(&opt);
-        opt.n_boot = (int)a->n_boot;
-        opt.seed = a->seed_given ? a->seed : cfg->sweep.seed < 0 ? cfg->run.seed : (uint64_t)cfg->sweep.seed;
-        for (long c = 0; c < n_scen && !s; c++) {
-            s = aim_sensitivity_cli_scenario(cfg, des, y + c * des->n_base, vals + c * des->n_base * reps,
-                                             reps, &opt, &res[c]);
-            if (s && n_scen > 1) {
-                s = aim_error_prefix(s, "scenario %ld: ", c);
+    }
+    if (!s && !a->by_time) {
+        if (a->json) {
+            aim_sensitivity_cli_json_result(cfg, des, res, n_scen);
+        } else {
+            aim_sensitivity_cli_table_result(cfg, des, res, n_scen);
+        }
+    }
+    if (!s && a->by_time) {
+        /* Month by month: the same estimators on the values of month t, printed as they come. */
+        if (a->json) {
+            fputs("\"by_time\": [", stdout);
+        }
+        for (long t = 0; t < n_times && !s; t++) {
+            const double *v = vals + t * per_time;
+            int constant = aim_sensitivity_cli_constant(v, per_time);
+            if (!constant) {
+                s = aim_sensitivity_cli_compute(cfg, des, v, reps, &opt, y, res);
+                if (s) {
+                    s = aim_error_prefix(s, "month %ld: ", t);
+                    break;
+                }
             }
-        }
-        if (s) {
-            aim_error_prefix(s, "%s, %s %s: ", a->run ? a->run : a->csv, a->run ? "output" : "column",
-                             a->output);
-        }
-        if (!s) {
-            long n_used = cfg->sweep.design == AIM_DESIGN_MORRIS ? cfg->sweep.points : cfg->sweep.points - 1;
             if (a->json) {
-                fputs("{\"output\": ", stdout);
-                aim_cli_json_string(stdout, a->output);
-                printf(", \"n\": %ld, ", n_used);
-                if (des->n_cols == des->n_factors) {
-                    aim_sensitivity_cli_json_body(cfg, des, &res[0]);
-                } else {
-                    fputs("\"scenarios\": [", stdout);
-                    for (long c = 0; c < n_scen; c++) {
-                        printf("%s{\"scenario\": %ld, \"cross\": {", c ? ", " : "", c);
-                        aim_sensitivity_cli_scenario_label(des, c, stdout, 1);
-                        fputs("}, ", stdout);
-                        aim_sensitivity_cli_json_body(cfg, des, &res[c]);
-                        fputc('}', stdout);
-                    }
-                    fputc(']', stdout);
+                printf("%s{\"month\": %ld, ", t ? ", " : "", t);
+                if (constant) {
+                    fputs("\"constant\": true}", stdout);
+                    continue;
                 }
-                if (reps > 1) {
-                    printf(", \"replicas\": %ld", reps);
-                }
-                fputs("}\n", stdout);
+                aim_sensitivity_cli_json_result(cfg, des, res, n_scen);
+                fputc('}', stdout);
             } else {
-                int morris = cfg->sweep.design == AIM_DESIGN_MORRIS;
-                printf("%s of %s: design %s, n = %ld %s, %d bootstrap resamples, seed %llu",
-                       morris ? "Morris measures" : "Sobol indices", a->output,
-                       morris ? "morris" : "saltelli", n_used,
-                       morris ? "trajectories" : "base rows (row 0 of each block left out)", opt.n_boot,
-                       (unsigned long long)opt.seed);
-                if (reps > 1) {
-                    printf(", %ld replicas per point (averaged)", reps);
-                }
-                fputc('\n', stdout);
-                for (long c = 0; c < n_scen; c++) {
-                    if (des->n_cols > des->n_factors) {
-                        printf("\nscenario %ld: ", c);
-                        aim_sensitivity_cli_scenario_label(des, c, stdout, 0);
-                        fputc('\n', stdout);
-                    }
-                    aim_sensitivity_cli_table(cfg, des, &res[c]);
+                printf("\nmonth %ld%s\n", t, constant ? ": the same value in every replica, no indices" : "");
+                if (!constant) {
+                    aim_sensitivity_cli_table_result(cfg, des, res, n_scen);
                 }
             }
         }
+        if (a->json && !s) {
+            fputc(']', stdout);
+        }
+    }
+    if (!s && a->json) {
+        if (reps > 1) {
+            printf(", \"replicas\": %ld", reps);
+        }
+        fputs("}\n", stdout);
+    }
+    if (s) {
+        aim_error_prefix(s, "%s, %s %s: ", a->run ? a->run : a->csv, a->run ? "output" : "column", a->output);
     }
     for (long c = 0; res && c < n_scen; c++) {
         free(res[c].s1);
@@ -715,13 +823,13 @@ int aim_sensitivity_cli_main(int argc, char **argv)
     struct aim_config *cfg = NULL;
     struct aim_design *des = NULL;
     double *vals = NULL;
-    long reps = 0;
+    long reps = 0, n_times = 1;
     enum aim_status s = aim_config_create(&cfg);
     if (!s) {
-        s = a.run ? aim_sensitivity_cli_run_inputs(&a, cfg, &des, &vals, &reps)
+        s = a.run ? aim_sensitivity_cli_run_inputs(&a, cfg, &des, &vals, &reps, &n_times)
                   : aim_sensitivity_cli_csv_inputs(&a, cfg, &des, &vals, &reps);
     }
-    s = s ? s : aim_sensitivity_cli_report(&a, cfg, des, vals, reps);
+    s = s ? s : aim_sensitivity_cli_report(&a, cfg, des, vals, reps, n_times);
     rc = s ? aim_sensitivity_cli_fail(s) : 0;
     free(vals);
     aim_design_free(des);

@@ -5,7 +5,9 @@ with finite indices and a replica-noise share in [0, 1]; and it equals what the 
 h5py from the run file (vf, circularity) and from `aimsim analyze`'s /analysis (hhi,
 crash_probability, with a crash threshold at which the flag varies). That checks the wiring (which values, which replica, which month), not the
 estimators (tests/test_sensitivity_cli.py does). Error paths exit 2 with a message: a single run,
-a grid design, an unknown output, both routes at once, a missing file.
+a grid design, an unknown output, both routes at once, a missing file, --by-time with a
+per-replica output or with a CSV. --by-time: month 0 constant, months 12 and 24 equal to the CSV
+route on that month's values, the last month of vf equal to plain vf.
 
 Usage: test_sensitivity_run.py AIMSIM"""
 import json
@@ -123,6 +125,35 @@ for name, vals, rel in [("vf", vf, 0.0), ("circularity", circ, 1e-9), ("hhi", hh
     check(same_numbers(j, ref, rel), f"morris {name}: the CSV route on the h5py values gives the same numbers"
           f" (rel {rel})\n  run: {out.strip()}\n  csv: {json.dumps(ref)}")
 
+# --by-time: the indices of each month's value; month 0 (the initial state) is the same everywhere;
+# the last month of vf equals the plain vf result, and months 12 and 24 equal the CSV route on
+# that month's values read with h5py.
+with h5py.File(m_h5, "r") as f:
+    monthly = {"vf": f["market/value_fundamental"][:, :, :], "circularity": f["market/circularity_ai"][:, :, :]}
+for name, series in monthly.items():
+    rc, out, err = aimsim("sensitivity", m_h5, "--output", name, "--json", "--by-time")
+    check(rc == 0, f"morris {name} --by-time: exit 0 ({err.strip()})")
+    if rc != 0:
+        continue
+    j = json.loads(out)
+    bt = j["by_time"]
+    check(len(bt) == series.shape[2] and [m["month"] for m in bt] == list(range(series.shape[2])),
+          f"morris {name} --by-time: one entry per month 0..{series.shape[2] - 1}")
+    check(bt[0] == {"month": 0, "constant": True}, f"morris {name} --by-time: month 0 is constant")
+    for t in (12, 24):
+        ref = csv_route(morris, name, series[:, :, t])
+        mine = {"output": j["output"], "n": j["n"], "factors": bt[t]["factors"],
+                "noise_share": bt[t]["noise_share"], "replicas": j["replicas"]}
+        check(same_numbers(mine, ref, 0.0), f"morris {name} --by-time month {t}: the CSV route on month {t}")
+    if name == "vf":
+        rc, out, _ = aimsim("sensitivity", m_h5, "--output", "vf", "--json")
+        plain = json.loads(out)
+        check(plain["factors"] == bt[-1]["factors"] and plain["noise_share"] == bt[-1]["noise_share"],
+              "morris vf --by-time: the last month is the plain vf result")
+rc, out, err = aimsim("sensitivity", m_h5, "--output", "vf", "--by-time")
+check(rc == 0 and "month 0: the same value in every replica" in out and "\nmonth 24\n" in out,
+      "morris vf --by-time: the table, month by month")
+
 # crash_probability: a crash threshold at the median of the deepest falls, so that the flag varies
 # (the sweep again with that analysis.crash_drawdown in its config, which the command reads).
 with h5py.File(an, "r") as g:
@@ -189,6 +220,8 @@ for args, needle, what in [
     ([m_h5], "missing --output", "no --output"),
     ([m_h5, "--output", "vf", "--design", morris, "--csv", "x.csv"], "not both", "both routes"),
     ([os.path.join(tmp, "missing.h5"), "--output", "vf"], "missing.h5", "a missing file"),
+    ([m_h5, "--output", "hhi", "--by-time"], "not a monthly series", "--by-time with a per-replica output"),
+    (["--design", morris, "--csv", "x.csv", "--output", "vf", "--by-time"], "needs a run file", "--by-time on a CSV"),
 ]:
     rc, out, err = aimsim("sensitivity", *args)
     check(rc == 2 and needle in err and out == "", f"{what}: exit 2 with '{needle}' ({err.strip()})")
