@@ -73,6 +73,7 @@ struct aim_sensitivity_cli_result {
     struct aim_sensitivity_index *s1, *st, *s2; /* Sobol: d, d, d * d */
     struct aim_sensitivity_morris *morris;      /* Morris: d */
     double noise_share;                         /* NaN without replicas */
+    int constant; /* --by-time: every value of the scenario is the same (month 0), no indices */
 };
 
 static int aim_sensitivity_cli_usage_error(const char *msg, const char *arg)
@@ -305,6 +306,10 @@ static void aim_sensitivity_cli_json_body(const struct aim_config *cfg, const st
                                           const struct aim_sensitivity_cli_result *r)
 {
     int d = des->n_factors, morris = cfg->sweep.design == AIM_DESIGN_MORRIS;
+    if (r->constant) {
+        fputs("\"constant\": true", stdout);
+        return;
+    }
     fputs("\"factors\": [", stdout);
     for (int i = 0; i < d; i++) {
         fputs(i ? ", {\"key\": " : "{\"key\": ", stdout);
@@ -352,6 +357,10 @@ static void aim_sensitivity_cli_table(const struct aim_config *cfg, const struct
                                       const struct aim_sensitivity_cli_result *r)
 {
     int d = des->n_factors;
+    if (r->constant) {
+        printf("the same value in every replica, no indices\n");
+        return;
+    }
     if (cfg->sweep.design == AIM_DESIGN_MORRIS) {
         printf("%-24s %12s %12s %12s\n", "factor", "mu_star", "mu_star_conf", "sigma");
         for (int i = 0; i < d; i++) {
@@ -666,10 +675,23 @@ static void aim_sensitivity_cli_table_result(const struct aim_config *cfg, const
     }
 }
 
-/* Averages the replicas per point into y and runs the estimators per scenario into res. */
+/* 1 if the n values are all equal (a month with no spread, such as month 0). */
+static int aim_sensitivity_cli_constant(const double *v, long n)
+{
+    for (long i = 1; i < n; i++) {
+        if (v[i] != v[0]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Averages the replicas per point into y and runs the estimators per scenario into res; with
+ * allow_constant, a scenario whose values are all equal is marked constant instead of refused. */
 static enum aim_status aim_sensitivity_cli_compute(const struct aim_config *cfg, const struct aim_design *des,
                                                    const double *vals, long reps,
-                                                   const struct aim_sensitivity_options *opt, double *y,
+                                                   const struct aim_sensitivity_options *opt,
+                                                   int allow_constant, double *y,
                                                    struct aim_sensitivity_cli_result *res)
 {
     long n_scen = des->n_points / des->n_base;
@@ -682,6 +704,11 @@ static enum aim_status aim_sensitivity_cli_compute(const struct aim_config *cfg,
         y[p] = sum / (double)reps;
     }
     for (long c = 0; c < n_scen && !s; c++) {
+        const double *v = vals + c * des->n_base * reps;
+        res[c].constant = allow_constant && aim_sensitivity_cli_constant(v, des->n_base * reps);
+        if (res[c].constant) {
+            continue;
+        }
         s = aim_sensitivity_cli_scenario(cfg, des, y + c * des->n_base, vals + c * des->n_base * reps, reps,
                                          opt, &res[c]);
         if (s && n_scen > 1) {
@@ -689,17 +716,6 @@ static enum aim_status aim_sensitivity_cli_compute(const struct aim_config *cfg,
         }
     }
     return s;
-}
-
-/* 1 if the n values are all equal (a month with no spread, such as month 0). */
-static int aim_sensitivity_cli_constant(const double *v, long n)
-{
-    for (long i = 1; i < n; i++) {
-        if (v[i] != v[0]) {
-            return 0;
-        }
-    }
-    return 1;
 }
 
 /* Runs the estimators and prints the result: the part both routes share. vals[(t * P + p) * reps
@@ -733,7 +749,7 @@ static enum aim_status aim_sensitivity_cli_report(const struct aim_sensitivity_c
     int morris = cfg->sweep.design == AIM_DESIGN_MORRIS;
     long n_used = morris ? cfg->sweep.points : cfg->sweep.points - 1;
     if (!s && !a->by_time) {
-        s = aim_sensitivity_cli_compute(cfg, des, vals, reps, &opt, y, res);
+        s = aim_sensitivity_cli_compute(cfg, des, vals, reps, &opt, 0, y, res);
     }
     if (!s) {
         if (a->json) {
@@ -765,28 +781,18 @@ static enum aim_status aim_sensitivity_cli_report(const struct aim_sensitivity_c
             fputs("\"by_time\": [", stdout);
         }
         for (long t = 0; t < n_times && !s; t++) {
-            const double *v = vals + t * per_time;
-            int constant = aim_sensitivity_cli_constant(v, per_time);
-            if (!constant) {
-                s = aim_sensitivity_cli_compute(cfg, des, v, reps, &opt, y, res);
-                if (s) {
-                    s = aim_error_prefix(s, "month %ld: ", t);
-                    break;
-                }
+            s = aim_sensitivity_cli_compute(cfg, des, vals + t * per_time, reps, &opt, 1, y, res);
+            if (s) {
+                s = aim_error_prefix(s, "month %ld: ", t);
+                break;
             }
             if (a->json) {
                 printf("%s{\"month\": %ld, ", t ? ", " : "", t);
-                if (constant) {
-                    fputs("\"constant\": true}", stdout);
-                    continue;
-                }
                 aim_sensitivity_cli_json_result(cfg, des, res, n_scen);
                 fputc('}', stdout);
             } else {
-                printf("\nmonth %ld%s\n", t, constant ? ": the same value in every replica, no indices" : "");
-                if (!constant) {
-                    aim_sensitivity_cli_table_result(cfg, des, res, n_scen);
-                }
+                printf("\nmonth %ld\n", t);
+                aim_sensitivity_cli_table_result(cfg, des, res, n_scen);
             }
         }
         if (a->json && !s) {
