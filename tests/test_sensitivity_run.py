@@ -1,13 +1,14 @@
 """`aimsim sensitivity RUN.h5 --output NAME` on small real sweeps of the seed scenario (Morris with 3
-factors and Saltelli with 2, 2 replicas each): the JSON names the factors in the design's order,
-with finite indices and a replica-noise share in [0, 1]; and it equals what the CSV route
-(`--design SWEEP.yaml --csv RESULTS.csv`) gives when fed the per-replica outputs read here with
-h5py from the run file (vf, circularity) and from `aimsim analyze`'s /analysis (hhi,
-crash_probability, with a crash threshold at which the flag varies). That checks the wiring (which values, which replica, which month), not the
-estimators (tests/test_sensitivity_cli.py does). Error paths exit 2 with a message: a single run,
-a grid design, an unknown output, both routes at once, a missing file, --by-time with a
-per-replica output or with a CSV. --by-time: month 0 constant, months 12 and 24 equal to the CSV
-route on that month's values, the last month of vf equal to plain vf.
+factors, Saltelli with 2, a Morris design crossed with two scenarios; 2 replicas each): the JSON
+names the factors in the design's order, with finite indices and a replica-noise share in [0, 1];
+and it equals what the CSV route (`--design SWEEP.yaml --csv RESULTS.csv`) gives when fed the
+per-replica outputs read here with h5py from the run file (vf, circularity) and from `aimsim
+analyze`'s /analysis (hhi, bubble_share, crash_probability with a crash threshold at which the
+flag varies). That checks the wiring (which values, which replica, which month), not the
+estimators (tests/test_sensitivity_cli.py does). --by-time: month 0 constant (per scenario), months
+12 and 24 equal to the CSV route on that month's values, the last month of vf equal to plain vf.
+Error paths exit 2 with a message: a single run, a grid design, an unknown output, no --output,
+both routes at once, a missing file, --by-time with a per-replica output or with a CSV.
 
 Usage: test_sensitivity_run.py AIMSIM"""
 import json
@@ -109,7 +110,7 @@ with h5py.File(m_h5, "r") as f, h5py.File(an, "r") as g:
     vf = f["market/value_fundamental"][:, :, -1]
     circ = f["market/circularity_ai"][:, :, 1:].mean(axis=2)
     hhi = g["analysis/hhi"][:, :, -1, 0]
-    crash = g["analysis/crash"][:, :].astype(float)
+    bubble = g["analysis/bubble"][:, :].astype(float)
     check(np.all(circ > 0) and np.ptp(circ) > 0, "circularity_ai varies across the sweep (a non-trivial test)")
 
 MORRIS_NAMES = ["mu_star", "mu_star_conf", "sigma"]
@@ -199,6 +200,15 @@ if rc == 0:
     indices_ok(j, MORRIS_KEYS, MORRIS_NAMES, 4, "morris crash_probability")
     check(same_numbers(j, csv_route(morris, "crash_probability", crash), 0.0),
           "morris crash_probability: the same numbers as the CSV route on /analysis/crash")
+
+# bubble_share: the GSADF flag of /analysis/bubble (it varies at 24 months of this sweep; were it
+# constant, the command must refuse it as a constant output).
+rc, out, err = aimsim("sensitivity", m_h5, "--output", "bubble_share", "--json")
+if np.ptp(bubble) > 0:
+    check(rc == 0 and same_numbers(json.loads(out), csv_route(morris, "bubble_share", bubble), 0.0),
+          f"morris bubble_share: the same numbers as the CSV route on /analysis/bubble ({err.strip()})")
+else:
+    check(rc == 2 and "zero variance" in err, f"morris bubble_share: a constant flag is refused ({err.strip()})")
 
 # The table names the factors, the design and the noise share.
 rc, out, err = aimsim("sensitivity", m_h5, "--output", "circularity")
