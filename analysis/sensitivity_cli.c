@@ -1,7 +1,10 @@
 /* `aimsim sensitivity --design SWEEP.yaml --csv RESULTS.csv --output NAME`: regenerates the
  * sweep's design, reads one output column of a table of results keyed by design point, and runs
  * the estimators that fit the design (Sobol for saltelli, Morris for morris), per scenario of a
- * crossed design (docs/sensitivity.md, section "aimsim sensitivity"). */
+ * crossed design (docs/sensitivity.md, section "aimsim sensitivity").
+ * `aimsim sensitivity RUN.h5 --output NAME`: the same estimators on a sweep's own run file, its
+ * design regenerated from the resolved config the file holds and the per-(point, replica) outputs
+ * computed from its trajectories (analysis/analyze.h for the crash and bubble flags and HHI). */
 #include "analysis/sensitivity_cli.h"
 
 #include <limits.h>
@@ -11,15 +14,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/analyze.h"
 #include "analysis/csv.h"
 #include "analysis/sensitivity.h"
 #include "sim/cli.h"
 #include "sim/config.h"
 #include "sim/design.h"
+#include "sim/store.h"
+#include "sim/traj.h"
 
 static const char aim_sensitivity_cli_help[] =
     "Usage: aimsim sensitivity --design SWEEP.yaml --csv RESULTS.csv --output NAME [--json]\n"
     "                          [--boot N] [--seed S]\n"
+    "       aimsim sensitivity RUN.h5 --output NAME [--json] [--boot N] [--seed S] [--by-time]\n"
     "\n"
     "Global sensitivity analysis of any model's results at the points of a sweep's design\n"
     "(aimsim design SWEEP.yaml prints them): Sobol first- and total-order indices (and second-order\n"
@@ -30,7 +37,16 @@ static const char aim_sensitivity_cli_help[] =
     "  --csv RESULTS.csv    a header with a point column and output columns, then one row per design\n"
     "                       point in any order; R rows per point (replicas) are averaged per point\n"
     "                       and the replica-noise share of the variance is reported\n"
-    "  --output NAME        the output column to analyse\n"
+    "  RUN.h5               a finished sweep's run file (aimsim run SWEEP.yaml -o RUN.h5): the design\n"
+    "                       comes from the resolved config it holds, the outputs from its replicas\n"
+    "  --output NAME        the output column to analyse; with RUN.h5, one of (per replica, then\n"
+    "                       averaged per point): crash_probability (crash flag, as aimsim analyze),\n"
+    "                       bubble_share (GSADF bubble flag, as aimsim analyze), circularity (mean\n"
+    "                       over months 1..T of circularity_ai), vf (value_fundamental at the last\n"
+    "                       month), hhi (HHI of all AI firms' valuations at the last month)\n"
+    "  --by-time            with RUN.h5 and circularity or vf: the indices of the output's value at\n"
+    "                       each month (circularity_ai, value_fundamental); a month where the\n"
+    "                       output is the same in every replica (month 0) is reported as constant\n"
     "  --json               print one JSON object instead of the table\n"
     "  --boot N             bootstrap resamples (default 1000)\n"
     "  --seed S             seed of the resampling (default: the design's seed, sweep.seed or run.seed)\n"
@@ -45,8 +61,8 @@ static const char *const aim_sensitivity_cli_designs[] = {"none",  "grid",     "
                                                           "sobol", "saltelli", "morris", "csv"};
 
 struct aim_sensitivity_cli_args {
-    const char *design, *csv, *output;
-    int json;
+    const char *design, *csv, *output, *run;
+    int json, by_time;
     long n_boot;
     uint64_t seed;
     int seed_given;
@@ -57,6 +73,7 @@ struct aim_sensitivity_cli_result {
     struct aim_sensitivity_index *s1, *st, *s2; /* Sobol: d, d, d * d */
     struct aim_sensitivity_morris *morris;      /* Morris: d */
     double noise_share;                         /* NaN without replicas */
+    int constant; /* --by-time: every value of the scenario is the same (month 0), no indices */
 };
 
 static int aim_sensitivity_cli_usage_error(const char *msg, const char *arg)
@@ -87,8 +104,16 @@ static int aim_sensitivity_cli_parse(int argc, char **argv, struct aim_sensitivi
             a->json = 1;
             continue;
         }
+        if (!strcmp(o, "--by-time")) {
+            a->by_time = 1;
+            continue;
+        }
         int takes = !strcmp(o, "--design") || !strcmp(o, "--csv") || !strcmp(o, "--output") ||
                     !strcmp(o, "--boot") || !strcmp(o, "--seed");
+        if (!takes && o[0] != '-' && !a->run) {
+            a->run = o;
+            continue;
+        }
         if (!takes) {
             return aim_sensitivity_cli_usage_error(o[0] == '-' ? "unknown option " : "unexpected argument ",
                                                    o);
@@ -114,7 +139,17 @@ static int aim_sensitivity_cli_parse(int argc, char **argv, struct aim_sensitivi
             a->seed_given = 1;
         }
     }
-    if (!a->design || !a->csv || !a->output) {
+    if (a->run && (a->design || a->csv)) {
+        return aim_sensitivity_cli_usage_error("give either RUN.h5 or --design and --csv, not both", "");
+    }
+    if (a->by_time && !a->run) {
+        return aim_sensitivity_cli_usage_error("--by-time needs a run file (RUN.h5)", "");
+    }
+    if (a->run && !a->output) {
+        return aim_sensitivity_cli_usage_error(
+            "missing --output NAME (crash_probability, bubble_share, circularity, vf or hhi)", "");
+    }
+    if (!a->run && (!a->design || !a->csv || !a->output)) {
         return aim_sensitivity_cli_usage_error(!a->design ? "missing --design SWEEP.yaml"
                                                : !a->csv
                                                    ? "missing --csv RESULTS.csv"
@@ -271,6 +306,10 @@ static void aim_sensitivity_cli_json_body(const struct aim_config *cfg, const st
                                           const struct aim_sensitivity_cli_result *r)
 {
     int d = des->n_factors, morris = cfg->sweep.design == AIM_DESIGN_MORRIS;
+    if (r->constant) {
+        fputs("\"constant\": true", stdout);
+        return;
+    }
     fputs("\"factors\": [", stdout);
     for (int i = 0; i < d; i++) {
         fputs(i ? ", {\"key\": " : "{\"key\": ", stdout);
@@ -318,6 +357,10 @@ static void aim_sensitivity_cli_table(const struct aim_config *cfg, const struct
                                       const struct aim_sensitivity_cli_result *r)
 {
     int d = des->n_factors;
+    if (r->constant) {
+        printf("the same value in every replica, no indices\n");
+        return;
+    }
     if (cfg->sweep.design == AIM_DESIGN_MORRIS) {
         printf("%-24s %12s %12s %12s\n", "factor", "mu_star", "mu_star_conf", "sigma");
         for (int i = 0; i < d; i++) {
@@ -362,6 +405,420 @@ static void aim_sensitivity_cli_scenario_label(const struct aim_design *des, lon
     }
 }
 
+/* Refuses a design that gives no indices (where: the file named in the message). */
+static enum aim_status aim_sensitivity_cli_check_design(const struct aim_config *cfg, const char *where)
+{
+    if (cfg->sweep.design != AIM_DESIGN_SALTELLI && cfg->sweep.design != AIM_DESIGN_MORRIS) {
+        return aim_error_set(AIM_ERR_CONFIG,
+                             "%s: sweep.design is %s; Sobol indices (S1, ST, S2) need design: saltelli and "
+                             "Morris measures (mu*, sigma) need design: morris",
+                             where, aim_sensitivity_cli_designs[cfg->sweep.design]);
+    }
+    if (cfg->sweep.design == AIM_DESIGN_SALTELLI && cfg->sweep.points < 3) {
+        return aim_error_set(AIM_ERR_CONFIG,
+                             "%s: sweep.points is %ld; row 0 of every Saltelli block (the origin) is left "
+                             "out, so the indices need N >= 3 base rows (choose a power of two, e.g. 1024)",
+                             where, (long)cfg->sweep.points);
+    }
+    return AIM_OK;
+}
+
+/* The route of --design and --csv: the design from the sweep file, the values from the table. */
+static enum aim_status aim_sensitivity_cli_csv_inputs(const struct aim_sensitivity_cli_args *a,
+                                                      struct aim_config *cfg, struct aim_design **des,
+                                                      double **vals, long *reps)
+{
+    struct aim_csv *csv = NULL;
+    int sweep_only = 0;
+    char dir[4096];
+    aim_sensitivity_cli_dir(a->design, dir, sizeof dir);
+    enum aim_status s = aim_config_load_file_kind(cfg, a->design, &sweep_only);
+    s = s ? s : aim_sensitivity_cli_check_design(cfg, a->design);
+    s = s ? s : aim_design_from_config(cfg, dir, !sweep_only, des);
+    s = s ? s : aim_csv_read(&csv, a->csv);
+    s = s ? s : aim_sensitivity_cli_results(csv, a->output, (*des)->n_points, vals, reps);
+    aim_csv_free(csv);
+    return s;
+}
+
+/* The outputs of a run file (--output NAME with RUN.h5). */
+enum {
+    AIM_SENSITIVITY_CLI_CRASH,
+    AIM_SENSITIVITY_CLI_BUBBLE,
+    AIM_SENSITIVITY_CLI_CIRCULARITY,
+    AIM_SENSITIVITY_CLI_VF,
+    AIM_SENSITIVITY_CLI_HHI,
+    AIM_SENSITIVITY_CLI_N_OUTPUTS
+};
+static const char *const aim_sensitivity_cli_outputs[AIM_SENSITIVITY_CLI_N_OUTPUTS] = {
+    "crash_probability", "bubble_share", "circularity", "vf", "hhi"};
+
+/* Per (point, replica) circularity (mean of circularity_ai over months 1..T with a value; month 0 is
+ * the initial state, before any flow, and holds 0) and
+ * value/fundamental at the last month, read from the replicas' trajectories into vals[p * nr + r];
+ * by_time: the value at each month t into vals[(t * np + p) * nr + r]. */
+static enum aim_status aim_sensitivity_cli_series(struct aim_store *st, const char *path, int which,
+                                                  int by_time, int np, int nr, int nt, int nf, double *vals)
+{
+    struct aim_traj *tr = NULL;
+    enum aim_status s = aim_traj_create(&tr, nf, nt, aim_store_bs_every(st));
+    for (int p = 0; p < np && !s; p++) {
+        for (int r = 0; r < nr && !s; r++) {
+            s = aim_store_read_replica(st, p, r, tr);
+            if (s) {
+                aim_error_prefix(s, "%s: point %d, replica %d: ", path, p, r);
+                break;
+            }
+            double v = NAN;
+            if (by_time) {
+                const double *m = tr->market[which == AIM_SENSITIVITY_CLI_VF ? AIM_MV_value_fundamental
+                                                                             : AIM_MV_circularity_ai];
+                for (int t = 0; t < nt && !s; t++) {
+                    vals[((size_t)t * (size_t)np + (size_t)p) * (size_t)nr + (size_t)r] = m[t];
+                    if (!isfinite(m[t])) {
+                        s = aim_error_set(AIM_ERR_FORMAT,
+                                          "%s: point %d, replica %d: no finite value at month %d", path, p, r,
+                                          t);
+                    }
+                }
+                continue;
+            }
+            if (which == AIM_SENSITIVITY_CLI_VF) {
+                v = tr->market[AIM_MV_value_fundamental][nt - 1];
+            } else {
+                double sum = 0.0;
+                int n = 0;
+                for (int t = nt > 1 ? 1 : 0; t < nt; t++) {
+                    double c = tr->market[AIM_MV_circularity_ai][t];
+                    if (isfinite(c)) {
+                        sum += c;
+                        n++;
+                    }
+                }
+                v = n ? sum / n : NAN;
+            }
+            if (!isfinite(v)) {
+                s = aim_error_set(AIM_ERR_FORMAT, "%s: point %d, replica %d: %s has no finite value", path, p,
+                                  r,
+                                  which == AIM_SENSITIVITY_CLI_VF ? "value_fundamental at the last month"
+                                                                  : "circularity_ai");
+            }
+            vals[(size_t)p * (size_t)nr + (size_t)r] = v;
+        }
+    }
+    aim_traj_free(tr);
+    return s;
+}
+
+/* Per (point, replica) crash flag, bubble flag or HHI of all AI firms at the last month, computed
+ * from the trajectories by the analysis module with the run's own settings (as aimsim analyze
+ * does; the bubble flag needs GSADF and its Monte Carlo critical value, cached on disk). */
+static enum aim_status aim_sensitivity_cli_analysed(const char *path, int which, double *vals)
+{
+    struct aim_analyze_options opt;
+    aim_analyze_options_init(&opt);
+    opt.bubble = which == AIM_SENSITIVITY_CLI_BUBBLE;
+    struct aim_analysis *an = NULL;
+    enum aim_status s = aim_analyze_run(&an, path, &opt);
+    if (s) {
+        return s;
+    }
+    if (which == AIM_SENSITIVITY_CLI_BUBBLE && !an->bubble) {
+        s = aim_error_set(AIM_ERR_CONFIG, "%s: --output bubble_share: GSADF was not computed: %s", path,
+                          an->bubble_note);
+    }
+    size_t npr = (size_t)an->n_points * (size_t)an->n_replicas, nt = (size_t)an->n_times;
+    for (size_t i = 0; i < npr && !s; i++) {
+        if (which == AIM_SENSITIVITY_CLI_CRASH) {
+            vals[i] = an->crash[i];
+        } else if (which == AIM_SENSITIVITY_CLI_BUBBLE) {
+            vals[i] = an->bubble_flag[i];
+        } else {
+            vals[i] = an->hhi[((i * nt) + nt - 1) * AIM_ANALYZE_N_LAYERS + AIM_ANALYZE_ALL];
+            if (!isfinite(vals[i])) {
+                s = aim_error_set(AIM_ERR_FORMAT, "%s: point %zu, replica %zu: no HHI at the last month",
+                                  path, i / (size_t)an->n_replicas, i % (size_t)an->n_replicas);
+            }
+        }
+    }
+    aim_analyze_free(an);
+    return s;
+}
+
+/* The route of RUN.h5: the design regenerated from the file's resolved config (and checked against
+ * its /sweep/points), the output computed per (point, replica) from its complete replicas. */
+static enum aim_status aim_sensitivity_cli_run_inputs(const struct aim_sensitivity_cli_args *a,
+                                                      struct aim_config *cfg, struct aim_design **des,
+                                                      double **vals, long *reps, long *n_times)
+{
+    int which = -1;
+    for (int k = 0; k < AIM_SENSITIVITY_CLI_N_OUTPUTS; k++) {
+        if (!strcmp(a->output, aim_sensitivity_cli_outputs[k])) {
+            which = k;
+        }
+    }
+    if (which < 0) {
+        return aim_error_set(AIM_ERR_CONFIG,
+                             "--output %s: not an output of a run file; choose crash_probability, "
+                             "bubble_share, circularity, vf or hhi (or give a CSV of your own with "
+                             "--design and --csv)",
+                             a->output);
+    }
+    if (a->by_time && which != AIM_SENSITIVITY_CLI_CIRCULARITY && which != AIM_SENSITIVITY_CLI_VF) {
+        return aim_error_set(AIM_ERR_CONFIG,
+                             "--by-time: %s is one value per replica, not a monthly series; --by-time "
+                             "works for circularity and vf",
+                             a->output);
+    }
+    struct aim_store *st = NULL;
+    char *yaml = NULL;
+    int np = 0, nr = 0, nt = 0, nf = 0, nk = 0;
+    const char *const *keys = NULL;
+    const double *x = NULL;
+    enum aim_status s = aim_store_open_read(&st, a->run);
+    if (s) {
+        return s;
+    }
+    aim_store_shape(st, &np, &nr, &nt, &nf);
+    if (!aim_store_sweep_points(st, &nk, &keys, &x)) {
+        s = aim_error_set(AIM_ERR_CONFIG,
+                          "%s: not a sweep (no /sweep group): a single run has no design to compute "
+                          "indices over; run a sweep.design: saltelli or morris config",
+                          a->run);
+    }
+    if (!s && aim_store_read_root_string(st, "config", &yaml) != AIM_OK) {
+        s = aim_error_set(AIM_ERR_FORMAT,
+                          "%s: no readable root attribute \"config\" (the run's configuration)", a->run);
+    }
+    if (!s && aim_config_load_string(cfg, yaml, strlen(yaml), "config attribute") != AIM_OK) {
+        s = aim_error_prefix(AIM_ERR_FORMAT, "%s: the run's configuration does not load: ", a->run);
+    }
+    s = s ? s : aim_sensitivity_cli_check_design(cfg, a->run);
+    s = s ? s : aim_design_from_config(cfg, ".", 1, des);
+    if (!s && ((*des)->n_points != np || (*des)->n_cols != nk)) {
+        s = aim_error_set(AIM_ERR_FORMAT,
+                          "%s: /sweep/points has %d points of %d factors, its config's design %ld of %d",
+                          a->run, np, nk, (*des)->n_points, (*des)->n_cols);
+    }
+    for (int j = 0; !s && j < nk; j++) {
+        if (strcmp(keys[j], (*des)->keys[j])) {
+            s = aim_error_set(AIM_ERR_FORMAT, "%s: /sweep/points column %d is %s, its config's design has %s",
+                              a->run, j, keys[j], (*des)->keys[j]);
+        }
+    }
+    for (long i = 0; !s && i < (long)np * nk; i++) {
+        if (x[i] != (*des)->x[i]) {
+            s = aim_error_set(AIM_ERR_FORMAT,
+                              "%s: /sweep/points row %ld differs from its config's design (damaged file?)",
+                              a->run, i / nk);
+        }
+    }
+    long done = 0;
+    for (int p = 0; p < np && !s; p++) {
+        done += aim_store_done_count(st, p);
+    }
+    if (!s && done < (long)np * nr) {
+        s = aim_error_set(AIM_ERR_CONFIG,
+                          "%s: %ld of %ld (point, replica) units are done; finish the sweep with aimsim run "
+                          "--resume first",
+                          a->run, done, (long)np * nr);
+    }
+    if (!s) {
+        *n_times = a->by_time ? nt : 1;
+        *vals = malloc((size_t)*n_times * (size_t)np * (size_t)nr * sizeof **vals);
+        if (!*vals) {
+            s = aim_error_set(AIM_ERR_NOMEM, "out of memory for %d x %d values", np, nr);
+        }
+    }
+    if (!s && (which == AIM_SENSITIVITY_CLI_CIRCULARITY || which == AIM_SENSITIVITY_CLI_VF)) {
+        s = aim_sensitivity_cli_series(st, a->run, which, a->by_time, np, nr, nt, nf, *vals);
+    }
+    free(yaml);
+    enum aim_status c = aim_store_close(st);
+    s = s ? s : c;
+    if (!s && which != AIM_SENSITIVITY_CLI_CIRCULARITY && which != AIM_SENSITIVITY_CLI_VF) {
+        s = aim_sensitivity_cli_analysed(a->run, which, *vals);
+    }
+    *reps = nr;
+    return s;
+}
+
+/* The results of one set of outputs: "factors": [...] (one scenario) or "scenarios": [...]. */
+static void aim_sensitivity_cli_json_result(const struct aim_config *cfg, const struct aim_design *des,
+                                            const struct aim_sensitivity_cli_result *res, long n_scen)
+{
+    if (des->n_cols == des->n_factors) {
+        aim_sensitivity_cli_json_body(cfg, des, &res[0]);
+        return;
+    }
+    fputs("\"scenarios\": [", stdout);
+    for (long c = 0; c < n_scen; c++) {
+        printf("%s{\"scenario\": %ld, \"cross\": {", c ? ", " : "", c);
+        aim_sensitivity_cli_scenario_label(des, c, stdout, 1);
+        fputs("}, ", stdout);
+        aim_sensitivity_cli_json_body(cfg, des, &res[c]);
+        fputc('}', stdout);
+    }
+    fputc(']', stdout);
+}
+
+static void aim_sensitivity_cli_table_result(const struct aim_config *cfg, const struct aim_design *des,
+                                             const struct aim_sensitivity_cli_result *res, long n_scen)
+{
+    for (long c = 0; c < n_scen; c++) {
+        if (des->n_cols > des->n_factors) {
+            printf("\nscenario %ld: ", c);
+            aim_sensitivity_cli_scenario_label(des, c, stdout, 0);
+            fputc('\n', stdout);
+        }
+        aim_sensitivity_cli_table(cfg, des, &res[c]);
+    }
+}
+
+/* 1 if the n values are all equal (a month with no spread, such as month 0). */
+static int aim_sensitivity_cli_constant(const double *v, long n)
+{
+    for (long i = 1; i < n; i++) {
+        if (v[i] != v[0]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Averages the replicas per point into y and runs the estimators per scenario into res; with
+ * allow_constant, a scenario whose values are all equal is marked constant instead of refused. */
+static enum aim_status aim_sensitivity_cli_compute(const struct aim_config *cfg, const struct aim_design *des,
+                                                   const double *vals, long reps,
+                                                   const struct aim_sensitivity_options *opt,
+                                                   int allow_constant, double *y,
+                                                   struct aim_sensitivity_cli_result *res)
+{
+    long n_scen = des->n_points / des->n_base;
+    enum aim_status s = AIM_OK;
+    for (long p = 0; p < des->n_points; p++) {
+        double sum = 0.0;
+        for (long k = 0; k < reps; k++) {
+            sum += vals[p * reps + k];
+        }
+        y[p] = sum / (double)reps;
+    }
+    for (long c = 0; c < n_scen && !s; c++) {
+        const double *v = vals + c * des->n_base * reps;
+        res[c].constant = allow_constant && aim_sensitivity_cli_constant(v, des->n_base * reps);
+        if (res[c].constant) {
+            continue;
+        }
+        s = aim_sensitivity_cli_scenario(cfg, des, y + c * des->n_base, vals + c * des->n_base * reps, reps,
+                                         opt, &res[c]);
+        if (s && n_scen > 1) {
+            s = aim_error_prefix(s, "scenario %ld: ", c);
+        }
+    }
+    return s;
+}
+
+/* Runs the estimators and prints the result: the part both routes share. vals[(t * P + p) * reps
+ * + k]: replica k of design point p at time t (n_times = 1 without --by-time). */
+static enum aim_status aim_sensitivity_cli_report(const struct aim_sensitivity_cli_args *a,
+                                                  const struct aim_config *cfg, const struct aim_design *des,
+                                                  const double *vals, long reps, long n_times)
+{
+    long n_scen = des->n_points / des->n_base;
+    long per_time = des->n_points * reps;
+    int d = des->n_factors;
+    enum aim_status s = AIM_OK;
+    double *y = malloc((size_t)des->n_points * sizeof *y);
+    struct aim_sensitivity_cli_result *res = calloc((size_t)n_scen, sizeof *res);
+    if (!y || !res) {
+        s = aim_error_set(AIM_ERR_NOMEM, "out of memory for %ld scenarios", n_scen);
+    }
+    for (long c = 0; c < n_scen && !s; c++) {
+        res[c].s1 = malloc((size_t)d * sizeof *res[c].s1);
+        res[c].st = malloc((size_t)d * sizeof *res[c].st);
+        res[c].s2 = malloc((size_t)d * (size_t)d * sizeof *res[c].s2);
+        res[c].morris = malloc((size_t)d * sizeof *res[c].morris);
+        if (!res[c].s1 || !res[c].st || !res[c].s2 || !res[c].morris) {
+            s = aim_error_set(AIM_ERR_NOMEM, "out of memory for the indices");
+        }
+    }
+    struct aim_sensitivity_options opt;
+    aim_sensitivity_options_init(&opt);
+    opt.n_boot = (int)a->n_boot;
+    opt.seed = a->seed_given ? a->seed : cfg->sweep.seed < 0 ? cfg->run.seed : (uint64_t)cfg->sweep.seed;
+    int morris = cfg->sweep.design == AIM_DESIGN_MORRIS;
+    long n_used = morris ? cfg->sweep.points : cfg->sweep.points - 1;
+    if (!s && !a->by_time) {
+        s = aim_sensitivity_cli_compute(cfg, des, vals, reps, &opt, 0, y, res);
+    }
+    if (!s) {
+        if (a->json) {
+            fputs("{\"output\": ", stdout);
+            aim_cli_json_string(stdout, a->output);
+            printf(", \"n\": %ld, ", n_used);
+        } else {
+            printf("%s of %s%s: design %s, n = %ld %s, %d bootstrap resamples, seed %llu",
+                   morris ? "Morris measures" : "Sobol indices", a->output, a->by_time ? " by month" : "",
+                   morris ? "morris" : "saltelli", n_used,
+                   morris ? "trajectories" : "base rows (row 0 of each block left out)", opt.n_boot,
+                   (unsigned long long)opt.seed);
+            if (reps > 1) {
+                printf(", %ld replicas per point (averaged)", reps);
+            }
+            fputc('\n', stdout);
+        }
+    }
+    if (!s && !a->by_time) {
+        if (a->json) {
+            aim_sensitivity_cli_json_result(cfg, des, res, n_scen);
+        } else {
+            aim_sensitivity_cli_table_result(cfg, des, res, n_scen);
+        }
+    }
+    if (!s && a->by_time) {
+        /* Month by month: the same estimators on the values of month t, printed as they come. */
+        if (a->json) {
+            fputs("\"by_time\": [", stdout);
+        }
+        for (long t = 0; t < n_times && !s; t++) {
+            s = aim_sensitivity_cli_compute(cfg, des, vals + t * per_time, reps, &opt, 1, y, res);
+            if (s) {
+                s = aim_error_prefix(s, "month %ld: ", t);
+                break;
+            }
+            if (a->json) {
+                printf("%s{\"month\": %ld, ", t ? ", " : "", t);
+                aim_sensitivity_cli_json_result(cfg, des, res, n_scen);
+                fputc('}', stdout);
+            } else {
+                printf("\nmonth %ld\n", t);
+                aim_sensitivity_cli_table_result(cfg, des, res, n_scen);
+            }
+        }
+        if (a->json && !s) {
+            fputc(']', stdout);
+        }
+    }
+    if (!s && a->json) {
+        if (reps > 1) {
+            printf(", \"replicas\": %ld", reps);
+        }
+        fputs("}\n", stdout);
+    }
+    if (s) {
+        aim_error_prefix(s, "%s, %s %s: ", a->run ? a->run : a->csv, a->run ? "output" : "column", a->output);
+    }
+    for (long c = 0; res && c < n_scen; c++) {
+        free(res[c].s1);
+        free(res[c].st);
+        free(res[c].s2);
+        free(res[c].morris);
+    }
+    free(res);
+    free(y);
+    return s;
+}
+
 int aim_sensitivity_cli_main(int argc, char **argv)
 {
     struct aim_sensitivity_cli_args a = {0};
@@ -371,125 +828,16 @@ int aim_sensitivity_cli_main(int argc, char **argv)
     }
     struct aim_config *cfg = NULL;
     struct aim_design *des = NULL;
-    struct aim_csv *csv = NULL;
-    double *vals = NULL, *y = NULL;
-    struct aim_sensitivity_cli_result *res = NULL;
-    long reps = 0, n_scen = 0;
-    int sweep_only = 0;
-    char dir[4096];
-    aim_sensitivity_cli_dir(a.design, dir, sizeof dir);
+    double *vals = NULL;
+    long reps = 0, n_times = 1;
     enum aim_status s = aim_config_create(&cfg);
-    s = s ? s : aim_config_load_file_kind(cfg, a.design, &sweep_only);
-    if (!s && cfg->sweep.design != AIM_DESIGN_SALTELLI && cfg->sweep.design != AIM_DESIGN_MORRIS) {
-        s = aim_error_set(AIM_ERR_CONFIG,
-                          "%s: sweep.design is %s; Sobol indices (S1, ST, S2) need design: saltelli and "
-                          "Morris measures (mu*, sigma) need design: morris",
-                          a.design, aim_sensitivity_cli_designs[cfg->sweep.design]);
-    }
-    if (!s && cfg->sweep.design == AIM_DESIGN_SALTELLI && cfg->sweep.points < 3) {
-        s = aim_error_set(AIM_ERR_CONFIG,
-                          "%s: sweep.points is %ld; row 0 of every Saltelli block (the origin) is left "
-                          "out, so the indices need N >= 3 base rows (choose a power of two, e.g. 1024)",
-                          a.design, (long)cfg->sweep.points);
-    }
-    s = s ? s : aim_design_from_config(cfg, dir, !sweep_only, &des);
-    s = s ? s : aim_csv_read(&csv, a.csv);
-    s = s ? s : aim_sensitivity_cli_results(csv, a.output, des->n_points, &vals, &reps);
     if (!s) {
-        n_scen = des->n_points / des->n_base;
-        int d = des->n_factors;
-        y = malloc((size_t)des->n_points * sizeof *y);
-        res = calloc((size_t)n_scen, sizeof *res);
-        if (!y || !res) {
-            s = aim_error_set(AIM_ERR_NOMEM, "out of memory for %ld scenarios", n_scen);
-        }
-        for (long c = 0; c < n_scen && !s; c++) {
-            res[c].s1 = malloc((size_t)d * sizeof *res[c].s1);
-            res[c].st = malloc((size_t)d * sizeof *res[c].st);
-            res[c].s2 = malloc((size_t)d * (size_t)d * sizeof *res[c].s2);
-            res[c].morris = malloc((size_t)d * sizeof *res[c].morris);
-            if (!res[c].s1 || !res[c].st || !res[c].s2 || !res[c].morris) {
-                s = aim_error_set(AIM_ERR_NOMEM, "out of memory for the indices");
-            }
-        }
+        s = a.run ? aim_sensitivity_cli_run_inputs(&a, cfg, &des, &vals, &reps, &n_times)
+                  : aim_sensitivity_cli_csv_inputs(&a, cfg, &des, &vals, &reps);
     }
-    if (!s) {
-        for (long p = 0; p < des->n_points; p++) {
-            double sum = 0.0;
-            for (long k = 0; k < reps; k++) {
-                sum += vals[p * reps + k];
-            }
-            y[p] = sum / (double)reps;
-        }
-        struct aim_sensitivity_options opt;
-        aim_sensitivity_options_init(&opt);
-        opt.n_boot = (int)a.n_boot;
-        opt.seed = a.seed_given ? a.seed : cfg->sweep.seed < 0 ? cfg->run.seed : (uint64_t)cfg->sweep.seed;
-        for (long c = 0; c < n_scen && !s; c++) {
-            s = aim_sensitivity_cli_scenario(cfg, des, y + c * des->n_base, vals + c * des->n_base * reps,
-                                             reps, &opt, &res[c]);
-            if (s && n_scen > 1) {
-                s = aim_error_prefix(s, "scenario %ld: ", c);
-            }
-        }
-        if (s) {
-            aim_error_prefix(s, "%s, column %s: ", a.csv, a.output);
-        }
-        if (!s) {
-            long n_used = cfg->sweep.design == AIM_DESIGN_MORRIS ? cfg->sweep.points : cfg->sweep.points - 1;
-            if (a.json) {
-                fputs("{\"output\": ", stdout);
-                aim_cli_json_string(stdout, a.output);
-                printf(", \"n\": %ld, ", n_used);
-                if (des->n_cols == des->n_factors) {
-                    aim_sensitivity_cli_json_body(cfg, des, &res[0]);
-                } else {
-                    fputs("\"scenarios\": [", stdout);
-                    for (long c = 0; c < n_scen; c++) {
-                        printf("%s{\"scenario\": %ld, \"cross\": {", c ? ", " : "", c);
-                        aim_sensitivity_cli_scenario_label(des, c, stdout, 1);
-                        fputs("}, ", stdout);
-                        aim_sensitivity_cli_json_body(cfg, des, &res[c]);
-                        fputc('}', stdout);
-                    }
-                    fputc(']', stdout);
-                }
-                if (reps > 1) {
-                    printf(", \"replicas\": %ld", reps);
-                }
-                fputs("}\n", stdout);
-            } else {
-                int morris = cfg->sweep.design == AIM_DESIGN_MORRIS;
-                printf("%s of %s: design %s, n = %ld %s, %d bootstrap resamples, seed %llu",
-                       morris ? "Morris measures" : "Sobol indices", a.output, morris ? "morris" : "saltelli",
-                       n_used, morris ? "trajectories" : "base rows (row 0 of each block left out)",
-                       opt.n_boot, (unsigned long long)opt.seed);
-                if (reps > 1) {
-                    printf(", %ld replicas per point (averaged)", reps);
-                }
-                fputc('\n', stdout);
-                for (long c = 0; c < n_scen; c++) {
-                    if (des->n_cols > des->n_factors) {
-                        printf("\nscenario %ld: ", c);
-                        aim_sensitivity_cli_scenario_label(des, c, stdout, 0);
-                        fputc('\n', stdout);
-                    }
-                    aim_sensitivity_cli_table(cfg, des, &res[c]);
-                }
-            }
-        }
-    }
+    s = s ? s : aim_sensitivity_cli_report(&a, cfg, des, vals, reps, n_times);
     rc = s ? aim_sensitivity_cli_fail(s) : 0;
-    for (long c = 0; res && c < n_scen; c++) {
-        free(res[c].s1);
-        free(res[c].st);
-        free(res[c].s2);
-        free(res[c].morris);
-    }
-    free(res);
-    free(y);
     free(vals);
-    aim_csv_free(csv);
     aim_design_free(des);
     aim_config_free(cfg);
     return rc;

@@ -28,7 +28,7 @@ static const struct aim_command commands[] = {
     {"design", aim_design_cli_main, "print the points of a sweep's design as CSV"},
     {"analyze", aim_analyze_cli_main, "indicators of a run file (circularity, concentration, bubbles)"},
     {"psy", aim_psy_cli_main, "PSY bubble test (Phillips, Shi and Yu) of a CSV column"},
-    {"sensitivity", aim_sensitivity_cli_main, "Sobol or Morris indices of a design's results (CSV)"},
+    {"sensitivity", aim_sensitivity_cli_main, "Sobol or Morris indices of a sweep's run file or a CSV"},
 };
 
 static void usage(FILE *out)

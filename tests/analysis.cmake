@@ -31,3 +31,7 @@ add_test(NAME test_sensitivity_numpy COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/t
 add_test(NAME test_sensitivity_cli COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_sensitivity_cli.py
          $<TARGET_FILE:aimsim>)
 set_tests_properties(test_sensitivity_cli PROPERTIES TIMEOUT 300 ENVIRONMENT "AIM_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+# The same estimators on a real sweep's run file, checked against the CSV route on its h5py values.
+add_test(NAME test_sensitivity_run COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_sensitivity_run.py
+         $<TARGET_FILE:aimsim>)
+set_tests_properties(test_sensitivity_run PROPERTIES TIMEOUT 300 ENVIRONMENT "AIM_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
