@@ -275,7 +275,7 @@ void aim_clouds_capex(struct aim_clouds *cl, const struct aim_config_clouds *cfg
     int nv = vd->n, nc = cl->n;
     double unit = clouds_unit_cost(cfg, vd, -1);
     for (int c = 0; c < nc; c++) {
-        cl->cut[c] = 0.0;
+        cl->cut[c] = cl->wanted[c] = 0.0;
         if (!cl->active[c]) {
             continue;
         }
@@ -290,6 +290,7 @@ void aim_clouds_capex(struct aim_clouds *cl, const struct aim_config_clouds *cfg
         if (mw * unit > fundable) {
             double cut = fundable > 0.0 ? fundable / unit : 0.0;
             cl->cut[c] = mw - cut;
+            cl->wanted[c] = mw;
             mw = cut;
         }
         if (mw > 0.0 && nv > 0) {

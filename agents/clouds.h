@@ -26,6 +26,7 @@ struct aim_clouds {
     double *book;                    /* installed capacity at cost less depreciation, $B */
     double *dep;                     /* depreciation booked this month, $B */
     double *cut;                     /* MW of this month's capex orders cut for lack of funds */
+    double *wanted;                  /* MW the month's capex order asked for before the cut */
     double *ebitda;                  /* [c * AIM_CLOUDS_RING + t % AIM_CLOUDS_RING]: monthly EBITDA */
     double *ai_rev;                  /* AI revenue booked this month (contracts and spot) */
     double *reserved;                /* MW reserved by contracts this month */

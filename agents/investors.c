@@ -1251,19 +1251,6 @@ double aim_investors_lab_units(const struct aim_investors *inv, int lab)
     return total;
 }
 
-void aim_investors_cash(const struct aim_investors *inv, double *investors, double *market_maker)
-{
-    double total = 0.0;
-    for (long b = 0; b < inv->n_blocks; b++) {
-        double bsum = 0.0;
-        for (long i = b * inv->block; i < block_end(inv, b); i++)
-            bsum += inv->cash[i];
-        total += bsum;
-    }
-    *investors = total;
-    *market_maker = inv->mm_cash;
-}
-
 void aim_investors_totals(const struct aim_investors *inv, double *cash, double *mm_cash, double *held,
                           double *mm_held, double *lab_units)
 {

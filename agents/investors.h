@@ -68,8 +68,6 @@ double aim_investors_private_round(struct aim_investors *inv, int lab, double so
 double aim_investors_absorb_issue(struct aim_investors *inv, const struct aim_market_assets *m, int k,
                                   double shares);
 
-/** @brief Cash of the investors (summed in block order) and of the market maker ($B). */
-void aim_investors_cash(const struct aim_investors *inv, double *investors, double *market_maker);
 /** @brief What the investors hold (the holders' side of the balance sheet), as their arrays were
  * summed in block order where they last changed (the reset, the month's trades, a private round):
  * cash of the investors and of the market maker ($B), shares of each asset held by the investors

@@ -191,6 +191,7 @@ static int world_contract_cap(const struct aim_config *cfg)
     X(clouds.book, s.nc) \
     X(clouds.dep, s.nc) \
     X(clouds.cut, s.nc) \
+    X(clouds.wanted, s.nc) \
     X(vendors.held, s.nv * s.nc) \
     X(vendors.withheld, s.nv * s.nc) \
     X(vendors.cancelled, s.nv * s.nc) \
@@ -677,7 +678,7 @@ enum aim_status aim_world_reset(struct aim_world *w, uint64_t seed, uint64_t poi
     }
     /* The investors' ledger account holds what their own arrays hold, from month 0. */
     double inv_cash, mm_cash;
-    aim_investors_cash(w->inv, &inv_cash, &mm_cash);
+    aim_investors_totals(w->inv, &inv_cash, &mm_cash, w->bs_held, w->bs_mm_held, w->bs_lab_units);
     aim_ledger_open(w->led, w->inv_acct, inv_cash + mm_cash, AIM_ORIGIN_INVESTOR);
     aim_ledger_mark_start(w->led);
     aim_ledger_begin_month(w->led);
@@ -768,8 +769,7 @@ static enum aim_status world_defaults(struct aim_world *w, struct aim_traj *tr)
             if (w->asset[f] >= 0) {
                 w->mkt.active[w->asset[f]] = 0;
             }
-            w->reval_real[aim_world_firm_kind(cfg, f) == AIM_KIND_CLOUD ? AIM_BS_CLOUDS : AIM_BS_LABS] -=
-                impaired;
+            w->reval_real[kind == AIM_KIND_CLOUD ? AIM_BS_CLOUDS : AIM_BS_LABS] -= impaired;
             /* Cash (after the sale of assets) to the lenders; what is left beyond the loans goes to
              * the firm's other creditors outside the model (suppliers, staff, leases). */
             double lost = aim_lenders_default(&w->lenders, w->led, f, &w->debt[f]);
@@ -795,7 +795,8 @@ static enum aim_status world_cut_events(struct aim_world *w, struct aim_traj *tr
     enum aim_status st = AIM_OK;
     for (int c = 0; c < w->nc && st == AIM_OK; c++) {
         if (w->clouds.cut[c] > 0.0) {
-            st = world_event(tr, w->t, AIM_EVENT_CUT, w->nv + c, -1, -1, w->clouds.cut[c], 0.0, 0.0);
+            st = world_event(tr, w->t, AIM_EVENT_CUT, w->nv + c, -1, -1, w->clouds.cut[c],
+                             w->clouds.wanted[c], 0.0);
         }
         for (int v = 0; v < w->nv && st == AIM_OK; v++) {
             double mw = w->vendors.cancelled[(size_t)v * (size_t)w->nc + (size_t)c];

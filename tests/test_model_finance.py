@@ -115,6 +115,14 @@ for kappa in (2, 4, 8, 16):
         worst = float(np.max(np.where(clean, cu, 0.0)))
         check(worst <= 1.0 + 1e-12, "kappa %d: loans stay within the lenders' limit capital / capital_ratio until a "
               "loss (largest share used %.6f)" % (kappa, worst))
+        ev = f["events"][...]
+        cuts = ev[ev["kind"] == 6]
+        orders = cuts[cuts["amount1"] > 0]
+        held = cuts[cuts["amount1"] == 0]
+        check(len(orders) > 0 and bool(np.all((orders["amount0"] > 0) & (orders["amount0"] <= orders["amount1"] * (1 + 1e-12))))
+              and bool(np.all((held["amount0"] > 0) & (held["b"] >= 0) & (held["amount2"] > 0))),
+              "kappa %d: %d order cuts each cut 0 < MW <= the MW wanted; %d cancelled deliveries name their vendor "
+              "and the months unpaid" % (kappa, len(orders), len(held)))
         if kappa == 16:
             nv = names.index("NVIDIA")
             r = 12.0 * float(np.median(f["firm/revenue"][0][:, -1, nv]))

@@ -61,6 +61,7 @@ static void rules_economy_init(struct rules_economy *e)
                                 .book = e->c_arr[k++],
                                 .dep = e->c_arr[k++],
                                 .cut = e->c_arr[k++],
+                                .wanted = e->c_arr[k++],
                                 .ebitda = e->ebitda,
                                 .ai_rev = e->c_arr[k++],
                                 .reserved = e->c_arr[k++],
@@ -203,6 +204,54 @@ static void test_contract_cancel(void)
                  "cancelling more than the book takes the whole book");
     aim_test(e.vd.backlog[0] == 0.0 && e.vd.backlog_val[0] == 0.0, "and empties it");
     aim_deals_free(d);
+    aim_ledger_free(e.led);
+}
+
+/* MODEL.md 12.3: a delivery the cloud cannot pay for (no cash, no credit) stays in the vendor's
+ * backlog, withheld, and is cancelled after order_hold_months months unpaid; a cloud that can pay
+ * half of it takes half. */
+static void test_delivery_hold(struct aim_config *cfg)
+{
+    struct rules_economy e;
+    rules_economy_init(&e);
+    double loan[3] = {0};
+    struct aim_lenders lenders = {
+        .account = 2, .n = 3, .loan = loan}; /* no loan is made: the lab's account serves */
+    struct aim_config_credit credit = cfg->credit;
+    credit.capital = 0.0; /* the lenders lend nothing */
+    credit.capital_ratio = 0.1;
+    credit.term_months = 84.0;
+    cfg->vendors.fab_lag = cfg->vendors.fab_down = 12.0;
+    cfg->vendors.target_backlog_months = 1.0;
+    cfg->vendors.p_min = 0.001;
+    cfg->vendors.p_max = 1.0;
+    e.cl.lenders = e.vd.lenders = &lenders;
+    e.cl.credit = e.vd.credit = &credit;
+    cfg->vendors.order_hold_months = 2.0;
+    cfg->vendors.firms[0].unit_cost = 0.0;
+    cfg->vendors.firms[0].m_base = 0.0;
+    cfg->clouds.build_lag = 0;
+    cfg->clouds.facility_cost = 0.0;
+    e.vd.P[0] = 1000.0;
+    e.vd.pv[0] = 0.02;
+    e.vd.backlog[0] = 40.0;
+    e.vd.backlog_val[0] = 0.8;
+    aim_ledger_open(e.led, 1, 0.0, AIM_ORIGIN_BASE);
+    aim_vendors_step(&e.vd, &cfg->vendors, &e.cl, &cfg->clouds, e.led, 1);
+    aim_test(e.vd.deliveries[0] == 0.0 && e.vd.withheld[0] == 40.0 && e.vd.backlog[0] == 40.0,
+             "month 1: nothing delivered, 40 MW withheld and still on order");
+    aim_vendors_step(&e.vd, &cfg->vendors, &e.cl, &cfg->clouds, e.led, 2);
+    aim_test(e.vd.cancelled[0] == 40.0 && e.vd.backlog[0] == 0.0 && e.vd.backlog_val[0] == 0.0,
+             "month 2: unpaid for order_hold_months, the 40 MW are cancelled");
+    /* A cloud with cash for half the order takes half; the rest waits. */
+    e.vd.backlog[0] = 40.0;
+    e.vd.backlog_val[0] = 0.8;
+    aim_ledger_source(e.led, 1, 0.4, AIM_ORIGIN_BASE, 0);
+    aim_vendors_step(&e.vd, &cfg->vendors, &e.cl, &cfg->clouds, e.led, 3);
+    aim_test_rel(e.vd.deliveries[0], 20.0, 1e-14, "cash for half: 20 MW delivered");
+    aim_test_rel(e.vd.withheld[0], 20.0, 1e-14, "and 20 MW withheld");
+    aim_test_abs(e.led->cash[1], 0.0, 1e-15, "the cloud spent its cash and borrowed nothing");
+    aim_test(e.cl.debt[0] == 0.0, "no credit was given");
     aim_ledger_free(e.led);
 }
 
@@ -469,6 +518,7 @@ int main(void)
     aim_deals_free(d);
     test_contract_start(cfg);
     test_contract_cancel();
+    test_delivery_hold(cfg);
     double wt[4] = {0.0, 2.5, 0.0, 7.5};
     aim_test(aim_deals_pick(wt, 4, 0.0) == 1 && aim_deals_pick(wt, 4, 0.2499) == 1 &&
                  aim_deals_pick(wt, 4, 0.25) == 3 && aim_deals_pick(wt, 4, 0.9999999) == 3,
