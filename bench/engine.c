@@ -157,9 +157,9 @@ static double time_store(const struct aim_config *seed)
     struct aim_runner_report report;
     double share = NAN;
     if (aim_config_emit(cf, &yaml) == AIM_OK && aim_runner_layout_init(&rl, cf, 1) == AIM_OK) {
-        struct aim_store_provenance prov = {yaml, cf->run.seed, NULL};
+        struct aim_store_provenance prov = {yaml, cf->run.seed, NULL, NULL};
         if (aim_store_create(&st, path, &rl.store, &prov) == AIM_OK) {
-            struct aim_runner_options opt = {1, 0, 0, (int)cf->run.replicas, 0, NULL, NULL, NULL};
+            struct aim_runner_options opt = {1, 0, 0, (int)cf->run.replicas, 0, NULL, NULL, NULL, NULL};
             if (aim_runner_run(cf, st, &opt, &report) == AIM_OK && report.seconds > 0.0) {
                 share = report.write_seconds / report.seconds;
                 printf("whole run: %d replicas x %ld months in %.2f s, %.3f s writing HDF5\n",

@@ -18,8 +18,13 @@
 
 #include "sim/config.h"
 #include "sim/fpcheck.h"
+#include "sim/interrupt.h"
+#include "sim/progress.h"
+#include "sim/ranks.h"
 #include "sim/resources.h"
+#include "sim/run_shards.h"
 #include "sim/runner.h"
+#include "sim/shards.h"
 #include "sim/store.h"
 #include "sim/sweep.h"
 #include "sim/version.h"
@@ -93,54 +98,6 @@ static enum aim_status aim_cli_load_config(struct aim_config **cfg, const char *
     return s;
 }
 
-/* ---- progress ---- */
-
-struct aim_cli_progress {
-    int tty;
-    int quiet;
-    double last_print;
-    int last_done;
-    const char *unit; /* "replicas", or "units" (point, replica) of a sweep */
-};
-
-/* A bar redrawn in place on a terminal; a line every 10 s (and at the end) otherwise. */
-static void aim_cli_progress_cb(void *ctx, int done, int total, double elapsed)
-{
-    struct aim_cli_progress *p = ctx;
-    if (p->quiet) {
-        return;
-    }
-    double rate = elapsed > 0 ? done / elapsed : 0.0;
-    char eta[32], el[32];
-    aim_cli_hms(eta, sizeof eta, rate > 0 ? (total - done) / rate : NAN);
-    aim_cli_hms(el, sizeof el, elapsed);
-    if (p->tty) {
-        if (done < total && elapsed - p->last_print < 0.2) {
-            return;
-        }
-        int width = 30, fill = total > 0 ? (int)((long)width * done / total) : width;
-        char bar[64];
-        for (int i = 0; i < width; i++) {
-            bar[i] = i < fill ? '#' : '.';
-        }
-        bar[width] = '\0';
-        fprintf(stderr, "\r[%s] %d/%d %s  %.2f/s  elapsed %s  ETA %s ", bar, done, total, p->unit, rate, el,
-                eta);
-        if (done == total) {
-            fputc('\n', stderr);
-        }
-    } else {
-        if (done < total && elapsed - p->last_print < 10.0) {
-            return;
-        }
-        fprintf(stderr, "aimsim run: %d/%d %s done, %.2f %s/s, elapsed %s, ETA %s\n", done, total, p->unit,
-                rate, p->unit, el, eta);
-    }
-    fflush(stderr);
-    p->last_print = elapsed;
-    p->last_done = done;
-}
-
 /* ---- run ---- */
 
 static const char aim_cli_run_help[] =
@@ -150,6 +107,12 @@ static const char aim_cli_run_help[] =
     "A CONFIG with a sweep: section runs every (point, replica) of its design\n"
     "(docs/sweeps.md) and writes the points to /sweep/points.\n"
     "The file is written as OUT.h5.partial and renamed when every replica is done.\n"
+    "Under mpirun (or srun), the (point, replica) units are spread over the ranks: each\n"
+    "writes OUT.shards/aAAA-rRRRRR.h5 and rank 0 writes OUT.h5, a merged file that reads\n"
+    "them (keep OUT.shards beside it). --shard I/N runs only the I-th of N fixed parts of\n"
+    "the units into OUT.h5 (a Slurm job array task); `aimsim merge` joins the parts.\n"
+    "SIGUSR1, SIGTERM or SIGINT stop a run cleanly: running units finish and are kept,\n"
+    "and --resume continues (exit status 3).\n"
     "\n"
     "Options:\n"
     "  -o, --output OUT.h5   output file (required)\n"
@@ -158,14 +121,34 @@ static const char aim_cli_run_help[] =
     "      --seed S          root seed (run.seed)\n"
     "      --threads N       worker threads (default: OMP_NUM_THREADS or the CPU count)\n"
     "      --set KEY=VALUE   override any config key, e.g. --set deals.kappa=3 (repeatable)\n"
-    "      --resume          finish OUT.h5.partial left by an interrupted run\n"
+    "      --resume          finish OUT.h5.partial (or OUT.shards) left by an interrupted run\n"
+    "      --shard I/N       run only part I of N of the units (0 <= I < N)\n"
     "      --force           overwrite OUT.h5 / discard OUT.h5.partial\n"
     "      --max-memory SIZE refuse to start if the estimated peak exceeds SIZE (e.g. 4G)\n"
     "      --max-disk SIZE   refuse to start if the estimated file size exceeds SIZE\n"
     "                        (default: the free space where OUT.h5 goes)\n"
     "  -q, --quiet           no progress display\n"
     "  -h, --help            this help\n"
-    "Exit status: 0 ok, 1 runtime failure, 2 usage or configuration error.\n";
+    "Exit status: 0 ok, 1 runtime failure, 2 usage or configuration error,\n"
+    "3 stopped by a signal (the units done are kept; --resume continues).\n";
+
+/* A fixed range of units [at, end) taken in order, until a signal asks to stop. */
+struct aim_cli_range {
+    long at, end;
+    int n_replicas;
+};
+
+static int aim_cli_range_next(void *ctx, int *point, int *replica)
+{
+    struct aim_cli_range *r = ctx;
+    if (aim_interrupt_signal() || r->at >= r->end) {
+        return 0;
+    }
+    long u = r->at++;
+    *point = (int)(u / r->n_replicas);
+    *replica = (int)(u % r->n_replicas);
+    return 1;
+}
 
 /* Whether path names anything, a symbolic link included (even one pointing nowhere). */
 static int aim_cli_exists(const char *path)
@@ -185,7 +168,8 @@ int aim_cli_run_main(int argc, char **argv)
         OPT_RESUME,
         OPT_FORCE,
         OPT_MAXMEM,
-        OPT_MAXDISK
+        OPT_MAXDISK,
+        OPT_SHARD
     };
     static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
                                              {"replicas", required_argument, NULL, OPT_REPLICAS},
@@ -197,14 +181,16 @@ int aim_cli_run_main(int argc, char **argv)
                                              {"force", no_argument, NULL, OPT_FORCE},
                                              {"max-memory", required_argument, NULL, OPT_MAXMEM},
                                              {"max-disk", required_argument, NULL, OPT_MAXDISK},
+                                             {"shard", required_argument, NULL, OPT_SHARD},
                                              {"quiet", no_argument, NULL, 'q'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     const char *out = NULL;
     char **sets = calloc((size_t)argc + 4, sizeof *sets);
     char *run_sets[3] = {NULL, NULL, NULL}; /* "run.KEY=VALUE", as long as VALUE is */
-    int n_sets = 0, resume = 0, force = 0, quiet = 0, rc = 0;
+    int n_sets = 0, resume = 0, force = 0, quiet = 0, rc = 0, shard_i = -1, shard_n = 0;
     long threads = omp_get_max_threads();
+    FILE *rank_err = stderr; /* a rank's own failures (other ranks' stderr is quiet) */
     size_t max_memory = 0, max_disk = 0;
     struct aim_config *cfg = NULL;
     struct aim_sweep *sweep = NULL;
@@ -261,6 +247,12 @@ int aim_cli_run_main(int argc, char **argv)
                 goto done;
             }
             break;
+        case OPT_SHARD:
+            if ((s = aim_shards_parse(optarg, &shard_i, &shard_n))) {
+                rc = aim_cli_usage_error("run", "%s", aim_error_message());
+                goto done;
+            }
+            break;
         case 'q':
             quiet = 1;
             break;
@@ -284,6 +276,30 @@ int aim_cli_run_main(int argc, char **argv)
         rc = aim_cli_usage_error("run", "%s", "--resume and --force contradict each other");
         goto done;
     }
+    /* MPI starts only under an MPI launcher; ranks other than 0 keep quiet but for their own
+     * failures, which go to a copy of their stderr. */
+    if ((s = aim_ranks_init(&argc, &argv)) != AIM_OK) {
+        rc = aim_cli_fail("run", s);
+        goto done;
+    }
+    int launched_size = 0, launched = aim_ranks_launched(&launched_size);
+    if (launched && shard_n > 0) {
+        rc = aim_cli_usage_error("run", "%s",
+                                 "--shard is for separate processes (a job array); under mpirun the ranks "
+                                 "share the units by themselves");
+        goto done;
+    }
+    if (aim_ranks_rank() != 0) {
+        int fd = dup(STDERR_FILENO);
+        FILE *copy = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (copy && freopen("/dev/null", "w", stderr)) {
+            rank_err = copy;
+        } else if (copy) {
+            fclose(copy);
+        }
+        quiet = 1;
+    }
+    aim_interrupt_install();
     {
         const char *const keys[3] = {"run.replicas", "run.steps", "run.seed"};
         const char *const values[3] = {rep, steps, seed};
@@ -351,6 +367,44 @@ int aim_cli_run_main(int argc, char **argv)
         rc = aim_cli_fail("run", s);
         goto done;
     }
+    /* Ranks of an MPI job, or one process finishing what such a job left in OUT.shards. */
+    {
+        char *sdir = aim_shards_dir(out);
+        struct stat dsb;
+        int sharded = launched || (resume && !aim_cli_exists(partial) && sdir && stat(sdir, &dsb) == 0 &&
+                                   S_ISDIR(dsb.st_mode));
+        free(sdir);
+        if (sharded && shard_n > 0) {
+            rc = aim_cli_usage_error("run", "%s",
+                                     "--shard writes one file: OUT.shards belongs to a run spread over MPI "
+                                     "ranks (finish it with --resume, without --shard)");
+            goto done;
+        }
+        if (sharded) {
+            s = aim_runner_check_memory(largest, (int)threads, max_memory);
+            if (!s && aim_ranks_rank() == 0) {
+                s = aim_runner_check_disk(cfg, n_points, out, max_disk);
+            }
+            int bad = aim_ranks_max(s ? aim_error_exit_code(s) : 0);
+            if (bad) {
+                rc = s ? aim_cli_fail("run", s) : bad;
+                goto done;
+            }
+            struct aim_runner_layout srl;
+            s = aim_runner_layout_init(&srl, cfg, n_points);
+            if (s) {
+                rc = aim_cli_fail("run", s);
+                goto done;
+            }
+            struct aim_store_provenance sprov = {yaml, cfg->run.seed, sweep ? &sweep->info : NULL, NULL};
+            struct aim_run_shards_args args = {out,        cfg,     sweep ? &runner_sweep : NULL,
+                                               &srl.store, &sprov,  (int)threads,
+                                               max_memory, resume,  force,
+                                               quiet,      rank_err};
+            rc = aim_run_shards_run(&args);
+            goto done;
+        }
+    }
     if (!force && !resume && aim_cli_exists(out)) {
         fprintf(stderr, "aimsim run: %s exists; use --force to overwrite it or -o another path\n", out);
         rc = 2;
@@ -402,7 +456,10 @@ int aim_cli_run_main(int argc, char **argv)
         rc = aim_cli_fail("run", s);
         goto done;
     }
-    struct aim_store_provenance prov = {yaml, cfg->run.seed, sweep ? &sweep->info : NULL};
+    char shard_text[32];
+    snprintf(shard_text, sizeof shard_text, "%d/%d", shard_i, shard_n);
+    struct aim_store_provenance prov = {yaml, cfg->run.seed, sweep ? &sweep->info : NULL,
+                                        shard_n > 0 ? shard_text : NULL};
     if (resume) {
         s = aim_store_open_resume(&st, partial, &rl.store, &prov);
     } else {
@@ -418,15 +475,27 @@ int aim_cli_run_main(int argc, char **argv)
         aim_cli_note_full_disk("run", partial);
         goto done;
     }
-    struct aim_cli_progress progress = {isatty(STDERR_FILENO), quiet, -1e9, 0, sweep ? "units" : "replicas"};
+    struct aim_progress progress = {isatty(STDERR_FILENO), quiet, -1e9, 0, sweep ? "units" : "replicas"};
+    /* The units of this process: all, or the fixed range of --shard; a signal stops the taking. */
+    struct aim_cli_range range = {0, (long)n_points * cfg->run.replicas, (int)cfg->run.replicas};
+    if (shard_n > 0) {
+        aim_shards_range(sweep ? sweep->weight : NULL, n_points, (int)cfg->run.replicas, shard_i, shard_n,
+                         &range.at, &range.end);
+    }
+    long range_begin = range.at, left = 0;
+    for (long u = range.at; u < range.end; u++) {
+        left += !aim_store_replica_done(st, (int)(u / range.n_replicas), (int)(u % range.n_replicas));
+    }
+    struct aim_runner_units source = {aim_cli_range_next, &range, left};
     struct aim_runner_options opt = {(int)threads,
                                      0,
                                      0,
                                      (int)cfg->run.replicas,
                                      max_memory,
-                                     aim_cli_progress_cb,
+                                     aim_progress_cb,
                                      &progress,
-                                     sweep ? &runner_sweep : NULL};
+                                     sweep ? &runner_sweep : NULL,
+                                     &source};
     struct aim_runner_report report;
     if (!quiet && sweep) {
         fprintf(
@@ -442,6 +511,7 @@ int aim_cli_run_main(int argc, char **argv)
                 threads, out);
     }
     s = aim_runner_run(cfg, st, &opt, &report);
+    report.replicas_skipped = (int)(range.end - range_begin - left);
     if (s) {
         rc = aim_cli_fail("run", s);
         aim_cli_note_full_disk("run", partial);
@@ -461,6 +531,23 @@ int aim_cli_run_main(int argc, char **argv)
         }
         st = NULL;
         goto done;
+    }
+    if (aim_interrupt_signal()) {
+        long missing = 0;
+        for (long u = range_begin; u < range.end; u++) {
+            missing += !aim_store_replica_done(st, (int)(u / range.n_replicas), (int)(u % range.n_replicas));
+        }
+        if (missing > 0) {
+            aim_store_close(st);
+            st = NULL;
+            fprintf(
+                stderr,
+                "aimsim run: stopped by signal %d with %ld %s left; the %d done are kept in %s; rerun with "
+                "--resume to finish\n",
+                aim_interrupt_signal(), missing, progress.unit, report.replicas_run, partial);
+            rc = 3;
+            goto done;
+        }
     }
     s = aim_store_finish(st, out);
     st = NULL;
@@ -485,6 +572,10 @@ int aim_cli_run_main(int argc, char **argv)
 done:
     if (st) {
         aim_store_close(st);
+    }
+    aim_ranks_finalize();
+    if (rank_err != stderr) {
+        fclose(rank_err);
     }
     free(partial);
     free(yaml);

@@ -5,6 +5,12 @@
 #include "sim/h5util.h"
 
 #include <hdf5_hl.h>
+#ifdef H5_HAVE_PARALLEL
+/* Each rank writes its own file with the serial library; Debian's libhdf5-openmpi-dev re-points
+ * hdf5.pc and h5cc at the parallel one, which this build must not pick up. */
+#error                                                                                                       \
+    "aimsim needs the serial HDF5 (Debian's libhdf5-dev, /usr/lib/<arch>/hdf5/serial), not the parallel one"
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

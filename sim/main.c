@@ -11,6 +11,8 @@
 #include "analysis/sensitivity_cli.h"
 #include "sim/cli.h"
 #include "sim/design_cli.h"
+#include "sim/merge_cli.h"
+#include "sim/ranks.h"
 
 /* Subcommands. Another tool plugs in with one row: its name, its int fn(int argc, char **argv)
  * and a one-line summary for `aimsim --help` (e.g. analyze: aim_analyze_cli_main in
@@ -23,6 +25,7 @@ struct aim_command {
 
 static const struct aim_command commands[] = {
     {"run", aim_cli_run_main, "run the Monte Carlo replicas of a config into an HDF5 file"},
+    {"merge", aim_merge_cli_main, "one file over the shard files of a run (job-array tasks or MPI ranks)"},
     {"info", aim_cli_info_main, "print an output file's provenance and dataset shapes"},
     {"config", aim_cli_config_main, "config show: print the fully resolved configuration"},
     {"design", aim_design_cli_main, "print the points of a sweep's design as CSV"},
@@ -71,6 +74,16 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
         aim_cli_print_version(stdout);
         return finish(0);
+    }
+    /* Only run shares its work among the ranks of an MPI job; any other command would run once
+     * per rank, every copy writing the same output. */
+    int ranks = 0;
+    if (aim_ranks_launched(&ranks) && ranks > 1 && strcmp(argv[1], "run") != 0) {
+        fprintf(stderr,
+                "aimsim %s: started as %d MPI ranks; only `aimsim run` runs across ranks (run %s in one "
+                "process)\n",
+                argv[1], ranks, argv[1]);
+        return 2;
     }
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
         if (strcmp(argv[1], commands[i].name) == 0) {

@@ -237,7 +237,11 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
         return aim_error_set(AIM_ERR_NOMEM, "out of memory for a list of %ld units", total);
     }
     int ntodo = 0;
-    for (int p = p_begin; p < p_end; p++) {
+    const struct aim_runner_units *units = opt->units;
+    if (units) {
+        ntodo = units->total > INT_MAX ? INT_MAX : (int)units->total; /* a bound: next() decides */
+    }
+    for (int p = p_begin; !units && p < p_end; p++) {
         for (int r = opt->replica_begin; r < opt->replica_end; r++) {
             if (!aim_store_replica_done(st, p, r)) {
                 todo[2 * ntodo] = p;
@@ -246,7 +250,7 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
             }
         }
     }
-    report->replicas_skipped = (int)total - ntodo;
+    report->replicas_skipped = units ? 0 : (int)total - ntodo;
     /* One outer thread per unit at most; the rest of the budget goes to investor loops. */
     int budget = threads;
     if (threads > ntodo) {
@@ -266,9 +270,10 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
     }
     /* One writer at a time (HDF5 is not thread-safe here), and the first error's message. Locks
      * rather than named critical sections, which would export a global symbol. */
-    omp_lock_t store_lock, error_lock;
+    omp_lock_t store_lock, error_lock, units_lock;
     omp_init_lock(&store_lock);
     omp_init_lock(&error_lock);
+    omp_init_lock(&units_lock);
     /* Nested regions let the last replicas' investor loops use the idle threads; the caller's
      * setting is put back below (the only way out after this point). */
     int saved_levels = omp_get_max_active_levels();
@@ -277,7 +282,7 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
     }
 #pragma omp parallel num_threads(threads) default(none)                                                      \
     shared(cfg, sweep, st, opt, todo, ntodo, budget, next, done, failed, write_s, first_status,              \
-           first_message, t0, store_lock, error_lock, active, max_inner, nf, nt)
+           first_message, t0, store_lock, error_lock, units_lock, units, active, max_inner, nf, nt, np, nr)
     {
         int my_max_inner = 1;
         struct aim_world *w = NULL;
@@ -292,12 +297,26 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
             if (stop) {
                 break;
             }
+            int p, r;
+            if (units) {
+                omp_set_lock(&units_lock);
+                int got = 1;
+                do {
+                    got = units->next(units->ctx, &p, &r);
+                } while (got && (p < 0 || p >= np || r < 0 || r >= nr || aim_store_replica_done(st, p, r)));
+                omp_unset_lock(&units_lock);
+                if (!got) {
+                    break;
+                }
+            } else {
 #pragma omp atomic capture
-            i = next++;
-            if (i >= ntodo) {
-                break;
+                i = next++;
+                if (i >= ntodo) {
+                    break;
+                }
+                p = todo[2 * i];
+                r = todo[2 * i + 1];
             }
-            int p = todo[2 * i], r = todo[2 * i + 1];
             /* A world holds its config: another point's needs its own (made outside the steps). */
             if (!w || (sweep && w_point != p)) {
                 aim_world_free(w);
@@ -367,6 +386,7 @@ enum aim_status aim_runner_run(const struct aim_config *cfg, struct aim_store *s
     omp_set_max_active_levels(saved_levels);
     omp_destroy_lock(&store_lock);
     omp_destroy_lock(&error_lock);
+    omp_destroy_lock(&units_lock);
     free(todo);
     report->replicas_run = done;
     report->seconds = omp_get_wtime() - t0;

@@ -26,6 +26,15 @@ struct aim_runner_sweep {
     const struct aim_config *largest;
 };
 
+/** @brief Where the units of a run come from when not from the store: next gives the next unit to
+ * run (returns 1) or says there is none left (0). Worker threads call it one at a time; a unit the
+ * store has already done is skipped. The ranks of an MPI run and a --shard take their units so. */
+struct aim_runner_units {
+    int (*next)(void *ctx, int *point, int *replica);
+    void *ctx;
+    long total; /* most units it gives (the progress display's total) */
+};
+
 /** @brief What to run and how. */
 struct aim_runner_options {
     int threads;                      /* worker threads (>= 1) */
@@ -37,6 +46,8 @@ struct aim_runner_options {
     /* A sweep: every point of the store runs replicas [begin, end) with its own config, and
      * opt->point is ignored. NULL: one point, cfg. */
     const struct aim_runner_sweep *sweep;
+    /* NULL: every unit of [points] x [replica_begin, replica_end) the store has not done. */
+    const struct aim_runner_units *units;
 };
 
 /** @brief What a run did. */

@@ -331,8 +331,10 @@ static enum aim_status aim_store_write_replica_loud(struct aim_store *st, int po
     if (status) {
         return status;
     }
-    if (!st->writable) {
-        return aim_error_set(AIM_ERR_USAGE, "%s: opened read-only", st->path);
+    if (!st->writable || st->merged) {
+        return aim_error_set(AIM_ERR_USAGE, "%s: %s", st->path,
+                             st->merged ? "a merged file: its units are written to the shard files"
+                                        : "opened read-only");
     }
     status = aim_store_series_all(st, point, replica, tr->firm, tr->market, tr->bs, 1);
     if (status) {
@@ -775,6 +777,32 @@ enum aim_status aim_store_read_replica(struct aim_store *st, int point, int repl
     enum aim_status status = aim_store_read_replica_loud(st, point, replica, tr);
     aim_h5util_restore(&saved);
     return status;
+}
+
+enum aim_status aim_store_merge(const char *out, const struct aim_store_layout *lay,
+                                const struct aim_store_provenance *prov, int n, const char *const *shards,
+                                int replace, struct aim_store_merge_report *report)
+{
+    struct aim_h5util_errors saved;
+    aim_h5util_quiet(&saved);
+    enum aim_status status = aim_store_merge_loud(out, lay, prov, n, shards, replace, report);
+    aim_h5util_restore(&saved);
+    return status;
+}
+
+enum aim_status aim_store_check_run(const struct aim_store *st, const struct aim_store_layout *lay,
+                                    const struct aim_store_provenance *prov)
+{
+    struct aim_h5util_errors saved;
+    aim_h5util_quiet(&saved);
+    enum aim_status status = aim_store_resume_check_run(st, lay, prov);
+    aim_h5util_restore(&saved);
+    return status;
+}
+
+int aim_store_is_merged(const struct aim_store *st)
+{
+    return st->merged;
 }
 
 enum aim_status aim_store_finish(struct aim_store *st, const char *final_path)

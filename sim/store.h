@@ -41,6 +41,16 @@ struct aim_store_provenance {
     const char *config_yaml;             /* the fully resolved configuration (aim_config_emit) */
     uint64_t seed;                       /* root seed */
     const struct aim_store_sweep *sweep; /* the sweep's points (NULL: a single run, no /sweep) */
+    const char *shard;                   /* "i/n" for a shard file (root attribute shard), else NULL */
+};
+
+/** @brief What aim_store_merge did. */
+struct aim_store_merge_report {
+    int files;       /* shard files read */
+    int sources;     /* of which the merged file reads units from */
+    long units;      /* units (point, replica) of the layout */
+    long done;       /* units done in some shard */
+    long duplicates; /* units done in more than one shard (the first listed gives them) */
 };
 
 /** @brief Creates a new store at path (fails if it exists), with every dataset allocated and
@@ -84,6 +94,22 @@ enum aim_status aim_store_close(struct aim_store *st);
 /** @brief Closes and removes a file this store created, if its path still names that file (one
  * with nothing worth keeping, e.g. no replica done after a failure); frees st. */
 enum aim_status aim_store_discard(struct aim_store *st);
+/** @brief Writes out, a file of lay and prov whose series and balance sheets are HDF5 virtual
+ * datasets reading each unit (point, replica) from the first of the n shard files that has it done
+ * (paths relative to out's directory: keep the shards beside it), and whose /replica_done,
+ * /event_count and /events are the shards' merged. Every shard must be a store (not a merged file)
+ * of the same config, seed and shape, and of the same build (version, revision, compiler and
+ * flags, which out keeps). Made under a temporary name, then renamed to out: over an existing out
+ * only if replace. */
+enum aim_status aim_store_merge(const char *out, const struct aim_store_layout *lay,
+                                const struct aim_store_provenance *prov, int n, const char *const *shards,
+                                int replace, struct aim_store_merge_report *report);
+/** @brief AIM_ERR_USAGE (saying what differs) unless st was written by a run of this layout,
+ * config and seed. */
+enum aim_status aim_store_check_run(const struct aim_store *st, const struct aim_store_layout *lay,
+                                    const struct aim_store_provenance *prov);
+/** @brief 1 if st is a merged file (its series read from shard files), 0 if not. */
+int aim_store_is_merged(const struct aim_store *st);
 /** @brief Bytes of memory the HDF5 caches of an open store of this layout may hold. */
 size_t aim_store_cache_bytes(const struct aim_store_layout *layout);
 /** @brief Bytes one replica takes in the file before compression (for size estimates). */

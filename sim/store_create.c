@@ -122,9 +122,52 @@ fail:
     return status;
 }
 
+/* The virtual mappings of a merged file's dataset (sim/store_merge.c): per source, the union of its
+ * units' blocks, read from the same place of the source's dataset obj. */
+herr_t aim_store_create_vmap(hid_t dcpl, const struct aim_store_vmap *vmap, int rank, const hsize_t *dims,
+                             const char *obj)
+{
+    herr_t rc = 0;
+    hid_t space = H5Screate_simple(rank, dims, NULL);
+    if (space < 0) {
+        return -1;
+    }
+    for (int i = 0; i < vmap->n_sources && rc >= 0; i++) {
+        rc = H5Sselect_none(space);
+        long n = 0;
+        for (int p = 0; p < vmap->n_points && rc >= 0; p++) {
+            const int32_t *own = vmap->owner + (size_t)p * (size_t)vmap->n_replicas;
+            for (int r = 0; r < vmap->n_replicas && rc >= 0;) {
+                if (own[r] != i) {
+                    r++;
+                    continue;
+                }
+                int r1 = r;
+                while (r1 < vmap->n_replicas && own[r1] == i) {
+                    r1++;
+                }
+                hsize_t start[5] = {(hsize_t)p, (hsize_t)r, 0, 0, 0},
+                        count[5] = {1, (hsize_t)(r1 - r), 1, 1, 1};
+                for (int k = 2; k < rank; k++) {
+                    count[k] = dims[k];
+                }
+                rc = H5Sselect_hyperslab(space, H5S_SELECT_OR, start, NULL, count, NULL);
+                n++;
+                r = r1;
+            }
+        }
+        if (n > 0 && rc >= 0) {
+            rc = H5Pset_virtual(dcpl, space, vmap->sources[i], obj, space);
+        }
+    }
+    H5Sclose(space);
+    return rc;
+}
+
 /* A float64 series dataset, one chunk per replica, NaN until written, every chunk allocated now. */
 static hid_t aim_store_series(hid_t loc, const char *name, int rank, const hsize_t *dims, const hid_t *scales,
-                              const char *unit, const char *doc, int with_coords)
+                              const char *unit, const char *doc, int with_coords,
+                              const struct aim_store_vmap *vmap, const char *obj)
 {
     hsize_t chunk[4] = {1, 1, dims[2], rank == 4 ? dims[3] : 0};
     double fill = NAN;
@@ -135,10 +178,15 @@ static hid_t aim_store_series(hid_t loc, const char *name, int rank, const hsize
     if (rank == 4 && dims[3] == 0) {
         chunk[3] = 1; /* no firms: the chunk must still have a positive size */
     }
-    ok = ok && H5Pset_chunk(dcpl, rank, chunk) >= 0 && H5Pset_shuffle(dcpl) >= 0 &&
-         H5Pset_deflate(dcpl, AIM_STORE_DEFLATE) >= 0 && H5Pset_fletcher32(dcpl) >= 0 &&
-         H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &fill) >= 0 &&
-         H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY) >= 0;
+    if (vmap) {
+        ok = ok && H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &fill) >= 0 &&
+             aim_store_create_vmap(dcpl, vmap, rank, dims, obj) >= 0;
+    } else {
+        ok = ok && H5Pset_chunk(dcpl, rank, chunk) >= 0 && H5Pset_shuffle(dcpl) >= 0 &&
+             H5Pset_deflate(dcpl, AIM_STORE_DEFLATE) >= 0 && H5Pset_fletcher32(dcpl) >= 0 &&
+             H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &fill) >= 0 &&
+             H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY) >= 0;
+    }
     if (ok) {
         ds = H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     }
@@ -172,7 +220,7 @@ static hid_t aim_store_series(hid_t loc, const char *name, int rank, const hsize
  * the firm names), and /balance_sheet [point, replica, snapshot, bs_row, bs_col], one chunk per
  * replica like the series. */
 static enum aim_status aim_store_make_balance(struct aim_store *st, const struct aim_store_layout *lay,
-                                              const hid_t root_sc[4])
+                                              const hid_t root_sc[4], const struct aim_store_vmap *vmap)
 {
     enum aim_status status = AIM_OK;
     int ns = st->n_snapshots;
@@ -234,13 +282,22 @@ static enum aim_status aim_store_make_balance(struct aim_store *st, const struct
         AIM_H5_CHECK(space, st, "creating dataspace of", "/balance_sheet");
         dcpl = H5Pcreate(H5P_DATASET_CREATE);
         AIM_H5_CHECK(dcpl, st, "creating properties of", "/balance_sheet");
-        AIM_H5_CHECK(H5Pset_chunk(dcpl, 5, chunk) >= 0 && H5Pset_shuffle(dcpl) >= 0 &&
-                             H5Pset_deflate(dcpl, AIM_STORE_DEFLATE) >= 0 && H5Pset_fletcher32(dcpl) >= 0 &&
-                             H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &fill) >= 0 &&
-                             H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY) >= 0
-                         ? 0
-                         : -1,
-                     st, "setting properties of", "/balance_sheet");
+        if (vmap) {
+            AIM_H5_CHECK(H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &fill) >= 0 &&
+                                 aim_store_create_vmap(dcpl, vmap, 5, dims, "/balance_sheet") >= 0
+                             ? 0
+                             : -1,
+                         st, "setting the virtual sources of", "/balance_sheet");
+        } else {
+            AIM_H5_CHECK(H5Pset_chunk(dcpl, 5, chunk) >= 0 && H5Pset_shuffle(dcpl) >= 0 &&
+                                 H5Pset_deflate(dcpl, AIM_STORE_DEFLATE) >= 0 &&
+                                 H5Pset_fletcher32(dcpl) >= 0 &&
+                                 H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &fill) >= 0 &&
+                                 H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY) >= 0
+                             ? 0
+                             : -1,
+                         st, "setting properties of", "/balance_sheet");
+        }
         st->bs_ds =
             H5Dcreate2(st->file, "balance_sheet", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
         AIM_H5_CHECK(st->bs_ds, st, "creating dataset", "/balance_sheet");
@@ -425,6 +482,10 @@ static enum aim_status aim_store_provenance_attrs(struct aim_store *st,
                  "/config");
     AIM_H5_CHECK(aim_h5util_write_string_attr(root, "start_time", now), st, "writing attribute",
                  "/start_time");
+    if (prov->shard) {
+        AIM_H5_CHECK(aim_h5util_write_string_attr(root, "shard", prov->shard), st, "writing attribute",
+                     "/shard");
+    }
 fail:
     return status;
 }
@@ -432,6 +493,14 @@ fail:
 enum aim_status aim_store_create_loud(struct aim_store **out, const char *path,
                                       const struct aim_store_layout *lay,
                                       const struct aim_store_provenance *prov)
+{
+    return aim_store_create_with(out, path, lay, prov, NULL);
+}
+
+enum aim_status aim_store_create_with(struct aim_store **out, const char *path,
+                                      const struct aim_store_layout *lay,
+                                      const struct aim_store_provenance *prov,
+                                      const struct aim_store_vmap *vmap)
 {
     *out = NULL;
     enum aim_status status = aim_store_create_check_layout(lay, path);
@@ -446,6 +515,7 @@ enum aim_status aim_store_create_loud(struct aim_store **out, const char *path,
     if (!st) {
         return aim_error_set(AIM_ERR_NOMEM, "%s: out of memory", path);
     }
+    st->merged = vmap != NULL;
     st->n_points = lay->n_points;
     st->n_replicas = lay->n_replicas;
     st->n_times = lay->n_times;
@@ -543,17 +613,18 @@ enum aim_status aim_store_create_loud(struct aim_store **out, const char *path,
         char obj[128];
         snprintf(obj, sizeof obj, "/firm/%s", aim_traj_firm_var_name(v));
         st->firm[v] = aim_store_series(firm_g, aim_traj_firm_var_name(v), 4, fdims, firm_sc,
-                                       aim_traj_firm_var_unit(v), aim_traj_firm_var_doc(v), 1);
+                                       aim_traj_firm_var_unit(v), aim_traj_firm_var_doc(v), 1, vmap, obj);
         AIM_H5_CHECK(st->firm[v], st, "creating dataset", obj);
     }
     for (int v = 0; v < AIM_MARKET_VAR_COUNT; v++) {
         char obj[128];
         snprintf(obj, sizeof obj, "/market/%s", aim_traj_market_var_name(v));
-        st->market[v] = aim_store_series(market_g, aim_traj_market_var_name(v), 3, fdims, market_sc,
-                                         aim_traj_market_var_unit(v), aim_traj_market_var_doc(v), 0);
+        st->market[v] =
+            aim_store_series(market_g, aim_traj_market_var_name(v), 3, fdims, market_sc,
+                             aim_traj_market_var_unit(v), aim_traj_market_var_doc(v), 0, vmap, obj);
         AIM_H5_CHECK(st->market[v], st, "creating dataset", obj);
     }
-    status = aim_store_make_balance(st, lay, root_sc);
+    status = aim_store_make_balance(st, lay, root_sc, vmap);
     if (status) {
         goto fail;
     }

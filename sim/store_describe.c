@@ -214,6 +214,31 @@ static void aim_store_describe_sweep(struct aim_store *st, struct aim_store_text
     free(design);
 }
 
+/* A merged file: the shard files its series read from (those of /firm/cash; every series has the same). */
+static void aim_store_describe_sources(const struct aim_store *st, struct aim_store_text *t)
+{
+    hid_t dcpl = H5Dget_create_plist(st->firm[0]);
+    size_t count = 0;
+    if (dcpl < 0 || H5Pget_virtual_count(dcpl, &count) < 0) {
+        H5Eclear2(H5E_DEFAULT);
+        count = 0;
+    }
+    aim_store_printf(t, "merged: its series read from %zu shard file%s (relative to it):\n", count,
+                     count == 1 ? "" : "s");
+    for (size_t i = 0; i < count && i < 20; i++) {
+        char name[4096];
+        if (H5Pget_virtual_filename(dcpl, i, name, sizeof name) >= 0) {
+            aim_store_printf(t, "  %s\n", name);
+        }
+    }
+    if (count > 20) {
+        aim_store_printf(t, "  ... and %zu more\n", count - 20);
+    }
+    if (dcpl >= 0) {
+        H5Pclose(dcpl);
+    }
+}
+
 enum aim_status aim_store_describe_loud(const char *path, char **text)
 {
     *text = NULL;
@@ -255,6 +280,9 @@ enum aim_status aim_store_describe_loud(const char *path, char **text)
             aim_store_printf(&t, "replicas complete (point %d): %d of %d\n", p, aim_store_done_count(st, p),
                              st->n_replicas);
         }
+    }
+    if (st->merged) {
+        aim_store_describe_sources(st, &t);
     }
     aim_store_printf(&t, "events: %llu rows\n", (unsigned long long)st->n_events);
     aim_store_printf(&t, "datasets:\n");

@@ -52,6 +52,7 @@ struct aim_store {
     int sweep_factors;    /* columns of /sweep/points (0: no /sweep, a single run) */
     char **sweep_keys;    /* /sweep/factor_key as read */
     double *sweep_values; /* /sweep/points as read, row-major */
+    int merged;           /* its series are virtual datasets over shard files (aimsim merge) */
 };
 
 #define AIM_H5_CHECK(expr, st, what, object)                                                                 \
@@ -107,6 +108,29 @@ enum aim_status aim_store_create_loud(struct aim_store **out, const char *path,
                                       const struct aim_store_layout *lay,
                                       const struct aim_store_provenance *prov);
 
+/** @brief Where a merged file's series read their units from: n source files (paths relative to
+ * the merged file's directory), and for each unit (point * n_replicas + replica) the index of the
+ * source that gives it (-1: none; the unit reads as NaN). */
+struct aim_store_vmap {
+    int n_sources;
+    char **sources;
+    const int32_t *owner;
+    int n_points, n_replicas;
+};
+
+/** @brief aim_store_create with, for a merged file (vmap not NULL), every series dataset and
+ * /balance_sheet an HDF5 virtual dataset over the sources of vmap. */
+enum aim_status aim_store_create_with(struct aim_store **out, const char *path,
+                                      const struct aim_store_layout *lay,
+                                      const struct aim_store_provenance *prov,
+                                      const struct aim_store_vmap *vmap);
+
+/** @brief Adds to dcpl one virtual mapping per source of vmap that gives a unit: the units' blocks
+ * [p, r, ...] of a dataset of this rank and dims, read from dataset obj of the source file at the
+ * same place. */
+herr_t aim_store_create_vmap(hid_t dcpl, const struct aim_store_vmap *vmap, int rank, const hsize_t *dims,
+                             const char *obj);
+
 /* ---- sim/store_open.c: an existing file, checked ---- */
 
 /** @brief Opens a file for reading (or, writable, for writing) after checking every object of
@@ -117,6 +141,14 @@ enum aim_status aim_store_open_loud(struct aim_store **out, const char *path, in
 
 /** @brief aim_store_describe with HDF5's error printing as it is. */
 enum aim_status aim_store_describe_loud(const char *path, char **text);
+/** @brief aim_store_check_run with HDF5's error printing as it is. */
+enum aim_status aim_store_resume_check_run(const struct aim_store *st, const struct aim_store_layout *lay,
+                                           const struct aim_store_provenance *prov);
+/** @brief aim_store_merge with HDF5's error printing as it is. */
+enum aim_status aim_store_merge_loud(const char *out, const struct aim_store_layout *lay,
+                                     const struct aim_store_provenance *prov, int n,
+                                     const char *const *shards, int replace,
+                                     struct aim_store_merge_report *rep);
 /** @brief aim_store_open_resume with HDF5's error printing as it is. */
 enum aim_status aim_store_resume_loud(struct aim_store **out, const char *path,
                                       const struct aim_store_layout *lay,

@@ -25,6 +25,45 @@ static int aim_store_dims(hid_t ds, hsize_t dims[5])
     return rank;
 }
 
+/* The source files of a virtual dataset obj: each must be readable, its name taken relative to the
+ * directory of the merged file as HDF5 resolves it. */
+static enum aim_status aim_store_check_sources(struct aim_store *st, hid_t dcpl, const char *obj)
+{
+    size_t count = 0;
+    if (H5Pget_virtual_count(dcpl, &count) < 0) {
+        return aim_h5util_damaged(st->path, "reading the virtual sources of", obj);
+    }
+    char *dir = strdup(st->path);
+    if (!dir) {
+        return aim_error_set(AIM_ERR_NOMEM, "%s: out of memory", st->path);
+    }
+    char *slash = strrchr(dir, '/');
+    if (slash) {
+        slash[1] = '\0';
+    } else {
+        dir[0] = '\0';
+    }
+    enum aim_status status = AIM_OK;
+    for (size_t i = 0; i < count && !status; i++) {
+        char name[4096], full[8192];
+        ssize_t len = H5Pget_virtual_filename(dcpl, i, name, sizeof name);
+        if (len < 0 || (size_t)len >= sizeof name) {
+            status = aim_h5util_damaged(st->path, "reading the virtual sources of", obj);
+            break;
+        }
+        snprintf(full, sizeof full, "%s%s", name[0] == '/' ? "" : dir, name);
+        if (access(full, R_OK) != 0) {
+            status =
+                aim_error_set(AIM_ERR_FORMAT,
+                              "%s: a merged file whose %s reads from %s, which cannot be read (%s); keep "
+                              "the shard files where they were, beside the merged file",
+                              st->path, obj, full, strerror(errno));
+        }
+    }
+    free(dir);
+    return status;
+}
+
 /** @brief What a dataset of the layout must be: element class and size, rank, dimensions. */
 struct aim_store_expect {
     H5T_class_t cls;
@@ -98,8 +137,16 @@ static enum aim_status aim_store_open_checked(struct aim_store *st, const char *
         goto fail;
     }
     dcpl = H5Dget_create_plist(ds);
-    if (dcpl < 0 || H5Pget_layout(dcpl) != H5D_CHUNKED ||
-        H5Pget_filter_by_id2(dcpl, H5Z_FILTER_FLETCHER32, &flags, &ncd, cd, 0, NULL, NULL) < 0) {
+    if (dcpl >= 0 && H5Pget_layout(dcpl) == H5D_VIRTUAL && cls == H5T_FLOAT && rank >= 3) {
+        /* A merged file's series: the shard files they read must be there (HDF5 would read a
+         * missing one as fill values without a word). */
+        status = aim_store_check_sources(st, dcpl, obj);
+        if (status) {
+            goto fail;
+        }
+        st->merged = 1;
+    } else if (dcpl < 0 || H5Pget_layout(dcpl) != H5D_CHUNKED ||
+               H5Pget_filter_by_id2(dcpl, H5Z_FILTER_FLETCHER32, &flags, &ncd, cd, 0, NULL, NULL) < 0) {
         H5Eclear2(H5E_DEFAULT);
         status = aim_error_set(AIM_ERR_FORMAT,
                                "%s: dataset %s has no Fletcher32 checksum (not written by this aimsim)",

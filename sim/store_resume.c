@@ -43,6 +43,12 @@ static enum aim_status aim_store_check_same_run(const struct aim_store *old, con
     return status;
 }
 
+enum aim_status aim_store_resume_check_run(const struct aim_store *st, const struct aim_store_layout *lay,
+                                           const struct aim_store_provenance *prov)
+{
+    return aim_store_check_same_run(st, st->path, lay, prov);
+}
+
 /* Reads every event row that can be read, chunk by chunk: a chunk the killed run was rewriting
  * may not decode, and the rows it held are then missing (their replicas get rerun). */
 static enum aim_status aim_store_read_rows_tolerant(struct aim_store *st, size_t *n)

@@ -58,6 +58,13 @@ enum aim_status aim_sweep_point_config_cb(void *ctx, int p, struct aim_config **
     return aim_sweep_point_config(ctx, p, out);
 }
 
+const char *aim_sweep_design_name(int design)
+{
+    static const char *const names[] = {"none",  "grid",     "random", "lhs",
+                                        "sobol", "saltelli", "morris", "csv"};
+    return design >= 0 && design < (int)(sizeof names / sizeof *names) ? names[design] : "?";
+}
+
 enum aim_status aim_sweep_prepare(const struct aim_config *cfg, const char *yaml, const char *base_dir,
                                   struct aim_sweep **out)
 {
@@ -92,20 +99,24 @@ enum aim_status aim_sweep_prepare(const struct aim_config *cfg, const char *yaml
         aim_design_free(d);
         return aim_error_set(AIM_ERR_NOMEM, "out of memory for the sweep");
     }
+    sw->weight = malloc((size_t)d->n_points * sizeof *sw->weight + 1);
+    if (!sw->weight) {
+        free(sw);
+        free(text);
+        aim_design_free(d);
+        return aim_error_set(AIM_ERR_NOMEM, "out of memory for the sweep");
+    }
     sw->design = d;
     sw->yaml = text;
     sw->n_points = (int)d->n_points;
-    static const char *const names[] = {"none",  "grid",     "random", "lhs",
-                                        "sobol", "saltelli", "morris", "csv"};
-    int kind = (int)cfg->sweep.design;
-    sw->info = (struct aim_store_sweep){
-        .design = kind >= 0 && kind < (int)(sizeof names / sizeof *names) ? names[kind] : "?",
-        .design_n = cfg->sweep.points,
-        .design_seed = cfg->sweep.seed < 0 ? cfg->run.seed : (uint64_t)cfg->sweep.seed,
-        .common_random_numbers = cfg->sweep.common_random_numbers != 0,
-        .n_factors = d->n_cols,
-        .keys = (const char *const *)d->keys,
-        .points = d->x};
+    sw->info = (struct aim_store_sweep){.design = aim_sweep_design_name((int)cfg->sweep.design),
+                                        .design_n = cfg->sweep.points,
+                                        .design_seed =
+                                            cfg->sweep.seed < 0 ? cfg->run.seed : (uint64_t)cfg->sweep.seed,
+                                        .common_random_numbers = cfg->sweep.common_random_numbers != 0,
+                                        .n_factors = d->n_cols,
+                                        .keys = (const char *const *)d->keys,
+                                        .points = d->x};
     int firms = aim_world_firm_count(cfg);
     size_t largest = 0;
     char values[1024];
@@ -126,6 +137,7 @@ enum aim_status aim_sweep_prepare(const struct aim_config *cfg, const char *yaml
             break;
         }
         size_t bytes = aim_world_bytes(c);
+        sw->weight[p] = (double)bytes;
         if (!sw->largest || bytes > largest) {
             aim_config_free(sw->largest);
             sw->largest = c;
@@ -149,6 +161,7 @@ void aim_sweep_free(struct aim_sweep *sw)
     }
     aim_config_free(sw->largest);
     aim_design_free(sw->design);
+    free(sw->weight);
     free(sw->yaml);
     free(sw);
 }

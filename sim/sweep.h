@@ -16,6 +16,7 @@ struct aim_sweep {
     struct aim_config *largest;  /* the point config whose world takes the most memory */
     char *yaml;                  /* the resolved config every point starts from */
     struct aim_design *design;   /* owns the keys and values */
+    double *weight;              /* n_points: each point's world size in bytes, its cost estimate */
 };
 
 /** @brief Checks every point of cfg's sweep (cfg->sweep.design must not be none) and prepares them:
@@ -30,6 +31,8 @@ enum aim_status aim_sweep_prepare(const struct aim_config *cfg, const char *yaml
 enum aim_status aim_sweep_point_config(const struct aim_sweep *sw, int p, struct aim_config **out);
 /** @brief aim_sweep_point_config for struct aim_runner_sweep (ctx: the sweep). */
 enum aim_status aim_sweep_point_config_cb(void *ctx, int p, struct aim_config **out);
+/** @brief The name of a design (cfg->sweep.design) as /sweep/points' design attribute gives it. */
+const char *aim_sweep_design_name(int design);
 /** @brief Frees a prepared sweep (NULL is fine). */
 void aim_sweep_free(struct aim_sweep *sw);
 

@@ -10,7 +10,7 @@ add_test(NAME test_bands_numpy COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/t
 # `aimsim analyze`: the run file is read through sim/store.
 aim_test(NAME test_analyze SOURCES tests/test_analyze.c TIMEOUT 60
          MODULES sim/error sim/rng sim/traj sim/h5util sim/store sim/store_file sim/store_create sim/store_open sim/store_describe
-                 sim/store_resume sim/store_analysis sim/version sim/config sim/config_scan generated/seed
+                 sim/store_resume sim/store_merge sim/store_analysis sim/version sim/config sim/config_scan generated/seed
                  analysis/concentration analysis/drawdown analysis/bands analysis/psy analysis/critval
                  analysis/analyze analysis/analyze_cli)
 set_tests_properties(test_analyze PROPERTIES FIXTURES_SETUP analyze_files)

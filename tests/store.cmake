@@ -3,7 +3,7 @@
 
 aim_test(NAME test_store SOURCES tests/test_store.c
          MODULES sim/error sim/traj sim/h5util sim/store sim/store_file sim/store_create sim/store_open
-                 sim/store_describe sim/store_resume sim/version)
+                 sim/store_describe sim/store_resume sim/store_merge sim/version)
 set_tests_properties(test_store PROPERTIES FIXTURES_SETUP store_synthetic)
 
 # Independent readers (h5py, xarray + h5netcdf, netCDF-C) of the file test_store leaves behind.

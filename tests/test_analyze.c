@@ -109,7 +109,7 @@ static int make_run_corrupt(const char *path, int complete, const char *yaml, in
     static const char *bs_cols[AIM_BS_COLS] = {"investors", "market_maker", "lenders",      "vendors",
                                                "clouds",    "labs",         "rest_of_world"};
     struct aim_store_layout lay = {NP, NR, NT, NF, names, kinds, "2025-11", 12, bs_rows, bs_cols};
-    struct aim_store_provenance prov = {yaml, 2385, NULL};
+    struct aim_store_provenance prov = {yaml, 2385, NULL, NULL};
     struct aim_store *st = NULL;
     struct aim_traj *tr = NULL;
     unlink(path);

@@ -48,7 +48,7 @@ static struct aim_store *new_store(const char *path, const struct aim_config *cf
 {
     struct aim_runner_layout rl; /* the store copies names and kinds into the file */
     struct aim_store *st = NULL;
-    struct aim_store_provenance prov = {"synthetic provenance\n", cfg->run.seed, NULL};
+    struct aim_store_provenance prov = {"synthetic provenance\n", cfg->run.seed, NULL, NULL};
     unlink(path);
     if (aim_runner_layout_init(&rl, cfg, points) || aim_store_create(&st, path, &rl.store, &prov)) {
         aim_test(0, "runner: create %s: %s", path, aim_error_message());
@@ -60,7 +60,7 @@ static struct aim_store *new_store(const char *path, const struct aim_config *cf
 static enum aim_status run(const struct aim_config *cfg, struct aim_store *st, int threads, int point, int r0,
                            int r1, struct aim_runner_report *rep)
 {
-    struct aim_runner_options opt = {threads, point, r0, r1, 0, NULL, NULL, NULL};
+    struct aim_runner_options opt = {threads, point, r0, r1, 0, NULL, NULL, NULL, NULL};
     return aim_runner_run(cfg, st, &opt, rep);
 }
 
@@ -108,7 +108,7 @@ int main(void)
         return aim_test_summary();
     }
     struct progress_log log = {0, 0, 0, 1};
-    struct aim_runner_options opt = {1, 0, 0, NREP, 0, on_progress, &log, NULL};
+    struct aim_runner_options opt = {1, 0, 0, NREP, 0, on_progress, &log, NULL, NULL};
     /* The runner nests parallel regions for its own call only: the caller's setting comes back. */
     omp_set_max_active_levels(1);
     aim_test(aim_runner_run(cfg, whole, &opt, &rep) == AIM_OK, "runner: 7 replicas, 1 thread (%s)",
@@ -205,7 +205,7 @@ int main(void)
              "runner: 2 threads over a 1-thread limit refused");
     aim_test_contains(aim_error_message(), "--max-memory", "runner: message names --max-memory");
     aim_test_contains(aim_error_message(), "fewer --threads", "runner: message says what would fit");
-    opt = (struct aim_runner_options){2, 0, 0, NREP, 1000, NULL, NULL, NULL};
+    opt = (struct aim_runner_options){2, 0, 0, NREP, 1000, NULL, NULL, NULL, NULL};
     omp_set_max_active_levels(3);
     aim_test(aim_runner_run(cfg, whole, &opt, &rep) == AIM_ERR_NOMEM,
              "runner: run refused under a 1000-byte limit");

@@ -182,7 +182,7 @@ static void test_store(void)
     unlink(partial);
     unlink(final);
     struct aim_store_layout lay = layout();
-    struct aim_store_provenance prov = {"run:\n  seed: 2385\n", 2385, NULL};
+    struct aim_store_provenance prov = {"run:\n  seed: 2385\n", 2385, NULL, NULL};
     struct aim_store *st = NULL;
     struct aim_traj *tr = NULL, *back = NULL;
     struct stat sb;
@@ -254,8 +254,8 @@ static void test_store(void)
     }
 
     /* Resume refuses a different config, seed or shape. */
-    struct aim_store_provenance other_cfg = {"run:\n  seed: 2386\n", 2385, NULL},
-                                other_seed = {prov.config_yaml, 2386, NULL};
+    struct aim_store_provenance other_cfg = {"run:\n  seed: 2386\n", 2385, NULL, NULL},
+                                other_seed = {prov.config_yaml, 2386, NULL, NULL};
     aim_test(aim_store_open_resume(&st, partial, &lay, &other_cfg) == AIM_ERR_USAGE && !st,
              "store: resume with another config refused");
     aim_test_contains(aim_error_message(), "different configuration",
