@@ -127,6 +127,8 @@ static const char aim_cli_run_help[] =
     "      --max-memory SIZE refuse to start if the estimated peak exceeds SIZE (e.g. 4G)\n"
     "      --max-disk SIZE   refuse to start if the estimated file size exceeds SIZE\n"
     "                        (default: the free space where OUT.h5 goes)\n"
+    "      --progress-every S  a progress line every S seconds when stderr is not a\n"
+    "                        terminal (default 10; 0: after every unit)\n"
     "  -q, --quiet           no progress display\n"
     "  -h, --help            this help\n"
     "Exit status: 0 ok, 1 runtime failure, 2 usage or configuration error,\n"
@@ -169,7 +171,8 @@ int aim_cli_run_main(int argc, char **argv)
         OPT_FORCE,
         OPT_MAXMEM,
         OPT_MAXDISK,
-        OPT_SHARD
+        OPT_SHARD,
+        OPT_PROGRESS
     };
     static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
                                              {"replicas", required_argument, NULL, OPT_REPLICAS},
@@ -182,6 +185,7 @@ int aim_cli_run_main(int argc, char **argv)
                                              {"max-memory", required_argument, NULL, OPT_MAXMEM},
                                              {"max-disk", required_argument, NULL, OPT_MAXDISK},
                                              {"shard", required_argument, NULL, OPT_SHARD},
+                                             {"progress-every", required_argument, NULL, OPT_PROGRESS},
                                              {"quiet", no_argument, NULL, 'q'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
@@ -190,6 +194,7 @@ int aim_cli_run_main(int argc, char **argv)
     char *run_sets[3] = {NULL, NULL, NULL}; /* "run.KEY=VALUE", as long as VALUE is */
     int n_sets = 0, resume = 0, force = 0, quiet = 0, rc = 0, shard_i = -1, shard_n = 0;
     long threads = omp_get_max_threads();
+    double progress_every = 10.0;
     FILE *rank_err = stderr; /* a rank's own failures (other ranks' stderr is quiet) */
     size_t max_memory = 0, max_disk = 0;
     struct aim_config *cfg = NULL;
@@ -247,6 +252,16 @@ int aim_cli_run_main(int argc, char **argv)
                 goto done;
             }
             break;
+        case OPT_PROGRESS: {
+            char *end = NULL;
+            progress_every = strtod(optarg, &end);
+            if (end == optarg || *end != '\0' || !(progress_every >= 0 && progress_every <= 86400)) {
+                rc = aim_cli_usage_error("run", "--progress-every must be seconds in [0, 86400] (got \"%s\")",
+                                         optarg);
+                goto done;
+            }
+            break;
+        }
         case OPT_SHARD:
             if ((s = aim_shards_parse(optarg, &shard_i, &shard_n))) {
                 rc = aim_cli_usage_error("run", "%s", aim_error_message());
@@ -397,10 +412,18 @@ int aim_cli_run_main(int argc, char **argv)
                 goto done;
             }
             struct aim_store_provenance sprov = {yaml, cfg->run.seed, sweep ? &sweep->info : NULL, NULL};
-            struct aim_run_shards_args args = {out,        cfg,     sweep ? &runner_sweep : NULL,
-                                               &srl.store, &sprov,  (int)threads,
-                                               max_memory, resume,  force,
-                                               quiet,      rank_err};
+            struct aim_run_shards_args args = {out,
+                                               cfg,
+                                               sweep ? &runner_sweep : NULL,
+                                               &srl.store,
+                                               &sprov,
+                                               (int)threads,
+                                               max_memory,
+                                               resume,
+                                               force,
+                                               quiet,
+                                               progress_every,
+                                               rank_err};
             rc = aim_run_shards_run(&args);
             goto done;
         }
@@ -475,7 +498,8 @@ int aim_cli_run_main(int argc, char **argv)
         aim_cli_note_full_disk("run", partial);
         goto done;
     }
-    struct aim_progress progress = {isatty(STDERR_FILENO), quiet, -1e9, 0, sweep ? "units" : "replicas"};
+    struct aim_progress progress = {isatty(STDERR_FILENO),        quiet,         -1e9, 0,
+                                    sweep ? "units" : "replicas", progress_every};
     /* The units of this process: all, or the fixed range of --shard; a signal stops the taking. */
     struct aim_cli_range range = {0, (long)n_points * cfg->run.replicas, (int)cfg->run.replicas};
     if (shard_n > 0) {

@@ -6,7 +6,7 @@
 
 #include "sim/cli.h"
 
-/* A bar redrawn in place on a terminal; a line every 10 s (and at the end) otherwise. */
+/* A bar redrawn in place on a terminal; a line every p->every seconds (and at the end) otherwise. */
 void aim_progress_cb(void *ctx, int done, int total, double elapsed)
 {
     struct aim_progress *p = ctx;
@@ -33,7 +33,7 @@ void aim_progress_cb(void *ctx, int done, int total, double elapsed)
             fputc('\n', stderr);
         }
     } else {
-        if (done < total && elapsed - p->last_print < 10.0) {
+        if (done < total && elapsed - p->last_print < p->every) {
             return;
         }
         fprintf(stderr, "aimsim run: %d/%d %s done, %.2f %s/s, elapsed %s, ETA %s\n", done, total, p->unit,

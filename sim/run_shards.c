@@ -81,7 +81,7 @@ static int aim_run_shards_prepare(const struct aim_run_shards_args *a, const cha
         return 1;
     }
     if (!a->resume) {
-        if (!a->force && lstat(a->out, &sb) == 0) {
+        if (!a->force && n == 0 && lstat(a->out, &sb) == 0) {
             fprintf(stderr, "aimsim run: %s exists; use --force to overwrite it or -o another path\n",
                     a->out);
             rc = 2;
@@ -284,7 +284,7 @@ int aim_run_shards_run(const struct aim_run_shards_args *a)
     struct aim_run_queue queue = {todo, bounds, n_chunks, chunks, 0, 0, nr};
     struct aim_runner_units source = {aim_run_shards_next, &queue, m};
     struct aim_run_progress progress = {
-        done_ctr, {isatty(STDERR_FILENO), a->quiet, -1e9, 0, "units"}, m, rank};
+        done_ctr, {isatty(STDERR_FILENO), a->quiet, -1e9, 0, "units", a->progress_every}, m, rank};
     struct aim_runner_options opt = {a->threads, 0,        0,      nr, a->max_memory, aim_run_shards_progress,
                                      &progress,  a->sweep, &source};
     struct aim_runner_report report;

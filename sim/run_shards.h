@@ -23,7 +23,8 @@ struct aim_run_shards_args {
     int threads;                             /* worker threads per rank */
     size_t max_memory;                       /* per rank (0: what the machine has) */
     int resume, force, quiet;
-    FILE *err; /* where this rank's own failures go (every rank has one) */
+    double progress_every; /* seconds between progress lines off a terminal */
+    FILE *err;             /* where this rank's own failures go (every rank has one) */
 };
 
 /** @brief Runs every missing unit over the job's ranks (collective) and writes the merged file;

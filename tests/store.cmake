@@ -25,6 +25,15 @@ if(TARGET aimsim)
   add_test(NAME test_cli_sweep COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_cli_sweep.py
            $<TARGET_FILE:aimsim>)
   set_tests_properties(test_cli_sweep PROPERTIES TIMEOUT 600 ENVIRONMENT "AIM_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+  # Sweeps over real Open MPI ranks and job-array shards: the same file as one process, kill and
+  # resume, clean stop on SIGUSR1, merging. Open MPI's own start-up allocations are never freed
+  # before exit, so leak detection is off for this test (addresses are still checked).
+  if(MPI_C_FOUND)
+    add_test(NAME test_cli_ranks COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_cli_ranks.py
+             $<TARGET_FILE:aimsim>)
+    set_tests_properties(test_cli_ranks PROPERTIES TIMEOUT 600 ENVIRONMENT "AIM_SOURCE_DIR=${CMAKE_SOURCE_DIR}"
+                                                   AIM_ASAN_OPTIONS "detect_leaks=0")
+  endif()
 endif()
 if(TARGET aimsim)
   add_test(NAME test_cli_usage COMMAND sh ${CMAKE_SOURCE_DIR}/tests/test_cli_usage.sh $<TARGET_FILE:aimsim>)
