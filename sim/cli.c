@@ -412,18 +412,19 @@ int aim_cli_run_main(int argc, char **argv)
                 goto done;
             }
             struct aim_store_provenance sprov = {yaml, cfg->run.seed, sweep ? &sweep->info : NULL, NULL};
-            struct aim_run_shards_args args = {out,
-                                               cfg,
-                                               sweep ? &runner_sweep : NULL,
-                                               &srl.store,
-                                               &sprov,
-                                               (int)threads,
-                                               max_memory,
-                                               resume,
-                                               force,
-                                               quiet,
-                                               progress_every,
-                                               rank_err};
+            struct aim_run_shards_args args = {.out = out,
+                                               .cfg = cfg,
+                                               .sweep = sweep ? &runner_sweep : NULL,
+                                               .layout = &srl.store,
+                                               .prov = &sprov,
+                                               .threads = (int)threads,
+                                               .max_memory = max_memory,
+                                               .resume = resume,
+                                               .force = force,
+                                               .quiet = quiet,
+                                               .weight = sweep ? sweep->weight : NULL,
+                                               .progress_every = progress_every,
+                                               .err = rank_err};
             rc = aim_run_shards_run(&args);
             goto done;
         }

@@ -20,7 +20,7 @@
 
 /* The units still to run, handed out in guided chunks by the job's counter. */
 struct aim_run_queue {
-    const long *todo; /* unit indices, increasing */
+    const long *todo; /* unit indices, costliest points first */
     const long *bounds;
     long n_chunks;
     struct aim_ranks_counter *chunks;
@@ -46,6 +46,21 @@ static int aim_run_shards_next(void *ctx, int *point, int *replica)
     *point = (int)(u / q->n_replicas);
     *replica = (int)(u % q->n_replicas);
     return 1;
+}
+
+/* qsort's order of the units to run: costliest point first, then by unit index. */
+static const double *aim_run_shards_weight;
+static int aim_run_shards_nr;
+
+static int aim_run_shards_by_cost(const void *pa, const void *pb)
+{
+    long a = *(const long *)pa, b = *(const long *)pb;
+    double wa = aim_run_shards_weight[a / aim_run_shards_nr],
+           wb = aim_run_shards_weight[b / aim_run_shards_nr];
+    if (wa != wb) {
+        return wa > wb ? -1 : 1;
+    }
+    return (a > b) - (a < b);
 }
 
 /* Units done across the job, shown by rank 0. */
@@ -245,6 +260,13 @@ int aim_run_shards_run(const struct aim_run_shards_args *a)
         if (!done[u]) {
             todo[m++] = (long)u;
         }
+    }
+    /* The costliest points first (ties in unit order), so that the last, small chunks are cheap
+     * units; a point's units stay together, and so a chunk covers few runs of units. */
+    if (a->weight && m > 1) {
+        aim_run_shards_weight = a->weight;
+        aim_run_shards_nr = nr;
+        qsort(todo, (size_t)m, sizeof *todo, aim_run_shards_by_cost);
     }
     long n_chunks = aim_shards_guided(m, size, bounds);
     enum aim_status s = aim_ranks_counter_create(&chunks);

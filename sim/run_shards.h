@@ -23,6 +23,7 @@ struct aim_run_shards_args {
     int threads;                             /* worker threads per rank */
     size_t max_memory;                       /* per rank (0: what the machine has) */
     int resume, force, quiet;
+    const double *weight;  /* each point's estimated cost (NULL: equal) */
     double progress_every; /* seconds between progress lines off a terminal */
     FILE *err;             /* where this rank's own failures go (every rank has one) */
 };
