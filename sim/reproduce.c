@@ -444,6 +444,7 @@ static enum aim_status aim_reproduce_units(const struct aim_reproduce_job *job,
             omp_set_lock(&result_lock);
             compared++;
             if (differ && i < best) {
+#pragma omp atomic write
                 best = i;
                 report->diff = d;
             }

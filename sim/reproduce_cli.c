@@ -14,6 +14,7 @@
 
 #include "sim/cli.h"
 #include "sim/reproduce.h"
+#include "sim/runner.h"
 #include "sim/store.h"
 
 /* More units than this: the count is announced with a hint to narrow the run. */
@@ -212,7 +213,11 @@ int aim_reproduce_cli_main(int argc, char **argv)
         }
         struct aim_reproduce_options opt = {.threads = (int)threads, .n_units = n, .units = units};
         struct aim_reproduce_report rep;
-        enum aim_status s = aim_reproduce_run(st, cfg, yaml, &opt, &rep);
+        /* One world per thread, as aimsim run holds (the same estimate and limit). */
+        enum aim_status s = aim_runner_check_memory(cfg, (int)(threads < n ? threads : n > 0 ? n : 1), 0);
+        if (!s) {
+            s = aim_reproduce_run(st, cfg, yaml, &opt, &rep);
+        }
         if (s) {
             fprintf(stderr, "aimsim reproduce: %s: %s\n", file, aim_error_message());
             rc = aim_error_exit_code(s);
