@@ -68,6 +68,9 @@ for threads in ("1", "2"):
     rc, out, err = reproduce(single, "--threads", threads)
     check(rc == 0 and out.strip() == f"reproduced 3 units of {single} bit for bit",
           f"single run, {threads} thread(s): rc {rc}, {out.strip()!r} {err.strip()[-200:]}")
+# More threads than units: the spare threads join the unit's investor loop (nested), same numbers.
+rc, out, err = reproduce(single, "--replica", "1", "--threads", "4")
+check(rc == 0 and "reproduced 1 unit " in out, f"one unit on 4 threads (nested investor loop): {out.strip()!r}")
 rc, out, err = reproduce(single, "--replica", "2")
 check(rc == 0 and out.strip() == f"reproduced 1 unit of {single} bit for bit", f"--replica 2 alone: {out.strip()!r}")
 
