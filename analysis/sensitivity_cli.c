@@ -17,6 +17,7 @@
 #include "analysis/analyze.h"
 #include "analysis/csv.h"
 #include "analysis/sensitivity.h"
+#include "analysis/sensitivity_store.h"
 #include "sim/cli.h"
 #include "sim/config.h"
 #include "sim/design.h"
@@ -27,6 +28,7 @@ static const char aim_sensitivity_cli_help[] =
     "Usage: aimsim sensitivity --design SWEEP.yaml --csv RESULTS.csv --output NAME [--json]\n"
     "                          [--boot N] [--seed S]\n"
     "       aimsim sensitivity RUN.h5 --output NAME [--json] [--boot N] [--seed S] [--by-time]\n"
+    "                          [--no-write]\n"
     "\n"
     "Global sensitivity analysis of any model's results at the points of a sweep's design\n"
     "(aimsim design SWEEP.yaml prints them): Sobol first- and total-order indices (and second-order\n"
@@ -48,6 +50,8 @@ static const char aim_sensitivity_cli_help[] =
     "                       each month (circularity_ai, value_fundamental); a month where the\n"
     "                       output is the same in every replica (month 0) is reported as constant\n"
     "  --json               print one JSON object instead of the table\n"
+    "  --no-write           with RUN.h5: print only; by default the indices are also written into\n"
+    "                       RUN.h5 as the group /sensitivity/NAME (replacing one of that name)\n"
     "  --boot N             bootstrap resamples (default 1000)\n"
     "  --seed S             seed of the resampling (default: the design's seed, sweep.seed or run.seed)\n"
     "\n"
@@ -62,7 +66,7 @@ static const char *const aim_sensitivity_cli_designs[] = {"none",  "grid",     "
 
 struct aim_sensitivity_cli_args {
     const char *design, *csv, *output, *run;
-    int json, by_time;
+    int json, by_time, no_write;
     long n_boot;
     uint64_t seed;
     int seed_given;
@@ -108,6 +112,10 @@ static int aim_sensitivity_cli_parse(int argc, char **argv, struct aim_sensitivi
             a->by_time = 1;
             continue;
         }
+        if (!strcmp(o, "--no-write")) {
+            a->no_write = 1;
+            continue;
+        }
         int takes = !strcmp(o, "--design") || !strcmp(o, "--csv") || !strcmp(o, "--output") ||
                     !strcmp(o, "--boot") || !strcmp(o, "--seed");
         if (!takes && o[0] != '-' && !a->run) {
@@ -144,6 +152,12 @@ static int aim_sensitivity_cli_parse(int argc, char **argv, struct aim_sensitivi
     }
     if (a->by_time && !a->run) {
         return aim_sensitivity_cli_usage_error("--by-time needs a run file (RUN.h5)", "");
+    }
+    if (a->no_write && !a->run) {
+        return aim_sensitivity_cli_usage_error(
+            "--no-write goes with a run file (RUN.h5): the CSV route writes "
+            "no file",
+            "");
     }
     if (a->run && !a->output) {
         return aim_sensitivity_cli_usage_error(
@@ -692,7 +706,8 @@ static enum aim_status aim_sensitivity_cli_compute(const struct aim_config *cfg,
                                                    const double *vals, long reps,
                                                    const struct aim_sensitivity_options *opt,
                                                    int allow_constant, double *y,
-                                                   struct aim_sensitivity_cli_result *res)
+                                                   struct aim_sensitivity_cli_result *res,
+                                                   struct aim_sensitivity_store *keep, int t)
 {
     long n_scen = des->n_points / des->n_base;
     enum aim_status s = AIM_OK;
@@ -715,6 +730,10 @@ static enum aim_status aim_sensitivity_cli_compute(const struct aim_config *cfg,
             s = aim_error_prefix(s, "scenario %ld: ", c);
         }
     }
+    for (long c = 0; c < n_scen && !s && keep; c++) {
+        aim_sensitivity_store_record(keep, t, c, res[c].s1, res[c].st, res[c].s2, res[c].morris,
+                                     res[c].constant ? NAN : res[c].noise_share, res[c].constant);
+    }
     return s;
 }
 
@@ -722,7 +741,8 @@ static enum aim_status aim_sensitivity_cli_compute(const struct aim_config *cfg,
  * + k]: replica k of design point p at time t (n_times = 1 without --by-time). */
 static enum aim_status aim_sensitivity_cli_report(const struct aim_sensitivity_cli_args *a,
                                                   const struct aim_config *cfg, const struct aim_design *des,
-                                                  const double *vals, long reps, long n_times)
+                                                  const double *vals, long reps, long n_times,
+                                                  struct aim_sensitivity_store *keep)
 {
     long n_scen = des->n_points / des->n_base;
     long per_time = des->n_points * reps;
@@ -749,7 +769,7 @@ static enum aim_status aim_sensitivity_cli_report(const struct aim_sensitivity_c
     int morris = cfg->sweep.design == AIM_DESIGN_MORRIS;
     long n_used = morris ? cfg->sweep.points : cfg->sweep.points - 1;
     if (!s && !a->by_time) {
-        s = aim_sensitivity_cli_compute(cfg, des, vals, reps, &opt, 0, y, res);
+        s = aim_sensitivity_cli_compute(cfg, des, vals, reps, &opt, 0, y, res, keep, 0);
     }
     if (!s) {
         if (a->json) {
@@ -781,7 +801,8 @@ static enum aim_status aim_sensitivity_cli_report(const struct aim_sensitivity_c
             fputs("\"by_time\": [", stdout);
         }
         for (long t = 0; t < n_times && !s; t++) {
-            s = aim_sensitivity_cli_compute(cfg, des, vals + t * per_time, reps, &opt, 1, y, res);
+            s = aim_sensitivity_cli_compute(cfg, des, vals + t * per_time, reps, &opt, 1, y, res, keep,
+                                            (int)t);
             if (s) {
                 s = aim_error_prefix(s, "month %ld: ", t);
                 break;
@@ -819,6 +840,45 @@ static enum aim_status aim_sensitivity_cli_report(const struct aim_sensitivity_c
     return s;
 }
 
+/* The collector of the indices that go into /sensitivity/NAME; cross: the scenarios' cross factor
+ * values it points to (malloc'd, freed by the caller after the collector). */
+static enum aim_status aim_sensitivity_cli_keep(const struct aim_sensitivity_cli_args *a,
+                                                const struct aim_config *cfg, const struct aim_design *des,
+                                                long reps, long n_times, struct aim_sensitivity_store **keep,
+                                                double **cross)
+{
+    int morris = cfg->sweep.design == AIM_DESIGN_MORRIS;
+    long n_scen = des->n_points / des->n_base;
+    int n_cross = des->n_cols - des->n_factors;
+    *cross = malloc((size_t)(n_scen * (n_cross > 0 ? n_cross : 1)) * sizeof **cross);
+    if (!*cross) {
+        return aim_error_set(AIM_ERR_NOMEM, "out of memory for %ld scenarios", n_scen);
+    }
+    for (long c = 0; c < n_scen; c++) {
+        for (int k = 0; k < n_cross; k++) {
+            (*cross)[c * n_cross + k] = des->x[c * des->n_base * des->n_cols + des->n_factors + k];
+        }
+    }
+    struct aim_sensitivity_store_info info = {.output = a->output,
+                                              .morris = morris,
+                                              .second_order = !morris && cfg->sweep.second_order,
+                                              .n = morris ? cfg->sweep.points : cfg->sweep.points - 1,
+                                              .n_boot = (int)a->n_boot,
+                                              .seed = a->seed_given         ? a->seed
+                                                      : cfg->sweep.seed < 0 ? cfg->run.seed
+                                                                            : (uint64_t)cfg->sweep.seed,
+                                              .replicas = reps,
+                                              .n_factors = des->n_factors,
+                                              .keys = (const char *const *)des->keys,
+                                              .n_scenarios = n_scen,
+                                              .n_cross = n_cross,
+                                              .cross_keys = (const char *const *)des->keys + des->n_factors,
+                                              .cross_values = *cross,
+                                              .n_times = a->by_time ? (int)n_times : 0,
+                                              .start_date = cfg->run.start_date};
+    return aim_sensitivity_store_create(keep, &info);
+}
+
 int aim_sensitivity_cli_main(int argc, char **argv)
 {
     struct aim_sensitivity_cli_args a = {0};
@@ -835,8 +895,26 @@ int aim_sensitivity_cli_main(int argc, char **argv)
         s = a.run ? aim_sensitivity_cli_run_inputs(&a, cfg, &des, &vals, &reps, &n_times)
                   : aim_sensitivity_cli_csv_inputs(&a, cfg, &des, &vals, &reps);
     }
-    s = s ? s : aim_sensitivity_cli_report(&a, cfg, des, vals, reps, n_times);
+    struct aim_sensitivity_store *keep = NULL;
+    double *cross = NULL;
+    if (!s && a.run && !a.no_write) {
+        s = aim_sensitivity_cli_keep(&a, cfg, des, reps, n_times, &keep, &cross);
+    }
+    s = s ? s : aim_sensitivity_cli_report(&a, cfg, des, vals, reps, n_times, keep);
     rc = s ? aim_sensitivity_cli_fail(s) : 0;
+    if (!s && keep) {
+        /* The indices are printed; now into the run file (a read-only one is the user's to fix: 2). */
+        s = aim_sensitivity_store_write(keep, a.run);
+        if (s) {
+            fprintf(stderr, "aimsim sensitivity: %s; --no-write prints the indices without writing\n",
+                    aim_error_message());
+            rc = aim_error_exit_code(s);
+        } else {
+            fprintf(stderr, "aimsim sensitivity: wrote /sensitivity/%s into %s\n", a.output, a.run);
+        }
+    }
+    aim_sensitivity_store_free(keep);
+    free(cross);
     free(vals);
     aim_design_free(des);
     aim_config_free(cfg);

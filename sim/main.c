@@ -13,6 +13,7 @@
 #include "sim/design_cli.h"
 #include "sim/merge_cli.h"
 #include "sim/ranks.h"
+#include "sim/reproduce_cli.h"
 
 /* Subcommands. Another tool plugs in with one row: its name, its int fn(int argc, char **argv)
  * and a one-line summary for `aimsim --help` (e.g. analyze: aim_analyze_cli_main in
@@ -32,6 +33,7 @@ static const struct aim_command commands[] = {
     {"analyze", aim_analyze_cli_main, "indicators of a run file (circularity, concentration, bubbles)"},
     {"psy", aim_psy_cli_main, "PSY bubble test (Phillips, Shi and Yu) of a CSV column"},
     {"sensitivity", aim_sensitivity_cli_main, "Sobol or Morris indices of a sweep's run file or a CSV"},
+    {"reproduce", aim_reproduce_cli_main, "rerun units of a run file and check them bit for bit"},
 };
 
 static void usage(FILE *out)

@@ -1,4 +1,5 @@
-/* Writing the /analysis group of `aimsim analyze` (docs/analysis.md): the target file is a
+/* Writing the /analysis group of `aimsim analyze` (docs/analysis.md), or another group such as
+ * /sensitivity/NAME of `aimsim sensitivity` (docs/sensitivity.md): the target file is a
  * byte-for-byte copy of the run file, or a new file, made under a unique temporary name beside
  * its final one and renamed only once the group is complete. */
 #include "sim/store_analysis.h"
@@ -24,13 +25,15 @@ struct aim_store_analysis {
     char *partial;  /* the temporary file being written */
     char *target;   /* into the run file: the file it names (through a symbolic link, its target) */
     char *out_path; /* into a new file: its final name */
+    char group_name[AIM_STORE_ANALYSIS_MAX_GROUP]; /* the group's path from the root: "analysis" */
 };
 
-/* A failed HDF5 call on the object /analysis/<object>, with HDF5's reason. */
-static enum aim_status aim_store_analysis_h5fail(const char *path, const char *what, const char *object)
+/* A failed HDF5 call on the object /<group>/<object>, with HDF5's reason. */
+static enum aim_status aim_store_analysis_h5fail(const struct aim_store_analysis *w, const char *path,
+                                                 const char *what, const char *object)
 {
-    char where[160];
-    snprintf(where, sizeof where, "/analysis/%s", object);
+    char where[AIM_STORE_ANALYSIS_MAX_GROUP + 160];
+    snprintf(where, sizeof where, "/%s/%s", w->group_name, object);
     return aim_h5util_fail(path, what, where);
 }
 
@@ -153,7 +156,7 @@ static enum aim_status aim_store_analysis_create_file(struct aim_store_analysis 
     }
     if (aim_h5util_write_string_attr(w->file, "aimsim_format", format) < 0 ||
         aim_h5util_write_string_attr(w->file, "source_file", run_path) < 0) {
-        enum aim_status f = aim_store_analysis_h5fail(w->partial, "writing root attributes of", "");
+        enum aim_status f = aim_store_analysis_h5fail(w, w->partial, "writing root attributes of", "");
         H5Fclose(w->file);
         unlink(w->partial);
         return f;
@@ -161,13 +164,18 @@ static enum aim_status aim_store_analysis_create_file(struct aim_store_analysis 
     return AIM_OK;
 }
 
-/* A copy of the run file (as w->partial) with no /analysis group. */
+/* A copy of the run file (as w->partial) without the group being written. */
 static enum aim_status aim_store_analysis_copy_run(struct aim_store_analysis *w, const char *run_path)
 {
     /* Into the run file: /analysis is added to a new copy beside it
      * (RUN.h5.XXXXXX.partial), which replaces the run file only when complete (through a
      * symbolic link, its target). */
     if (access(run_path, W_OK) != 0) {
+        if (strcmp(w->group_name, "analysis") != 0) {
+            return aim_error_set(AIM_ERR_USAGE,
+                                 "%s: the run file is not writable (%s), so /%s cannot be added", run_path,
+                                 strerror(errno), w->group_name);
+        }
         return aim_error_set(AIM_ERR_USAGE,
                              "%s: the run file is not writable (%s); use -o OTHER.h5 to write /analysis "
                              "to another file",
@@ -188,7 +196,7 @@ static enum aim_status aim_store_analysis_copy_run(struct aim_store_analysis *w,
         return c;
     }
     int out = aim_store_analysis_temp(w->target, sb.st_mode & 07777, &w->partial);
-    enum aim_status c = out < 0 ? aim_error_prefix(AIM_ERR_IO, "cannot add /analysis: ")
+    enum aim_status c = out < 0 ? aim_error_prefix(AIM_ERR_IO, "cannot add /%s: ", w->group_name)
                                 : aim_store_analysis_copy(w->target, in, out, w->partial);
     if (out >= 0 && close(out) != 0 && c == AIM_OK) {
         c = aim_error_set(AIM_ERR_IO, "%s: write error: %s; the run file is unchanged", w->partial,
@@ -205,11 +213,20 @@ static enum aim_status aim_store_analysis_copy_run(struct aim_store_analysis *w,
     if (w->file < 0) {
         H5Eclear2(H5E_DEFAULT);
         unlink(w->partial);
-        return aim_error_set(AIM_ERR_IO, "%s: cannot open the run file for writing /analysis", run_path);
+        return aim_error_set(AIM_ERR_IO, "%s: cannot open the run file for writing /%s", run_path,
+                             w->group_name);
     }
-    htri_t have = H5Lexists(w->file, "analysis", H5P_DEFAULT);
-    if (have < 0 || (have > 0 && H5Ldelete(w->file, "analysis", H5P_DEFAULT) < 0)) {
-        enum aim_status f = aim_store_analysis_h5fail(run_path, "replacing", "");
+    /* Each link of the path must exist before the next is looked up. */
+    htri_t have = 1;
+    for (const char *slash = w->group_name; have > 0 && slash;) {
+        slash = strchr(slash + 1, '/');
+        char link[AIM_STORE_ANALYSIS_MAX_GROUP];
+        snprintf(link, sizeof link, "%.*s", slash ? (int)(slash - w->group_name) : (int)sizeof link,
+                 w->group_name);
+        have = H5Lexists(w->file, link, H5P_DEFAULT);
+    }
+    if (have < 0 || (have > 0 && H5Ldelete(w->file, w->group_name, H5P_DEFAULT) < 0)) {
+        enum aim_status f = aim_store_analysis_h5fail(w, run_path, "replacing", "");
         H5Fclose(w->file);
         unlink(w->partial);
         return f;
@@ -229,7 +246,7 @@ static enum aim_status aim_store_analysis_finish_loud(struct aim_store_analysis 
         H5Gclose(w->group);
     }
     if (H5Fclose(w->file) < 0 && s == AIM_OK) {
-        s = aim_store_analysis_h5fail(path, "closing the file after", "");
+        s = aim_store_analysis_h5fail(w, path, "closing the file after", "");
     }
     const char *dest = w->out_path ? w->out_path : w->target;
     if (s == AIM_OK && rename(w->partial, dest) != 0) {
@@ -249,14 +266,25 @@ static enum aim_status aim_store_analysis_finish_loud(struct aim_store_analysis 
 }
 
 static enum aim_status aim_store_analysis_open_loud(struct aim_store_analysis **out, const char *run_path,
-                                                    const char *out_path, const char *format)
+                                                    const char *out_path, const char *format,
+                                                    const char *group)
 {
     *out = NULL;
+    size_t len = strlen(group);
+    if (len == 0 || len >= AIM_STORE_ANALYSIS_MAX_GROUP || group[0] == '/' || group[len - 1] == '/' ||
+        strstr(group, "//") || strstr(group, "/./") || strstr(group, "/../") || !strcmp(group, ".") ||
+        !strncmp(group, "./", 2) || !strncmp(group, "../", 3)) {
+        return aim_error_set(AIM_ERR_USAGE,
+                             "group name \"%s\": give names separated by single slashes, such as "
+                             "sensitivity/vf, of fewer than %d characters",
+                             group, AIM_STORE_ANALYSIS_MAX_GROUP);
+    }
     struct aim_store_analysis *w = calloc(1, sizeof *w);
     if (!w || (out_path && !(w->out_path = strdup(out_path)))) {
         free(w);
         return aim_error_set(AIM_ERR_NOMEM, "%s: out of memory", out_path ? out_path : run_path);
     }
+    snprintf(w->group_name, sizeof w->group_name, "%s", group);
     w->file = w->group = H5I_INVALID_HID;
     for (int i = 0; i < AIM_STORE_ANALYSIS_MAX_DIMS; i++) {
         w->scale[i] = H5I_INVALID_HID;
@@ -267,9 +295,16 @@ static enum aim_status aim_store_analysis_open_loud(struct aim_store_analysis **
         aim_store_analysis_free(w);
         return s;
     }
-    w->group = H5Gcreate2(w->file, "analysis", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    /* Groups above it (sensitivity of sensitivity/vf) are made as needed. */
+    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+    if (lcpl >= 0 && H5Pset_create_intermediate_group(lcpl, 1) >= 0) {
+        w->group = H5Gcreate2(w->file, group, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+    }
+    if (lcpl >= 0) {
+        H5Pclose(lcpl);
+    }
     if (w->group < 0) {
-        return aim_store_analysis_finish_loud(w, aim_store_analysis_h5fail(w->partial, "creating", ""));
+        return aim_store_analysis_finish_loud(w, aim_store_analysis_h5fail(w, w->partial, "creating", ""));
     }
     *out = w;
     return AIM_OK;
@@ -282,7 +317,7 @@ static enum aim_status aim_store_analysis_scalar_attr(struct aim_store_analysis 
     struct aim_h5util_errors saved;
     aim_h5util_quiet(&saved);
     enum aim_status s = aim_h5util_write_scalar_attr(w->group, name, ftype, mtype, value) < 0
-                            ? aim_store_analysis_h5fail(w->partial, "writing attributes of", "")
+                            ? aim_store_analysis_h5fail(w, w->partial, "writing attributes of", "")
                             : AIM_OK;
     aim_h5util_restore(&saved);
     return s;
@@ -293,8 +328,8 @@ static enum aim_status aim_store_analysis_check_dim(const struct aim_store_analy
                                                     const char *name)
 {
     if (dim < 0 || dim >= AIM_STORE_ANALYSIS_MAX_DIMS || w->scale[dim] < 0) {
-        return aim_error_set(AIM_ERR_USAGE, "%s: /analysis/%s: dimension %d has not been created", w->partial,
-                             name, dim);
+        return aim_error_set(AIM_ERR_USAGE, "%s: /%s/%s: dimension %d has not been created", w->partial,
+                             w->group_name, name, dim);
     }
     return AIM_OK;
 }
@@ -304,9 +339,15 @@ static enum aim_status aim_store_analysis_check_dim(const struct aim_store_analy
 enum aim_status aim_store_analysis_open(struct aim_store_analysis **w, const char *run_path,
                                         const char *out_path, const char *format)
 {
+    return aim_store_analysis_open_group(w, run_path, out_path, format, "analysis");
+}
+
+enum aim_status aim_store_analysis_open_group(struct aim_store_analysis **w, const char *run_path,
+                                              const char *out_path, const char *format, const char *group)
+{
     struct aim_h5util_errors saved;
     aim_h5util_quiet(&saved);
-    enum aim_status s = aim_store_analysis_open_loud(w, run_path, out_path, format);
+    enum aim_status s = aim_store_analysis_open_loud(w, run_path, out_path, format, group);
     aim_h5util_restore(&saved);
     return s;
 }
@@ -322,7 +363,7 @@ enum aim_status aim_store_analysis_write_string_attr(struct aim_store_analysis *
     struct aim_h5util_errors saved;
     aim_h5util_quiet(&saved);
     enum aim_status s = aim_h5util_write_string_attr(w->group, name, value) < 0
-                            ? aim_store_analysis_h5fail(w->partial, "writing attributes of", "")
+                            ? aim_store_analysis_h5fail(w, w->partial, "writing attributes of", "")
                             : AIM_OK;
     aim_h5util_restore(&saved);
     return s;
@@ -349,8 +390,8 @@ enum aim_status aim_store_analysis_write_dim(struct aim_store_analysis *w, int d
                                              size_t n, const double *values, const char *long_name)
 {
     if (dim < 0 || dim >= AIM_STORE_ANALYSIS_MAX_DIMS || w->scale[dim] >= 0) {
-        return aim_error_set(AIM_ERR_USAGE, "%s: /analysis/%s: dimension %d is out of range or already made",
-                             w->partial, name, dim);
+        return aim_error_set(AIM_ERR_USAGE, "%s: /%s/%s: dimension %d is out of range or already made",
+                             w->partial, w->group_name, name, dim);
     }
     struct aim_h5util_errors saved;
     aim_h5util_quiet(&saved);
@@ -359,7 +400,7 @@ enum aim_status aim_store_analysis_write_dim(struct aim_store_analysis *w, int d
     w->length[dim] = (hsize_t)n;
     w->scale[dim] = aim_h5util_create_scale(w->group, name, (hsize_t)n, values, 0);
     if (w->scale[dim] < 0 || aim_h5util_write_string_attr(w->scale[dim], "long_name", long_name) < 0) {
-        s = aim_store_analysis_h5fail(w->partial, "writing dimension", name);
+        s = aim_store_analysis_h5fail(w, w->partial, "writing dimension", name);
     }
     aim_h5util_restore(&saved);
     return s;
@@ -375,7 +416,7 @@ enum aim_status aim_store_analysis_write_dim_attr(struct aim_store_analysis *w, 
     struct aim_h5util_errors saved;
     aim_h5util_quiet(&saved);
     if (aim_h5util_write_string_attr(w->scale[dim], name, value) < 0) {
-        s = aim_store_analysis_h5fail(w->partial, "writing attributes of", w->dim_name[dim]);
+        s = aim_store_analysis_h5fail(w, w->partial, "writing attributes of", w->dim_name[dim]);
     }
     aim_h5util_restore(&saved);
     return s;
@@ -391,7 +432,7 @@ enum aim_status aim_store_analysis_write_labels(struct aim_store_analysis *w, co
     struct aim_h5util_errors saved;
     aim_h5util_quiet(&saved);
     if (aim_h5util_write_string_var(w->group, name, n, values, w->scale[dim], long_name) < 0) {
-        s = aim_store_analysis_h5fail(w->partial, "writing", name);
+        s = aim_store_analysis_h5fail(w, w->partial, "writing", name);
     }
     aim_h5util_restore(&saved);
     return s;
@@ -403,8 +444,8 @@ enum aim_status aim_store_analysis_write_var(struct aim_store_analysis *w, const
 {
     hsize_t size[AIM_STORE_ANALYSIS_MAX_DIMS];
     if (rank < 1 || rank > AIM_STORE_ANALYSIS_MAX_DIMS) {
-        return aim_error_set(AIM_ERR_USAGE, "%s: /analysis/%s: rank %d is not 1 to %d", w->partial, name,
-                             rank, AIM_STORE_ANALYSIS_MAX_DIMS);
+        return aim_error_set(AIM_ERR_USAGE, "%s: /%s/%s: rank %d is not 1 to %d", w->partial, w->group_name,
+                             name, rank, AIM_STORE_ANALYSIS_MAX_DIMS);
     }
     for (int i = 0; i < rank; i++) {
         enum aim_status s = aim_store_analysis_check_dim(w, dims[i], name);
@@ -435,7 +476,22 @@ enum aim_status aim_store_analysis_write_var(struct aim_store_analysis *w, const
     if (space >= 0) {
         H5Sclose(space);
     }
-    enum aim_status s = ok ? AIM_OK : aim_store_analysis_h5fail(w->partial, "writing", name);
+    enum aim_status s = ok ? AIM_OK : aim_store_analysis_h5fail(w, w->partial, "writing", name);
+    aim_h5util_restore(&saved);
+    return s;
+}
+
+enum aim_status aim_store_analysis_write_var_attr(struct aim_store_analysis *w, const char *var,
+                                                  const char *name, const char *value)
+{
+    struct aim_h5util_errors saved;
+    aim_h5util_quiet(&saved);
+    hid_t ds = H5Dopen2(w->group, var, H5P_DEFAULT);
+    int ok = ds >= 0 && aim_h5util_write_string_attr(ds, name, value) >= 0;
+    if (ds >= 0 && H5Dclose(ds) < 0) {
+        ok = 0;
+    }
+    enum aim_status s = ok ? AIM_OK : aim_store_analysis_h5fail(w, w->partial, "writing attributes of", var);
     aim_h5util_restore(&saved);
     return s;
 }

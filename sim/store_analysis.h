@@ -14,6 +14,8 @@ struct aim_store_analysis; /* opaque: a group being written and the file that wi
 
 /** At most this many dimensions in a group. */
 #define AIM_STORE_ANALYSIS_MAX_DIMS 8
+/** Longest path of a group from the root, with its NUL. */
+#define AIM_STORE_ANALYSIS_MAX_GROUP 256
 
 /** @brief Element type of a variable: C int stored as int32, or double stored as float64. */
 enum aim_store_analysis_type { AIM_STORE_ANALYSIS_INT = 0, AIM_STORE_ANALYSIS_DOUBLE = 1 };
@@ -24,6 +26,11 @@ enum aim_store_analysis_type { AIM_STORE_ANALYSIS_INT = 0, AIM_STORE_ANALYSIS_DO
  * are made as NAME.XXXXXX.partial, renamed by aim_store_analysis_finish. */
 enum aim_status aim_store_analysis_open(struct aim_store_analysis **w, const char *run_path,
                                         const char *out_path, const char *format);
+/** @brief aim_store_analysis_open for another group than /analysis: group is its path from the root
+ * ("sensitivity/vf"; groups above it are made as needed), and an earlier group of that path in the
+ * run file is replaced (its siblings are kept). */
+enum aim_status aim_store_analysis_open_group(struct aim_store_analysis **w, const char *run_path,
+                                              const char *out_path, const char *format, const char *group);
 /** @brief Name of the file being written (the temporary one), for messages. */
 const char *aim_store_analysis_path(const struct aim_store_analysis *w);
 /** @brief Writes (or replaces) a string attribute of the group. */
@@ -52,6 +59,10 @@ enum aim_status aim_store_analysis_write_labels(struct aim_store_analysis *w, co
 enum aim_status aim_store_analysis_write_var(struct aim_store_analysis *w, const char *name, int rank,
                                              const int *dims, enum aim_store_analysis_type type,
                                              const void *data, const char *long_name, const char *units);
+/** @brief Writes (or replaces) a string attribute of variable var, written before (the CF
+ * coordinates attribute, naming its label coordinates such as factor_key). */
+enum aim_status aim_store_analysis_write_var_attr(struct aim_store_analysis *w, const char *var,
+                                                  const char *name, const char *value);
 /** @brief Closes the group and the file and, when status is AIM_OK, gives the file its final name;
  * otherwise (or if that fails) removes it, so the run file or out_path is as it was. Returns the
  * first failure (status if it is one, with the error message saying what was not written); frees w. */

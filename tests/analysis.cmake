@@ -35,3 +35,7 @@ set_tests_properties(test_sensitivity_cli PROPERTIES TIMEOUT 300 ENVIRONMENT "AI
 add_test(NAME test_sensitivity_run COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_sensitivity_run.py
          $<TARGET_FILE:aimsim>)
 set_tests_properties(test_sensitivity_run PROPERTIES TIMEOUT 300 ENVIRONMENT "AIM_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+# The indices written into the run file (/sensitivity/NAME), read with h5py and xarray.
+add_test(NAME test_sensitivity_write COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_sensitivity_write.py
+         $<TARGET_FILE:aimsim>)
+set_tests_properties(test_sensitivity_write PROPERTIES TIMEOUT 300 ENVIRONMENT "AIM_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
