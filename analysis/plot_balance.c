@@ -69,7 +69,7 @@ enum aim_status aim_plot_balance_matrix(struct aim_plot_spec *sp)
     for (int c = 0; c < AIM_BS_COLS; c++) {
         fprintf(out, "# column %d: %s\n", c, run->bs_cols[c]);
     }
-    fputs("# column[index] row[index] value[$B] colour[sign(v) log10(1+|v|/$B)]\n", out);
+    fputs("# column[index] row[index] value[$B] colour[sign(v)*log10(1+|v|/$B)]\n", out);
     double vmax = 1.0;
     for (int c = 0; c < AIM_BS_COLS; c++) {
         for (int r = 0; r < AIM_BS_ROWS; r++) {

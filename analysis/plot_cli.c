@@ -309,6 +309,26 @@ static enum aim_status aim_plot_cli_render(const struct aim_plot_cli_args *a, co
     return s;
 }
 
+/* Every text of the file that a script may show (firm names, factor keys, balance-sheet names)
+ * passes aim_plot_gp_check_text before anything is written. */
+static enum aim_status aim_plot_cli_check_names(const struct aim_plot_run *run)
+{
+    enum aim_status s = AIM_OK;
+    for (int f = 0; !s && f < run->n_firms; f++) {
+        s = aim_plot_gp_check_text(run->firm_names[f], "firm name");
+    }
+    for (int k = 0; !s && k < run->n_factors; k++) {
+        s = aim_plot_gp_check_text(run->factor_keys[k], "sweep factor key");
+    }
+    for (int i = 0; !s && i < AIM_BS_ROWS; i++) {
+        s = aim_plot_gp_check_text(run->bs_rows[i], "balance-sheet row name");
+    }
+    for (int i = 0; !s && i < AIM_BS_COLS; i++) {
+        s = aim_plot_gp_check_text(run->bs_cols[i], "balance-sheet column name");
+    }
+    return s ? aim_error_prefix(s, "%s: ", run->path) : s;
+}
+
 int aim_plot_cli_main(int argc, char **argv)
 {
     struct aim_plot_cli_args a;
@@ -323,8 +343,10 @@ int aim_plot_cli_main(int argc, char **argv)
     opt.partial = a.partial;
     struct aim_plot_run *run = NULL;
     enum aim_status s = aim_plot_run_load(&run, a.run, (int)a.point, &opt);
+    s = s ? s : aim_plot_cli_check_names(run);
     if (s) {
         fprintf(stderr, "aimsim plot: %s\n", aim_error_message());
+        aim_plot_run_free(run);
         return aim_error_exit_code(s) == 1 ? 1 : 2;
     }
     /* Which figures: those asked for (each must apply), or every one that applies. */

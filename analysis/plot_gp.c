@@ -32,10 +32,24 @@ enum aim_status aim_plot_gp_check_text(const char *text, const char *what)
 {
     for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
         if (*p < 0x20 || *p == 0x7f) {
+            /* The text as C would write it, so that the message itself stays on one line. */
+            char shown[200];
+            size_t n = 0;
+            for (const unsigned char *q = (const unsigned char *)text; *q && n + 5 < sizeof shown; q++) {
+                if (*q == '\n' || *q == '\r') {
+                    shown[n++] = '\\';
+                    shown[n++] = *q == '\n' ? 'n' : 'r';
+                } else if (*q < 0x20 || *q == 0x7f) {
+                    n += (size_t)snprintf(shown + n, sizeof shown - n, "\\x%02x", *q);
+                } else {
+                    shown[n++] = (char)*q;
+                }
+            }
+            shown[n] = '\0';
             return aim_error_set(AIM_ERR_USAGE,
-                                 "%s \"%.40s\" holds a control character (byte 0x%02x%s): a line break would "
+                                 "%s \"%s\" holds a control character (byte 0x%02x%s): a line break would "
                                  "end the string in a gnuplot script; rename it",
-                                 what, text, *p,
+                                 what, shown, *p,
                                  *p == '\n'   ? ", LF"
                                  : *p == '\r' ? ", CR"
                                               : "");
@@ -46,14 +60,17 @@ enum aim_status aim_plot_gp_check_text(const char *text, const char *what)
 
 void aim_plot_gp_quote(FILE *out, const char *text)
 {
-    fputc('\'', out);
+    /* gnuplot 5.4 reads a literal that starts with three quotes as the empty string and a stray
+     * token, so a text starting with a quote is written after a blank that [2:] drops. */
+    const int lead = text[0] == '\'';
+    fputs(lead ? "' " : "'", out);
     for (const char *p = text; *p; p++) {
         if (*p == '\'') {
             fputc('\'', out);
         }
         fputc(*p, out);
     }
-    fputc('\'', out);
+    fputs(lead ? "'[2:]" : "'", out);
 }
 
 void aim_plot_gp_comment(FILE *out, const char *text)
@@ -94,15 +111,6 @@ void aim_plot_gp_preamble(FILE *out, const char *name, const char *what, enum ai
                  "set tics nomirror out scale 0.6\n"
                  "set grid ytics lc rgb '#d9d9d9' lw 1 dt 1\n"
                  "set key top left noopaque box lc rgb '#bfbfbf' samplen 2.5 spacing 1.1\n");
-}
-
-void aim_plot_gp_date_axis(FILE *out)
-{
-    fputs("# x: the first day of each month, from the date column (seconds since 1970 for gnuplot)\n"
-          "set xtics time format '%Y' nomirror out\n"
-          "set mxtics 4\n"
-          "set xlabel 'date (end of month)'\n",
-          out);
 }
 
 /* Milliseconds of a monotonic clock. */

@@ -3,9 +3,9 @@
  *
  * Text that comes from a run file or the user (firm names, row names) reaches a script only inside
  * single quotes, where gnuplot expands neither backquotes (shell commands) nor macros nor escapes;
- * an embedded quote is doubled. Text holding CR, LF or another control character is refused, as a
- * line break would end the string and start a new command. Every script sets `termoption
- * noenhanced`, so `_`, `^`, `@` and braces print as they are. */
+ * an embedded quote is doubled (see aim_plot_gp_quote for a leading one). Text holding CR, LF or another
+ * control character is refused, as a line break would end the string and start a new command. Every script
+ * sets `termoption noenhanced`, so `_`, `^`, `@` and braces print as they are. */
 #ifndef AIM_PLOT_GP_H
 #define AIM_PLOT_GP_H
 
@@ -24,7 +24,8 @@ enum aim_status aim_plot_gp_parse_format(const char *text, enum aim_plot_gp_form
  * (CR and LF included): the check every user text passes before it reaches a script. */
 enum aim_status aim_plot_gp_check_text(const char *text, const char *what);
 /** @brief Writes text as a single-quoted gnuplot string, embedded quotes doubled (call
- * aim_plot_gp_check_text first). */
+ * aim_plot_gp_check_text first); a text starting with a quote gets a leading blank that the
+ * substring [2:] drops, as gnuplot's scanner reads three leading quotes as an empty string. */
 void aim_plot_gp_quote(FILE *out, const char *text);
 /** @brief Writes "# text" as one comment line, control characters shown as '?'. */
 void aim_plot_gp_comment(FILE *out, const char *text);
@@ -33,8 +34,6 @@ void aim_plot_gp_comment(FILE *out, const char *text);
  * when given with gnuplot -e, else name.ext) and the common style. */
 void aim_plot_gp_preamble(FILE *out, const char *name, const char *what, enum aim_plot_gp_format format,
                           int width, int height);
-/** @brief The x axis as calendar dates (x values are seconds from timecolumn()). */
-void aim_plot_gp_date_axis(FILE *out);
 /** @brief Runs `GNUPLOT -e "outfile='output'" script` in directory dir (GNUPLOT: the
  * environment variable AIMSIM_GNUPLOT, else gnuplot from PATH), killing it after timeout_s
  * seconds. AIM_ERR_IO with gnuplot's stderr in the message if it fails, cannot start or times out;

@@ -66,8 +66,7 @@ enum aim_status aim_plot_risk_crash(struct aim_plot_spec *sp)
     FILE *gp = aim_plot_data_stream(gf);
     aim_plot_gp_preamble(gp, sp->name, "crash probability by month and crash start months", sp->format,
                          sp->width, sp->height + sp->height / 3);
-    aim_plot_gp_date_axis(gp);
-    aim_plot_series_xrange(gp, run);
+    aim_plot_series_date_axis(gp, run);
     fprintf(
         gp,
         "set multiplot layout 2,1 title 'Crashes: AI market value falls >= %g%% within %d months; %d of %d "
@@ -242,7 +241,7 @@ enum aim_status aim_plot_risk_bsadf(struct aim_plot_spec *sp)
              replica, run->point, res->min_levels, cv->replications, (unsigned long long)cv->seed, res->gsadf,
              cv->gsadf[1]);
     const struct aim_plot_data_column cols[5] = {
-        {"month", "index"}, {"date", "YYYY-MM-DD"}, {"log_value", "ln $B"}, {"bsadf", "1"}, {"cv95", "1"}};
+        {"month", "index"}, {"date", "YYYY-MM-DD"}, {"log_value", "ln($B)"}, {"bsadf", "1"}, {"cv95", "1"}};
     aim_plot_data_header(out, what, 5, cols);
     double ylo = INFINITY, yhi = -INFINITY, blo = INFINITY, bhi = -INFINITY;
     for (int t = 0; t < nt; t++) {
@@ -287,8 +286,7 @@ enum aim_status aim_plot_risk_bsadf(struct aim_plot_spec *sp)
     FILE *gp = aim_plot_data_stream(gf);
     aim_plot_gp_preamble(gp, sp->name, "log AI market value and BSADF of one replica", sp->format, sp->width,
                          sp->height + sp->height / 3);
-    aim_plot_gp_date_axis(gp);
-    aim_plot_series_xrange(gp, run);
+    aim_plot_series_date_axis(gp, run);
     fprintf(
         gp,
         "set multiplot layout 2,1 title 'Replica %d (point %d)%s: GSADF %.3f, 95%% critical value %.3f%s'\n"
@@ -305,7 +303,7 @@ enum aim_status aim_plot_risk_bsadf(struct aim_plot_spec *sp)
     fprintf(gp,
             "'%s.dat' index 0 using " AIM_PLOT_RISK_X ":3 with lines lw 2.5 lc rgb '#08306b' "
             "title 'log AI market value'\n"
-            "set xlabel 'date (end of month)'\n"
+            "set xlabel 'month'\n"
             "set ylabel 'ADF statistic'\n"
             "set yrange [%g:%g]\n"
             "plot ",

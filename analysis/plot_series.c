@@ -22,12 +22,37 @@ void aim_plot_series_row_start(FILE *out, const struct aim_plot_run *run, int t)
     fprintf(out, "%d %s", t, date);
 }
 
-void aim_plot_series_xrange(FILE *gp, const struct aim_plot_run *run)
+void aim_plot_series_date_axis(FILE *gp, const struct aim_plot_run *run)
 {
-    char first[16], last[16];
-    aim_plot_data_date(first, sizeof first, run->start_date, 0);
-    aim_plot_data_date(last, sizeof last, run->start_date, run->n_times - 1);
-    fprintf(gp, "set xrange [strptime('%%Y-%%m-%%d','%s'):strptime('%%Y-%%m-%%d','%s')]\n", first, last);
+    int y0 = 0, m0 = 0;
+    sscanf(run->start_date, "%4d-%2d", &y0, &m0);
+    const int first = y0 * 12 + m0 - 1, last = first + run->n_times - 1;
+    char a[16], b[16];
+    aim_plot_data_date(a, sizeof a, run->start_date, 0);
+    aim_plot_data_date(b, sizeof b, run->start_date, run->n_times - 1);
+    fputs("# x: the first day of each month, from the date column (seconds since 1970 for gnuplot);\n"
+          "# tics on calendar dates: the first of January (quarters for runs of two years or less)\n",
+          gp);
+    fprintf(gp, "set xrange [strptime('%%Y-%%m-%%d','%s'):strptime('%%Y-%%m-%%d','%s')]\n", a, b);
+    /* Major tics every `every` months, at most about 12; minor ones a quarter of that apart. */
+    const int span = last - first, quarters = span <= 24;
+    const int every = quarters ? 3 : 12 * ((span + 143) / 144), minor = every >= 12 ? every / 4 : 1;
+    fputs("set xtics nomirror out (", gp);
+    int n = 0;
+    for (int k = first + (minor - first % minor) % minor; k <= last; k += minor) {
+        if (k % minor) {
+            continue;
+        }
+        int major = k % every == 0;
+        fprintf(gp, "%s'", n++ ? ", " : "");
+        if (major && quarters) {
+            fprintf(gp, "%04d-%02d", k / 12, k % 12 + 1);
+        } else if (major) {
+            fprintf(gp, "%04d", k / 12);
+        }
+        fprintf(gp, "' strptime('%%Y-%%m-%%d','%04d-%02d-01') %d", k / 12, k % 12 + 1, major ? 0 : 1);
+    }
+    fputs(")\nset xlabel 'month'\n", gp);
 }
 
 /* Quantile columns of several [k][t] series: q[s][j][t] for the 5 fan probabilities. */
@@ -110,8 +135,7 @@ enum aim_status aim_plot_series_value(struct aim_plot_spec *sp)
     FILE *gp = aim_plot_data_stream(gf);
     aim_plot_gp_preamble(gp, sp->name, "AI market value, fan chart across replicas", sp->format, sp->width,
                          sp->height);
-    aim_plot_gp_date_axis(gp);
-    aim_plot_series_xrange(gp, run);
+    aim_plot_series_date_axis(gp, run);
     fprintf(gp,
             "set title 'AI market value: quantiles across %d replicas (point %d)'\n"
             "set ylabel 'sum of AI firms'' valuations ($B)'\n"
@@ -149,8 +173,7 @@ enum aim_status aim_plot_series_circularity(struct aim_plot_spec *sp)
     FILE *gp = aim_plot_data_stream(gf);
     aim_plot_gp_preamble(gp, sp->name, "circularity and value/fundamental, fan charts", sp->format, sp->width,
                          sp->height + sp->height / 3);
-    aim_plot_gp_date_axis(gp);
-    aim_plot_series_xrange(gp, run);
+    aim_plot_series_date_axis(gp, run);
     fprintf(gp,
             "set multiplot layout 2,1 title 'Circularity and valuation: quantiles across %d replicas "
             "(point %d)'\n"
@@ -163,7 +186,7 @@ enum aim_status aim_plot_series_circularity(struct aim_plot_spec *sp)
     aim_plot_series_fan(gp, "circularity.dat", 3, 100.0, "#fdd0a2", "#fd8d3c", "#7f2704", "of AI revenue", 1);
     fprintf(gp, ", \\\n     '' using " AIM_PLOT_SERIES_X ":($10*100) with lines lw 2 dt 2 lc rgb '#000000' "
                 "title 'of all revenue, median'\n"
-                "set xlabel 'date (end of month)'\n"
+                "set xlabel 'month'\n"
                 "set ylabel 'value / organic fundamental'\n"
                 "set yrange [*:*]\n"
                 "set key top left\n");
@@ -219,8 +242,7 @@ enum aim_status aim_plot_series_concentration(struct aim_plot_spec *sp)
     FILE *gp = aim_plot_data_stream(gf);
     aim_plot_gp_preamble(gp, sp->name, "HHI of valuations per layer, medians with p25-p75", sp->format,
                          sp->width, sp->height);
-    aim_plot_gp_date_axis(gp);
-    aim_plot_series_xrange(gp, run);
+    aim_plot_series_date_axis(gp, run);
     fprintf(gp,
             "set title 'Concentration of valuations: HHI, median and p25-p75 across %d replicas (point %d)'\n"
             "set ylabel 'HHI x 10^4 (10000: one firm)'\n"
@@ -392,8 +414,7 @@ enum aim_status aim_plot_series_firms(struct aim_plot_spec *sp)
     FILE *gp = aim_plot_data_stream(gf);
     aim_plot_gp_preamble(gp, sp->name, "median valuation per firm, log scale, labelled at the line ends",
                          sp->format, sp->width, sp->height + sp->height / 4);
-    aim_plot_gp_date_axis(gp);
-    aim_plot_series_xrange(gp, run);
+    aim_plot_series_date_axis(gp, run);
     char last[16];
     aim_plot_data_date(last, sizeof last, run->start_date, nt - 1);
     fprintf(gp,

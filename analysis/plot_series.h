@@ -17,7 +17,7 @@ enum aim_status aim_plot_series_concentration(struct aim_plot_spec *sp);
 enum aim_status aim_plot_series_firms(struct aim_plot_spec *sp);
 /** @brief Writes the first columns of row t of a time-series .dat file: month index and date. */
 void aim_plot_series_row_start(FILE *out, const struct aim_plot_run *run, int t);
-/** @brief The x range of a time-series script: from the first to the last month of the run. */
-void aim_plot_series_xrange(FILE *gp, const struct aim_plot_run *run);
+/** @brief The x axis of a time-series script: the run's months as dates, tics on calendar dates. */
+void aim_plot_series_date_axis(FILE *gp, const struct aim_plot_run *run);
 
 #endif
