@@ -11,6 +11,7 @@
 #include "analysis/plot_balance.h"
 #include "analysis/plot_data.h"
 #include "analysis/plot_risk.h"
+#include "analysis/plot_sensitivity.h"
 #include "analysis/plot_series.h"
 #include "analysis/plot_sweep.h"
 #include "sim/cli.h"
@@ -38,7 +39,7 @@ static const struct aim_plot_cli_figure aim_plot_cli_figures[] = {
      "sweep: an indicator over two factors"},
     {"response", aim_plot_sweep_response, aim_plot_sweep_response_applies,
      "sweep: an indicator over one factor"},
-    {"sensitivity", aim_plot_sweep_sensitivity, aim_plot_sweep_sensitivity_applies,
+    {"sensitivity", aim_plot_sensitivity_figure, aim_plot_sensitivity_applies,
      "sweep: Sobol S1/ST or Morris mu*/sigma"},
 };
 #define AIM_PLOT_CLI_N_FIGURES ((int)(sizeof aim_plot_cli_figures / sizeof *aim_plot_cli_figures))

@@ -32,6 +32,7 @@ void aim_plot_run_free(struct aim_plot_run *run)
     free(run->factor_keys);
     free(run->factor_values);
     free(run->path);
+    free(run->config_yaml);
     aim_analyze_free(run->an);
     free(run);
 }
@@ -68,7 +69,7 @@ static enum aim_status aim_plot_run_names(struct aim_plot_run *run, struct aim_s
     }
 done:
     aim_config_free(cfg);
-    free(yaml);
+    run->config_yaml = yaml;
     return s;
 }
 

@@ -13,6 +13,7 @@
  * k = 0 .. n_done - 1 of point `point` (replica index replicas[k]). */
 struct aim_plot_run {
     char *path;
+    char *config_yaml; /* the run's resolved configuration (root attribute config) */
     int n_points, n_replicas, n_times, n_firms, point;
     char start_date[16];
     char **firm_names; /* n_firms, from the run's configuration (vendors, clouds, labs) */
