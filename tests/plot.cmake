@@ -2,4 +2,4 @@
 # outside (the .dat files and the SVG's plotted values against h5py and numpy), hostile firm names,
 # a missing, failing or hanging gnuplot, overwriting, byte-identical output (docs/figures.md).
 add_test(NAME test_plot COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_plot.py $<TARGET_FILE:aimsim>)
-set_tests_properties(test_plot PROPERTIES TIMEOUT 300)
+set_tests_properties(test_plot PROPERTIES TIMEOUT 300 ENVIRONMENT "AIM_SOURCE_DIR=${CMAKE_SOURCE_DIR}")

@@ -15,6 +15,7 @@ real gnuplot, and checked from the outside.
   bytes again.
 
 Usage: test_plot.py AIMSIM"""
+import json
 import math
 import os
 import re
@@ -228,6 +229,93 @@ def crash_numpy(v, c, w):
         if v[t] <= (1 - c) * peak:
             return t
     return -1
+
+
+# ---- sweeps ----
+
+def sweeps(tmp, env):
+    """heatmap and response of a grid sweep against numpy; sensitivity of Morris and Saltelli sweeps
+    against `aimsim sensitivity RUN.h5 --json`."""
+    seed = open(os.path.join(os.environ.get("AIM_SOURCE_DIR", os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__)))), "configs", "seed-2025.yaml")).read()
+    small = ["--set", "run.replicas=3", "--set", "run.steps=24", "--set", "investors.count=500", "--threads", "2", "-q"]
+    with open(os.path.join(tmp, "grid.yaml"), "w") as fh:
+        fh.write(seed + "sweep:\n  design: grid\n  factors:\n"
+                 "    - {key: deals.kappa, values: [1, 2.385, 4]}\n"
+                 "    - {key: investors.herding, values: [0, 0.6]}\n")
+    r = run(["run", "grid.yaml", "-o", "grid.h5"] + small, tmp)
+    check(r.returncode == 0, f"a 3 x 2 grid sweep runs: {r.stderr.strip()}")
+    r = run(["plot", "grid.h5", "--format", "svg", "-o", "figs/grid", "--indicator", "vf"], tmp, env)
+    check(r.returncode == 0, f"aimsim plot of a grid sweep: {r.stderr.strip()}")
+    d = os.path.join(tmp, "figs", "grid")
+    for f in ("value", "heatmap", "response"):
+        check(os.path.isfile(os.path.join(d, f + ".svg")), f"grid sweep: {f}.svg made")
+    check(not os.path.exists(os.path.join(d, "sensitivity.dat")), "grid sweep: no sensitivity figure (not saltelli/morris)")
+    g = h5py.File(os.path.join(tmp, "grid.h5"), "r")
+    pts = g["sweep/points"][:]
+    vfl = g["market/value_fundamental"][:, :, -1]  # [point, replica] at the last month
+    med = np.median(vfl, axis=1)
+    hdr, rows = read_dat(os.path.join(d, "heatmap.dat"))
+    k0, k1 = sorted(set(pts[:, 0])), sorted(set(pts[:, 1]))
+    ok = len(rows) == 6
+    for row in rows:
+        i, j, v = int(row[0]), int(row[1]), float(row[4])
+        p = [q for q in range(len(pts)) if pts[q, 0] == k0[i] and pts[q, 1] == k1[j]]
+        ok = ok and len(p) == 1 and abs(v - med[p[0]]) <= 1e-9 * abs(med[p[0]])
+    check(ok, "heatmap.dat: each cell is the median value/fundamental of its point (numpy)")
+    _, texts, _ = parse_svg(os.path.join(d, "heatmap.svg"))
+    check(all(("%.3g" % m) in texts for m in med), "heatmap.svg prints each cell's value")
+    check("deals.kappa" in texts and "investors.herding" in texts, "heatmap.svg axes named by the factor keys")
+    ok = True
+    for blk, herd in enumerate(k1):
+        _, rows = read_dat(os.path.join(d, "response.dat"), blk)
+        want = [q for q in np.argsort(pts[:, 0], kind="stable") if pts[q, 1] == herd]
+        got_pts = [int(row[0]) for row in rows]
+        vals = np.array([[float(x) for x in row[2:5]] for row in rows])
+        ref = np.array([[np.median(vfl[q]), q7(vfl[q], 0.25), q7(vfl[q], 0.75)] for q in want])
+        ok = ok and got_pts == want and np.allclose(vals, ref, rtol=1e-9)
+    check(ok, "response.dat: one curve per herding level, kappa ascending, median with p25-p75 (numpy)")
+    _, texts, _ = parse_svg(os.path.join(d, "response.svg"))
+    check(all(f"investors.herding = {h:g}" in texts for h in k1), "response.svg: one key entry per curve")
+    # crash probability per point: the share of replicas whose value fell 20% within 12 months.
+    r = run(["plot", "grid.h5", "--format", "svg", "-o", "figs/grid2", "--figure", "heatmap",
+             "--crash-drawdown", "0.2"], tmp, env)
+    hdr, rows = read_dat(os.path.join(tmp, "figs", "grid2", "heatmap.dat"))
+    V = g["market/ai_market_value"][:]
+    share = [np.mean([crash_numpy(V[p, k], 0.2, 12) >= 0 for k in range(V.shape[1])]) for p in range(len(pts))]
+    ok = r.returncode == 0
+    for row in rows:
+        p = [q for q in range(len(pts)) if pts[q, 0] == k0[int(row[0])] and pts[q, 1] == k1[int(row[1])]][0]
+        ok = ok and abs(float(row[4]) - share[p]) < 1e-12
+    check(ok, f"heatmap of crash_probability equals numpy's crash shares per point {share}")
+
+    for design, extra in (("morris", "sweep:\n  design: morris\n  points: 4\n  levels: 4\n  seed: 11\n"),
+                          ("saltelli", "sweep:\n  design: saltelli\n  points: 8\n")):
+        with open(os.path.join(tmp, design + ".yaml"), "w") as fh:
+            fh.write(seed + extra + "  factors:\n    - {key: deals.kappa, range: [0.5, 6]}\n"
+                     "    - {key: investors.herding, range: [0, 0.6]}\n"
+                     "    - {key: deals.p_strategic, range: [0.2, 0.8]}\n")
+        r = run(["run", design + ".yaml", "-o", design + ".h5", "--set", "run.replicas=2", "--set", "run.steps=24",
+                 "--set", "investors.count=500", "--threads", "2", "-q"], tmp)
+        check(r.returncode == 0, f"a {design} sweep runs: {r.stderr.strip()}")
+        r = run(["plot", design + ".h5", "--figure", "sensitivity", "--indicator", "circularity", "--format", "svg",
+                 "-o", "figs/" + design], tmp, env)
+        check(r.returncode == 0, f"sensitivity figure of the {design} sweep: {r.stderr.strip()}")
+        s = subprocess.run([AIMSIM, "sensitivity", design + ".h5", "--output", "circularity", "--json"], cwd=tmp,
+                           capture_output=True, text=True)
+        js = json.loads(s.stdout)["factors"]
+        hdr, rows = read_dat(os.path.join(tmp, "figs", design, "sensitivity.dat"))
+        names = ["mu_star", "mu_star_conf", "sigma"] if design == "morris" else ["S1", "S1_conf", "ST", "ST_conf"]
+        ok = len(rows) == len(js) == 3
+        for name in names:
+            ok = ok and np.allclose(column(hdr, rows, name), [f[name] for f in js], rtol=1e-9, atol=1e-15)
+        check(ok, f"sensitivity.dat of the {design} sweep equals aimsim sensitivity --json ({', '.join(names)})")
+        _, texts, _ = parse_svg(os.path.join(tmp, "figs", design, "sensitivity.svg"))
+        check(all(k in texts for k in ("deals.kappa", "investors.herding", "deals.p_strategic")),
+              f"sensitivity.svg of the {design} sweep names every factor")
+    r = run(["plot", "grid.h5", "--figure", "sensitivity", "-o", "figs/x"], tmp, env)
+    check(r.returncode == 2 and "no sensitivity figure" in r.stderr and "saltelli" in r.stderr,
+          f"sensitivity of a grid sweep refused: {r.stderr.strip()}")
 
 
 # ---- the test ----
@@ -524,6 +612,8 @@ def main():
             x0, x1 = b[:, 0].min(), b[:, 0].max()
             ok = ok and abs(ax * x0 + bx - secs[a]) / ax < 0.1 and abs(ax * x1 + bx - secs[e]) / ax < 0.1
         check(ok, f"bsadf.svg shades each episode in both panels as a box from its start to its end month")
+
+        sweeps(tmp, env)
 
         pwned = [os.path.join(d, n) for d, _, fs in os.walk(tmp) for n in fs if "PWNED" in n]
         check(not pwned, f"still no PWNED file anywhere: {pwned}")
