@@ -91,8 +91,8 @@ void aim_plot_gp_preamble(FILE *out, const char *name, const char *what, enum ai
     fprintf(out, "# (or gnuplot -e \"outfile='other.%s'\" %s.gp). Edit freely: nothing here is read back.\n",
             aim_plot_gp_extension(format), name);
     if (format == AIM_PLOT_GP_PDF) {
-        /* pdfcairo sizes are in inches: 72 points an inch. */
-        fprintf(out, "set terminal pdfcairo size %.2fin,%.2fin font 'Sans,9' linewidth 1\n", width / 72.0,
+        /* pdfcairo sizes are in inches: 72 points an inch, so a pixel of the other terminals is a point. */
+        fprintf(out, "set terminal pdfcairo size %.2fin,%.2fin font 'Sans,11' linewidth 1\n", width / 72.0,
                 height / 72.0);
     } else if (format == AIM_PLOT_GP_SVG) {
         fprintf(out, "set terminal svg size %d,%d font 'Arial,12' linewidth 1 background '#ffffff'\n", width,

@@ -34,25 +34,22 @@ void aim_plot_series_date_axis(FILE *gp, const struct aim_plot_run *run)
           "# tics on calendar dates: the first of January (quarters for runs of two years or less)\n",
           gp);
     fprintf(gp, "set xrange [strptime('%%Y-%%m-%%d','%s'):strptime('%%Y-%%m-%%d','%s')]\n", a, b);
-    /* Major tics every `every` months, at most about 12; minor ones a quarter of that apart. */
+    /* Major tics every `every` months, at most about 12; minor ones a quarter of that apart. Months
+     * are numbered m = 12 year + month - 1 in the loops. */
     const int span = last - first, quarters = span <= 24;
     const int every = quarters ? 3 : 12 * ((span + 143) / 144), minor = every >= 12 ? every / 4 : 1;
-    fputs("set xtics nomirror out (", gp);
-    int n = 0;
-    for (int k = first + (minor - first % minor) % minor; k <= last; k += minor) {
-        if (k % minor) {
-            continue;
-        }
-        int major = k % every == 0;
-        fprintf(gp, "%s'", n++ ? ", " : "");
-        if (major && quarters) {
-            fprintf(gp, "%04d-%02d", k / 12, k % 12 + 1);
-        } else if (major) {
-            fprintf(gp, "%04d", k / 12);
-        }
-        fprintf(gp, "' strptime('%%Y-%%m-%%d','%04d-%02d-01') %d", k / 12, k % 12 + 1, major ? 0 : 1);
-    }
-    fputs(")\nset xlabel 'month'\n", gp);
+    const int major0 = first + (every - first % every) % every,
+              minor0 = first + (minor - first % minor) % minor;
+    fputs("set xtics nomirror out ()\n", gp);
+    fprintf(gp,
+            "do for [m=%d:%d:%d] { set xtics add (%s "
+            "strptime('%%Y-%%m-%%d', sprintf('%%d-%%02d-01', m/12, m%%12+1)) 0) }\n",
+            major0, last, every, quarters ? "sprintf('%d-%02d', m/12, m%12+1)" : "sprintf('%d', m/12)");
+    fprintf(gp,
+            "do for [m=%d:%d:%d] { if (m%%%d != 0) { set xtics add ('' "
+            "strptime('%%Y-%%m-%%d', sprintf('%%d-%%02d-01', m/12, m%%12+1)) 1) } }\n",
+            minor0, last, minor, every);
+    fputs("set xlabel 'month'\n", gp);
 }
 
 /* Quantile columns of several [k][t] series: q[s][j][t] for the 5 fan probabilities. */
@@ -99,18 +96,31 @@ static void aim_plot_series_write_fans(FILE *out, const struct aim_plot_run *run
 
 /* One fan: p5-p95 and p25-p75 bands and the median line, for the quantile columns from c (1-based
  * column of p5), values times scale. */
+/* A using column: "c", or "($c*scale)". */
+static const char *aim_plot_series_col(char *buf, size_t size, int c, double scale)
+{
+    if (scale == 1.0) {
+        snprintf(buf, size, "%d", c);
+    } else {
+        snprintf(buf, size, "($%d*%g)", c, scale);
+    }
+    return buf;
+}
+
 static void aim_plot_series_fan(FILE *gp, const char *dat, int c, double scale, const char *light,
                                 const char *mid, const char *dark, const char *label, int first)
 {
+    char q[5][32];
+    for (int j = 0; j < 5; j++) {
+        aim_plot_series_col(q[j], sizeof q[j], c + j, scale);
+    }
     fprintf(gp,
-            "%s '%s' using " AIM_PLOT_SERIES_X ":($%d*%g):($%d*%g) with filledcurves fc rgb '%s' "
+            "%s '%s' using " AIM_PLOT_SERIES_X ":%s:%s with filledcurves fc rgb '%s' "
             "fs solid 1.0 noborder title '%s p5-p95', \\\n"
-            "     '' using " AIM_PLOT_SERIES_X
-            ":($%d*%g):($%d*%g) with filledcurves fc rgb '%s' fs solid 1.0 "
+            "     '' using " AIM_PLOT_SERIES_X ":%s:%s with filledcurves fc rgb '%s' fs solid 1.0 "
             "noborder title '%s p25-p75', \\\n"
-            "     '' using " AIM_PLOT_SERIES_X ":($%d*%g) with lines lw 2.5 lc rgb '%s' title '%s median'",
-            first ? "plot" : ",", dat, c, scale, c + 4, scale, light, label, c + 1, scale, c + 3, scale, mid,
-            label, c + 2, scale, dark, label);
+            "     '' using " AIM_PLOT_SERIES_X ":%s with lines lw 2.5 lc rgb '%s' title '%s median'",
+            first ? "plot" : ",", dat, q[0], q[4], light, label, q[1], q[3], mid, label, q[2], dark, label);
 }
 
 enum aim_status aim_plot_series_value(struct aim_plot_spec *sp)
