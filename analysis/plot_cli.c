@@ -330,6 +330,31 @@ static enum aim_status aim_plot_cli_check_names(const struct aim_plot_run *run)
     return s ? aim_error_prefix(s, "%s: ", run->path) : s;
 }
 
+/* --replica and --month name a complete replica and a snapshot month, checked before anything is
+ * written (the figures check them again). */
+static enum aim_status aim_plot_cli_check_choices(const struct aim_plot_run *run,
+                                                  const struct aim_plot_cli_args *a)
+{
+    int found = a->replica < 0;
+    for (int k = 0; k < run->n_done; k++) {
+        found |= run->replicas[k] == a->replica;
+    }
+    if (!found) {
+        return aim_error_set(AIM_ERR_USAGE,
+                             "%s: --replica %ld is not a complete replica of point %d (0 to %d)", run->path,
+                             a->replica, run->point, run->n_replicas - 1);
+    }
+    if (a->month >= 0 && (a->month >= run->n_times ||
+                          aim_traj_snapshot_index((int)a->month, run->n_times, run->bs_every) < 0)) {
+        return aim_error_set(
+            AIM_ERR_USAGE,
+            "%s: --month %ld has no stored balance sheet (run.balance_sheet_every = %d: months 0, "
+            "%d, ... and the last month, %d)",
+            run->path, a->month, run->bs_every, run->bs_every, run->n_times - 1);
+    }
+    return AIM_OK;
+}
+
 int aim_plot_cli_main(int argc, char **argv)
 {
     struct aim_plot_cli_args a;
@@ -345,6 +370,7 @@ int aim_plot_cli_main(int argc, char **argv)
     struct aim_plot_run *run = NULL;
     enum aim_status s = aim_plot_run_load(&run, a.run, (int)a.point, &opt);
     s = s ? s : aim_plot_cli_check_names(run);
+    s = s ? s : aim_plot_cli_check_choices(run, &a);
     if (s) {
         fprintf(stderr, "aimsim plot: %s\n", aim_error_message());
         aim_plot_run_free(run);
@@ -399,13 +425,15 @@ int aim_plot_cli_main(int argc, char **argv)
             return aim_error_exit_code(s);
         }
         printf("%s/%s.dat\n%s/%s.gp\n", a.dir, fig->name, a.dir, fig->name);
+        fflush(stdout);
+        s = a.render && !not_found ? aim_plot_cli_render(&a, fig->name, &not_found) : AIM_OK;
+        if (!s && a.render && !not_found) {
+            printf("%s/%s.%s\n", a.dir, fig->name, aim_plot_gp_extension(a.format));
+            fflush(stdout);
+        }
         if (sp.note[0]) {
             fprintf(stderr, "aimsim plot: %s: %s\n", fig->name, sp.note);
         }
-        if (!a.render || not_found) {
-            continue;
-        }
-        s = aim_plot_cli_render(&a, fig->name, &not_found);
         if (s) {
             fprintf(stderr, "aimsim plot: %s: %s\n", fig->name, aim_error_message());
             failed = 1;
@@ -415,10 +443,7 @@ int aim_plot_cli_main(int argc, char **argv)
                         "`gnuplot NAME.gp` in %s\n",
                         a.dir);
             }
-            continue;
         }
-        printf("%s/%s.%s\n", a.dir, fig->name, aim_plot_gp_extension(a.format));
-        fflush(stdout);
     }
     aim_plot_run_free(run);
     return failed ? 1 : 0;

@@ -21,11 +21,9 @@ static enum aim_status aim_plot_sensitivity_design(const struct aim_plot_run *ru
         return aim_error_prefix(AIM_ERR_FORMAT, "%s: the run's configuration does not load: ", run->path);
     }
     if ((*cfg)->sweep.design != AIM_DESIGN_SALTELLI && (*cfg)->sweep.design != AIM_DESIGN_MORRIS) {
-        return aim_error_set(
-            AIM_ERR_USAGE,
-            "%s: the sweep's design gives no sensitivity indices; run a sweep.design: saltelli "
-            "or morris config (docs/sweeps.md)",
-            run->path);
+        return aim_error_set(AIM_ERR_USAGE,
+                             "the sweep's design gives no sensitivity indices; run a sweep.design: "
+                             "saltelli or morris config (docs/sweeps.md)");
     }
     s = aim_design_from_config(*cfg, ".", 1, des);
     if (s) {
