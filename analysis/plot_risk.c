@@ -90,11 +90,14 @@ enum aim_status aim_plot_risk_crash(struct aim_plot_spec *sp)
         "set format y '%%.0f'\n"
         "set style fill solid 1.0 noborder\n"
         "set boxwidth 0.8*30*86400 absolute\n"
+        "%s"
         "plot '%s.dat' using " AIM_PLOT_RISK_X ":8 with boxes fc rgb '#6a51a3' "
         "title 'crashes starting in the month (%d in all)'\n"
         "unset multiplot\n",
         100 * an->crash_drawdown, an->crash_window, cp->successes, cp->n, run->point, cp->estimate, cp->lower,
-        cp->upper, sp->name, max_starts + 1, (max_starts + 4) / 5, sp->name, n_crash);
+        cp->upper, sp->name, max_starts + 1, (max_starts + 4) / 5,
+        n_crash ? "" : "set label 1 'no replica crashed' at graph 0.5, graph 0.75 center\n", sp->name,
+        n_crash);
     free(starts);
     return aim_plot_data_commit_pair(df, gf, s, sp->force);
 }
