@@ -186,12 +186,14 @@ enum aim_status aim_plot_sensitivity_figure(struct aim_plot_spec *sp)
                 "title 'mu* with its 95%% half-width'\n",
                 sp->name);
     } else {
-        fputs("set ylabel 'share of the output variance'\nset yrange [*:1.05]\n"
-              "set style data histogram\nset style histogram errorbars gap 1.5 lw 1.5\n"
-              "set style fill solid 1.0 border rgb '#000000'\nset boxwidth 0.9\nset xtics nomirror rotate by "
-              "-20 left\n"
-              "set key top right\nset xrange [-0.6:*]\n",
-              gp);
+        fprintf(
+            gp,
+            "set ylabel 'share of the output variance'\nset xzeroaxis lt -1\nset offsets 0, 0, 0.05, 0.05\n"
+            "set style data histogram\nset style histogram errorbars gap 1.5 lw 1.5\n"
+            "set style fill solid 1.0 border rgb '#000000'\nset boxwidth 0.9\nset xtics nomirror rotate by "
+            "-20 left\n"
+            "set key top right opaque\nset xrange [-0.6:%d.6]\n",
+            d - 1);
         fputs("set xtics (", gp);
         for (int i = 0; i < d; i++) {
             fputs(i ? ", " : "", gp);
@@ -199,8 +201,8 @@ enum aim_status aim_plot_sensitivity_figure(struct aim_plot_spec *sp)
             fprintf(gp, " %d", i);
         }
         fprintf(gp,
-                ")\nplot '%s.dat' using 2:3 fc rgb '#9ecae1' title 'S1 (first order)', \\\n"
-                "     '' using 4:5 fc rgb '#08306b' title 'ST (total)'\n",
+                ")\nplot '%s.dat' using 2:3 lc rgb '#9ecae1' title 'S1 (first order)', \\\n"
+                "     '' using 4:5 lc rgb '#08306b' title 'ST (total)'\n",
                 sp->name);
     }
     snprintf(sp->note, sizeof sp->note, "%s of %s", morris ? "Morris mu* and sigma" : "Sobol S1 and ST",
