@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "analysis/analyze_cli.h"
+#include "analysis/plot_cli.h"
 #include "analysis/psy_cli.h"
 #include "analysis/sensitivity_cli.h"
 #include "sim/cli.h"
@@ -33,6 +34,7 @@ static const struct aim_command commands[] = {
     {"analyze", aim_analyze_cli_main, "indicators of a run file (circularity, concentration, bubbles)"},
     {"psy", aim_psy_cli_main, "PSY bubble test (Phillips, Shi and Yu) of a CSV column"},
     {"sensitivity", aim_sensitivity_cli_main, "Sobol or Morris indices of a sweep's run file or a CSV"},
+    {"plot", aim_plot_cli_main, "figures of a run file: gnuplot scripts, their data and images"},
     {"reproduce", aim_reproduce_cli_main, "rerun units of a run file and check them bit for bit"},
 };
 
