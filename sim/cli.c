@@ -588,7 +588,12 @@ int aim_cli_run_main(int argc, char **argv)
                 report.replicas_run, progress.unit, report.replicas_skipped, report.seconds,
                 report.seconds > 0 ? 100.0 * report.write_seconds / report.seconds : 0.0);
     }
-    if (sweep) {
+    if (shard_n > 0) {
+        printf("wrote %s (%.2f MB, shard %d/%d: %ld of the %ld units of %d points x %ld replicas x %ld "
+               "months)\n",
+               out, mb, shard_i, shard_n, range.end - range_begin, (long)n_points * cfg->run.replicas,
+               n_points, cfg->run.replicas, cfg->run.steps);
+    } else if (sweep) {
         printf("wrote %s (%.2f MB, %d points x %ld replicas x %ld months)\n", out, mb, n_points,
                cfg->run.replicas, cfg->run.steps);
     } else {
