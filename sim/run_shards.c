@@ -48,15 +48,17 @@ static int aim_run_shards_next(void *ctx, int *point, int *replica)
     return 1;
 }
 
-/* qsort's order of the units to run: costliest point first, then by unit index. */
-static const double *aim_run_shards_weight;
-static int aim_run_shards_nr;
+/* qsort_r's order of the units to run: costliest point first, then by unit index. */
+struct aim_run_shards_cost {
+    const double *weight;
+    int n_replicas;
+};
 
-static int aim_run_shards_by_cost(const void *pa, const void *pb)
+static int aim_run_shards_by_cost(const void *pa, const void *pb, void *ctx)
 {
+    const struct aim_run_shards_cost *c = ctx;
     long a = *(const long *)pa, b = *(const long *)pb;
-    double wa = aim_run_shards_weight[a / aim_run_shards_nr],
-           wb = aim_run_shards_weight[b / aim_run_shards_nr];
+    double wa = c->weight[a / c->n_replicas], wb = c->weight[b / c->n_replicas];
     if (wa != wb) {
         return wa > wb ? -1 : 1;
     }
@@ -264,9 +266,8 @@ int aim_run_shards_run(const struct aim_run_shards_args *a)
     /* The costliest points first (ties in unit order), so that the last, small chunks are cheap
      * units; a point's units stay together, and so a chunk covers few runs of units. */
     if (a->weight && m > 1) {
-        aim_run_shards_weight = a->weight;
-        aim_run_shards_nr = nr;
-        qsort(todo, (size_t)m, sizeof *todo, aim_run_shards_by_cost);
+        struct aim_run_shards_cost cost = {a->weight, nr};
+        qsort_r(todo, (size_t)m, sizeof *todo, aim_run_shards_by_cost, &cost);
     }
     long n_chunks = aim_shards_guided(m, size, bounds);
     enum aim_status s = aim_ranks_counter_create(&chunks);
