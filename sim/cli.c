@@ -206,6 +206,9 @@ int aim_cli_run_main(int argc, char **argv)
         fprintf(stderr, "aimsim run: out of memory\n");
         return 1;
     }
+    /* First of all, so that a stop request (Slurm's USR1) arriving while MPI or the config
+     * starts up is not fatal: it is seen when the first unit would be taken. */
+    aim_interrupt_install();
     /* --replicas/--steps/--seed are config overrides, applied after every --set. */
     const char *rep = NULL, *steps = NULL, *seed = NULL;
     /* Options and CONFIG in any order (GNU permutation), as the usage line shows them. */
@@ -314,7 +317,6 @@ int aim_cli_run_main(int argc, char **argv)
         }
         quiet = 1;
     }
-    aim_interrupt_install();
     {
         const char *const keys[3] = {"run.replicas", "run.steps", "run.seed"};
         const char *const values[3] = {rep, steps, seed};
