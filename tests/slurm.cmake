@@ -14,4 +14,16 @@ if(TARGET aimsim)
     set_tests_properties(test_slurm_${mode} PROPERTIES TIMEOUT 300
                          ENVIRONMENT "AIM_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
   endforeach()
+  if(sweep IN_LIST AIM_SLURM_TESTS)
+    # Under the sanitizers: full stacks, so that LeakSanitizer sees the Open MPI frames that
+    # tests/sanitizers/lsan.supp names (Open MPI's own leaks at MPI_Init_thread and MPI_Finalize).
+    set_tests_properties(test_slurm_sweep PROPERTIES AIM_ASAN_OPTIONS fast_unwind_on_malloc=0)
+  endif()
+endif()
+# The scripts themselves, checked by ShellCheck (Debian's shellcheck) when it is installed.
+find_program(AIM_SHELLCHECK NAMES shellcheck)
+if(AIM_SHELLCHECK)
+  add_test(NAME slurm_shellcheck COMMAND ${AIM_SHELLCHECK} -s bash ${CMAKE_SOURCE_DIR}/scripts/slurm/sweep.sbatch
+           ${CMAKE_SOURCE_DIR}/scripts/slurm/array.sbatch ${CMAKE_SOURCE_DIR}/scripts/slurm/merge.sbatch
+           ${CMAKE_SOURCE_DIR}/scripts/slurm/submit-array)
 endif()

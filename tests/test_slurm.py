@@ -297,7 +297,23 @@ def test_submit():
           "then the merge with --dependency=afterok:7001, the id sbatch --parsable printed (cluster name cut)")
     check("array job 7001 (3 tasks)" in r.stdout and "merge job 7002" in r.stdout, "and prints both job ids")
 
-    for bad, what in ((["--tasks", "0"], "--tasks 0"), (["--tasks", "x"], "--tasks x"), (["--bogus"], "an unknown option")):
+    r = subprocess.run([submit, "--dry-run", "--tasks", "64", "--max-running", "8", SMALL, "parts", "out.h5"], env=env,
+                       cwd=tmp, capture_output=True, text=True)
+    check(r.returncode == 0 and " --array=0-63%8 " in r.stdout and "merge.sbatch out.h5 parts 64" in r.stdout,
+          "--max-running 8 limits the running tasks (--array=0-63%8)")
+
+    # The dry run docs/sweeps.md shows, run from a directory laid out as the repository.
+    os.symlink(os.path.join(SRC, "scripts"), os.path.join(tmp, "scripts"))
+    shutil.copy(os.path.join(tmp, LONG), os.path.join(tmp, "kappa-n.yaml"))
+    cmd = "scripts/slurm/submit-array --dry-run --tasks 4 --sbatch=--account=proj1 kappa-n.yaml parts kappa-n.h5 " \
+          "--replicas 16 --steps 120"
+    r = subprocess.run(shlex.split(cmd), env=env, cwd=tmp, capture_output=True, text=True)
+    with open(os.path.join(SRC, "docs", "sweeps.md")) as f:
+        doc = f.read()
+    check(r.returncode == 0 and f"$ {cmd}\n{r.stdout}```" in doc, "docs/sweeps.md shows this dry run's output")
+
+    for bad, what in ((["--tasks", "0"], "--tasks 0"), (["--tasks", "x"], "--tasks x"), (["--bogus"], "an unknown option"),
+                      (["--max-running", "0"], "--max-running 0")):
         r = subprocess.run([submit, "--dry-run"] + bad + [SMALL, "parts", "out.h5"], env=env, cwd=tmp,
                            capture_output=True, text=True)
         check(r.returncode == 2 and r.stderr, f"{what} exits 2: {r.stderr.strip().splitlines()[0]}")
