@@ -131,13 +131,14 @@ def script(name, args, env, timeout=300):
                           text=True, timeout=timeout)
 
 
-def stop_midway(name, args, env, log):
-    """Starts a batch script, sends SIGUSR1 to its shell once a unit is done, returns its status."""
+def stop_midway(name, args, env, log, at=" units done"):
+    """Starts a batch script, sends SIGUSR1 to its shell once its log shows `at` (by default, once
+    a unit is done), returns its exit status."""
     with open(log, "w") as f:
         p = subprocess.Popen([os.path.join(SCRIPTS, name)] + args, env=env, cwd=tmp, stdout=f,
                              stderr=subprocess.STDOUT)
     deadline = time.time() + 120
-    while time.time() < deadline and p.poll() is None and " units done" not in read(log):
+    while time.time() < deadline and p.poll() is None and at not in read(log):
         time.sleep(0.05)
     p.send_signal(signal.SIGUSR1)
     try:
@@ -206,6 +207,16 @@ def test_sweep():
     check(read(os.path.join(tmp, "scontrol.calls")) == "requeue 4102\n", "and did not requeue again")
     check(same("long.h5", ref), "the resumed long.h5 equals the one-process run bit for bit")
 
+    # A signal while the launcher is still starting ends it (status 128 + SIGUSR1): a stand-in
+    # launcher that sleeps before running mpirun makes that moment last.
+    write(os.path.join(fake, "slow-mpirun"), '#!/bin/sh\nsleep 5\nexec mpirun "$@"\n', 0o755)
+    rc = stop_midway("sweep.sbatch", [SMALL, "early.h5"] + SMALL_ARGS, slurm_env(4104, MPIRUN="slow-mpirun"),
+                     os.path.join(tmp, "early.log"), at="slow-mpirun -n 2")
+    log = read(os.path.join(tmp, "early.log"))
+    calls = read(os.path.join(tmp, "scontrol.calls"))
+    check(rc == 138 and "exited with status 138 (killed by SIGUSR1 while aimsim was starting)" in log and
+          calls == "requeue 4102\nrequeue 4104\n", f"a signal during the start is requeued too (rc={rc}, {calls!r})")
+
     r = script("sweep.sbatch", ["missing.yaml", "x.h5"], slurm_env(4103))
     check(r.returncode == 2 and "missing.yaml" in r.stderr, f"a missing config exits 2 naming it: {r.stderr.strip()}")
 
@@ -256,6 +267,18 @@ def test_array():
     check(r.returncode == 0 and same("long.h5", ref),
           "the merged parts, one stopped and resumed, equal the one-process run bit for bit")
     check(read(os.path.join(tmp, "scontrol.calls")) == "requeue 5301\n", "no other requeue")
+
+    # A signal while aimsim is starting (a stand-in that sleeps first), with no scontrol on PATH.
+    write(os.path.join(tmp, "slow-aimsim"), f'#!/bin/sh\nsleep 5\nexec {shlex.quote(AIMSIM)} "$@"\n', 0o755)
+    env = array_env(5400, 0, AIMSIM=os.path.join(tmp, "slow-aimsim"))
+    env["PATH"] = env["PATH"].split(os.pathsep, 1)[1]
+    if shutil.which("scontrol", path=env["PATH"]) is None:
+        rc = stop_midway("array.sbatch", [SMALL, "early-parts"] + SMALL_ARGS, env, os.path.join(tmp, "early.log"),
+                         at="--shard 0/3")
+        log = read(os.path.join(tmp, "early.log"))
+        print(log)
+        check(rc == 138 and "killed by SIGUSR1 while aimsim was starting" in log and "scontrol not found" in log and
+              "SLURM_ARRAY_TASK_ID=0" in log, f"without scontrol the task says how to continue (rc={rc})")
 
 
 def test_submit():
