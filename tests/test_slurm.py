@@ -209,13 +209,26 @@ def test_sweep():
 
     # A signal while the launcher is still starting ends it (status 128 + SIGUSR1): a stand-in
     # launcher that sleeps before running mpirun makes that moment last.
-    write(os.path.join(fake, "slow-mpirun"), '#!/bin/sh\nsleep 5\nexec mpirun "$@"\n', 0o755)
+    write(os.path.join(fake, "slow-mpirun"), '#!/bin/sh\necho "slow-mpirun: sleeping"\nsleep 5\nexec mpirun "$@"\n', 0o755)
     rc = stop_midway("sweep.sbatch", [SMALL, "early.h5"] + SMALL_ARGS, slurm_env(4104, MPIRUN="slow-mpirun"),
-                     os.path.join(tmp, "early.log"), at="slow-mpirun -n 2")
+                     os.path.join(tmp, "early.log"), at="slow-mpirun: sleeping")
     log = read(os.path.join(tmp, "early.log"))
     calls = read(os.path.join(tmp, "scontrol.calls"))
     check(rc == 138 and "exited with status 138 (killed by SIGUSR1 while aimsim was starting)" in log and
           calls == "requeue 4102\nrequeue 4104\n", f"a signal during the start is requeued too (rc={rc}, {calls!r})")
+
+    # A signal that the launcher drops (a stand-in that ignores SIGUSR1 for its first 2 s, as
+    # mpirun may before it has started the ranks): the script repeats it (every second here) until
+    # the run stops, and requeues.
+    write(os.path.join(fake, "deaf-mpirun"),
+          '#!/bin/sh\ntrap "" USR1\necho "deaf-mpirun: ignoring SIGUSR1"\nsleep 2\ntrap - USR1\nexec mpirun "$@"\n', 0o755)
+    rc = stop_midway("sweep.sbatch", [LONG, "deaf.h5"] + LONG_ARGS,
+                     slurm_env(4105, MPIRUN="deaf-mpirun", AIM_SIGNAL_REPEAT=1), os.path.join(tmp, "deaf.log"),
+                     at="deaf-mpirun: ignoring SIGUSR1")
+    log = read(os.path.join(tmp, "deaf.log"))
+    calls = read(os.path.join(tmp, "scontrol.calls"))
+    check(rc in (3, 138) and calls.endswith("requeue 4105\n") and "done: deaf.h5" not in log,
+          f"a dropped signal is sent again until the run stops (rc={rc}, {calls!r})")
 
     r = script("sweep.sbatch", ["missing.yaml", "x.h5"], slurm_env(4103))
     check(r.returncode == 2 and "missing.yaml" in r.stderr, f"a missing config exits 2 naming it: {r.stderr.strip()}")
@@ -269,12 +282,13 @@ def test_array():
     check(read(os.path.join(tmp, "scontrol.calls")) == "requeue 5301\n", "no other requeue")
 
     # A signal while aimsim is starting (a stand-in that sleeps first), with no scontrol on PATH.
-    write(os.path.join(tmp, "slow-aimsim"), f'#!/bin/sh\nsleep 5\nexec {shlex.quote(AIMSIM)} "$@"\n', 0o755)
+    write(os.path.join(tmp, "slow-aimsim"), f'#!/bin/sh\necho "slow-aimsim: sleeping"\nsleep 5\nexec {shlex.quote(AIMSIM)} "$@"\n',
+          0o755)
     env = array_env(5400, 0, AIMSIM=os.path.join(tmp, "slow-aimsim"))
     env["PATH"] = env["PATH"].split(os.pathsep, 1)[1]
     if shutil.which("scontrol", path=env["PATH"]) is None:
         rc = stop_midway("array.sbatch", [SMALL, "early-parts"] + SMALL_ARGS, env, os.path.join(tmp, "early.log"),
-                         at="--shard 0/3")
+                         at="slow-aimsim: sleeping")
         log = read(os.path.join(tmp, "early.log"))
         print(log)
         check(rc == 138 and "killed by SIGUSR1 while aimsim was starting" in log and "scontrol not found" in log and
