@@ -180,6 +180,8 @@ def test_sweep():
           "mpirun places 2 ranks per node with 1 core each (SLURM_NTASKS_PER_NODE, SLURM_CPUS_PER_TASK)")
     check("MCW rank 0 bound" in r.stderr and "MCW rank 1 bound" in r.stderr, "both ranks are bound to cores")
     check(" --threads 1 " in r.stdout and "--resume" not in r.stdout, "--threads from SLURM_CPUS_PER_TASK, no --resume")
+    check("-x OMP_NUM_THREADS -x OMP_PLACES -x OMP_PROC_BIND -x HDF5_USE_FILE_LOCKING" in r.stdout,
+          "the threads' placement and HDF5_USE_FILE_LOCKING go to the ranks on every node")
     shards = sorted(os.listdir(os.path.join(tmp, "sweep.shards")))
     check(shards == ["a001-r00000.h5", "a001-r00001.h5"], f"two ranks wrote their files: {shards}")
     check(same("sweep.h5", ref), "the mpirun job's sweep.h5 equals the one-process run bit for bit")
