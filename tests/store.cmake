@@ -27,7 +27,8 @@ if(TARGET aimsim)
   set_tests_properties(test_cli_sweep PROPERTIES TIMEOUT 600 ENVIRONMENT "AIM_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
   # Sweeps over real Open MPI ranks and job-array shards: the same file as one process, kill and
   # resume, clean stop on SIGUSR1, merging. Open MPI's own start-up allocations are never freed
-  # before exit, so leak detection is off for this test (addresses are still checked).
+  # before exit; test_slurm_sweep checks aimsim's leaks under mpirun with those suppressed (full
+  # stacks, slow), so here leak detection is off and addresses are still checked.
   if(MPI_C_FOUND)
     add_test(NAME test_cli_ranks COMMAND ${AIM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_cli_ranks.py
              $<TARGET_FILE:aimsim>)
