@@ -16,14 +16,24 @@
 
 #include "sim/error.h"
 
-/** @brief `aimsim run [CONFIG] -o OUT.h5 [options]`: runs the Monte Carlo into an HDF5 file. */
-int aim_cli_run_main(int argc, char **argv);
 /** @brief `aimsim info FILE`: provenance and dataset shapes of an output file. */
 int aim_cli_info_main(int argc, char **argv);
 /** @brief `aimsim config show [CONFIG] [--set k=v]...`: the fully resolved config as YAML. */
 int aim_cli_config_main(int argc, char **argv);
 /** @brief Prints the version line and build provenance (`aimsim --version`). */
 void aim_cli_print_version(FILE *out);
+
+struct aim_config;
+/** @brief Prints "aimsim CMD: <the recorded message>" and returns s's exit status. */
+int aim_cli_fail(const char *cmd, enum aim_status s);
+/** @brief After a failure to write OUT: says so when the file system holding it is full. */
+void aim_cli_note_full_disk(const char *cmd, const char *out);
+/** @brief Prints a usage error (fmt with one string argument) and the --help hint; returns 2. */
+int aim_cli_usage_error(const char *cmd, const char *fmt, const char *arg);
+/** @brief Loads CONFIG (NULL: the embedded seed scenario) and applies the overrides in order;
+ * sweep_keys: the sweep's factors must name numeric config keys. */
+enum aim_status aim_cli_load_config(struct aim_config **cfg, const char *path, char **sets, int n_sets,
+                                    int sweep_keys);
 
 /* Option values and JSON output shared by every subcommand (run, info, config here; analyze and psy
  * in analysis/). They are static inline so that a subcommand and its test driver use them without

@@ -15,6 +15,7 @@
 #include "sim/merge_cli.h"
 #include "sim/ranks.h"
 #include "sim/reproduce_cli.h"
+#include "sim/run_cli.h"
 
 /* Subcommands. Another tool plugs in with one row: its name, its int fn(int argc, char **argv)
  * and a one-line summary for `aimsim --help` (e.g. analyze: aim_analyze_cli_main in
@@ -26,7 +27,7 @@ struct aim_command {
 };
 
 static const struct aim_command commands[] = {
-    {"run", aim_cli_run_main, "run the Monte Carlo replicas of a config into an HDF5 file"},
+    {"run", aim_run_cli_main, "run the Monte Carlo replicas of a config into an HDF5 file"},
     {"merge", aim_merge_cli_main, "one file over the shard files of a run (job-array tasks or MPI ranks)"},
     {"info", aim_cli_info_main, "print an output file's provenance and dataset shapes"},
     {"config", aim_cli_config_main, "config show: print the fully resolved configuration"},
