@@ -9,6 +9,29 @@
 #include <string.h>
 #include <unistd.h>
 
+/* 1 (with the message set) if a job-array part is resumed as another part, or as no part: the
+ * file's root attribute shard ("I/N"; a rank file's "rank R of K, attempt A" is not a part) must be
+ * the --shard of this run. */
+static int aim_store_resume_shard_differs(const struct aim_store *old,
+                                          const struct aim_store_provenance *prov, const char *path)
+{
+    char *shard = NULL;
+    if (H5Aexists(old->file, "shard") > 0) {
+        shard = aim_h5util_read_string_attr(old->file, "shard");
+    }
+    H5Eclear2(H5E_DEFAULT);
+    int file_part = shard && strchr(shard, '/') != NULL;
+    int run_part = prov->shard && strchr(prov->shard, '/') != NULL;
+    int differs = (file_part || run_part) && (!file_part || !run_part || strcmp(shard, prov->shard) != 0);
+    if (differs) {
+        aim_error_set(AIM_ERR_USAGE, "%s: cannot resume: the file holds %s%s%s, this run %s%s", path,
+                      file_part ? "part " : "", file_part ? shard : "every unit (no --shard)", "",
+                      run_part ? "is --shard " : "has no --shard", run_part ? prov->shard : "");
+    }
+    free(shard);
+    return differs;
+}
+
 /* Checks that a partial file was written by the same run (seed, config, shape). */
 static enum aim_status aim_store_check_same_run(const struct aim_store *old, const char *path,
                                                 const struct aim_store_layout *lay,
@@ -22,6 +45,8 @@ static enum aim_status aim_store_check_same_run(const struct aim_store *old, con
         status = aim_error_set(
             AIM_ERR_USAGE, "%s: cannot resume: the file was written with seed %llu, this run has seed %llu",
             path, (unsigned long long)seed, (unsigned long long)prov->seed);
+    } else if (aim_store_resume_shard_differs(old, prov, path)) {
+        status = AIM_ERR_USAGE; /* the message is set */
     } else if (!config || strcmp(config, prov->config_yaml) != 0) {
         status =
             aim_error_set(AIM_ERR_USAGE,

@@ -214,5 +214,22 @@ r = run([AIMSIM, "run", big, "-o", "stopped.h5", "--resume", "--replicas", "4", 
 ok, out = same("stopped.h5", "ref.h5")
 check(r.returncode == 0 and ok, "one process finishes it with --resume, equal to an uninterrupted run\n" + r.stderr + out)
 
+# A job-array part stopped by SIGUSR1 is resumed only as the same part.
+w = Watch([AIMSIM, "run", big, "-o", "part-stop.h5", "--shard", "1/2", "--progress-every", "0"] + bopts)
+w.wait_units(1)
+w.p.send_signal(signal.SIGUSR1)
+w.p.wait(timeout=120)
+check(w.p.returncode == 3 and os.path.exists(os.path.join(tmp, "part-stop.h5.partial")),
+      f"SIGUSR1 stops a --shard run with exit 3, its partial file kept (got {w.p.returncode})")
+r = run([AIMSIM, "run", big, "-o", "part-stop.h5", "--shard", "0/2", "--resume"] + bopts)
+check(r.returncode == 2 and "holds part 1/2" in r.stderr, "resuming part 1/2 as part 0/2 is refused\n" + r.stderr)
+r = run([AIMSIM, "run", big, "-o", "part-stop.h5", "--resume"] + bopts)
+check(r.returncode == 2 and "no --shard" in r.stderr, "resuming a part without --shard is refused\n" + r.stderr)
+r = run([AIMSIM, "run", big, "-o", "part-stop.h5", "--shard", "1/2", "--resume", "-q"] + bopts)
+with h5py.File(os.path.join(tmp, "part-stop.h5"), "r") as h, h5py.File(os.path.join(tmp, "ref.h5"), "r") as ref:
+    d = h["replica_done"][...].astype(bool)
+    eq = d.any() and np.array_equal(h["firm/cash"][...][d], ref["firm/cash"][...][d])
+check(r.returncode == 0 and eq, "resumed as the same part, its units equal the reference\n" + r.stderr)
+
 print(f"\n{checks} checks, {failures} failed")
 sys.exit(1 if failures else 0)
