@@ -259,6 +259,14 @@ enum aim_status aim_store_describe_loud(const char *path, char **text)
         aim_store_printf(&t, "%s: %s\n", keys[i], v ? v : "(not set)");
         free(v);
     }
+    if (!status && H5Aexists(st->file, "shard") > 0) {
+        char *v = NULL;
+        status = aim_store_describe_attr(st, "shard", &v);
+        aim_store_printf(&t, "shard: %s (a part of the run's units; `aimsim merge` joins the parts)\n",
+                         v ? v : "(unreadable)");
+        free(v);
+    }
+    H5Eclear2(H5E_DEFAULT);
     uint64_t seed = 0;
     if (!status && aim_h5util_read_u64_attr(st->file, "seed", &seed) != 0) {
         status = aim_error_set(AIM_ERR_FORMAT,
