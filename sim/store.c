@@ -92,6 +92,7 @@ enum aim_status aim_store_release(struct aim_store *st)
     free(st->sweep_keys);
     free(st->sweep_values);
     free(st->rows);
+    free(st->pending);
     free(st->path);
     free(st);
     return status;
@@ -323,8 +324,87 @@ static enum aim_status aim_store_series_all(struct aim_store *st, int point, int
     return status;
 }
 
+/* Seconds of CLOCK_MONOTONIC. */
+static double aim_store_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Writes the done flag of unit (point, replica) and records it in st->done. */
+static enum aim_status aim_store_mark_done(struct aim_store *st, int point, int replica)
+{
+    enum aim_status status = AIM_OK;
+    hsize_t start[2] = {(hsize_t)point, (hsize_t)replica}, count[2] = {1, 1}, one = 1;
+    uint8_t flag = 1;
+    hid_t fs = H5Dget_space(st->done_ds), ms = H5Screate_simple(1, &one, NULL);
+    AIM_H5_CHECK(fs, st, "selecting in", "/replica_done");
+    AIM_H5_CHECK(ms, st, "creating memory space for", "/replica_done");
+    AIM_H5_CHECK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL), st, "selecting in",
+                 "/replica_done");
+    AIM_H5_CHECK(H5Dwrite(st->done_ds, H5T_NATIVE_UINT8, ms, fs, H5P_DEFAULT, &flag), st, "writing",
+                 "/replica_done");
+    st->done[(size_t)point * (size_t)st->n_replicas + (size_t)replica] = 1;
+fail:
+    if (fs >= 0) {
+        H5Sclose(fs);
+    }
+    if (ms >= 0) {
+        H5Sclose(ms);
+    }
+    return status;
+}
+
+static enum aim_status aim_store_pending_add(struct aim_store *st, int point, int replica)
+{
+    if (st->n_pending == st->cap_pending) {
+        size_t cap = st->cap_pending ? 2 * st->cap_pending : 64;
+        int32_t *p = realloc(st->pending, cap * 2 * sizeof *p);
+        if (!p) {
+            return aim_error_set(AIM_ERR_NOMEM, "%s: out of memory", st->path);
+        }
+        st->pending = p;
+        st->cap_pending = cap;
+    }
+    st->pending[2 * st->n_pending] = point;
+    st->pending[2 * st->n_pending + 1] = replica;
+    st->n_pending++;
+    return AIM_OK;
+}
+
+/* The units written but not marked done: their data flushed, then their flags, then flushed. */
+static enum aim_status aim_store_commit_loud(struct aim_store *st)
+{
+    enum aim_status status = AIM_OK;
+    st->last_commit = aim_store_now();
+    if (st->n_pending == 0) {
+        return AIM_OK;
+    }
+    AIM_H5_CHECK(H5Fflush(st->file, H5F_SCOPE_GLOBAL), st, "flushing", "the file");
+    for (size_t i = 0; i < st->n_pending && !status; i++) {
+        status = aim_store_mark_done(st, st->pending[2 * i], st->pending[2 * i + 1]);
+    }
+    if (status) {
+        goto fail;
+    }
+    AIM_H5_CHECK(H5Fflush(st->file, H5F_SCOPE_GLOBAL), st, "flushing", "the file");
+    st->n_pending = 0;
+fail:
+    return status;
+}
+
+enum aim_status aim_store_commit(struct aim_store *st)
+{
+    struct aim_h5util_errors saved;
+    aim_h5util_quiet(&saved);
+    enum aim_status status = aim_store_commit_loud(st);
+    aim_h5util_restore(&saved);
+    return status;
+}
+
 static enum aim_status aim_store_write_replica_loud(struct aim_store *st, int point, int replica,
-                                                    const struct aim_traj *tr)
+                                                    const struct aim_traj *tr, int lazy)
 {
     enum aim_status status = aim_store_check_replica(st, point, replica, tr);
     hid_t fs = H5I_INVALID_HID, ms = H5I_INVALID_HID;
@@ -383,32 +463,24 @@ static enum aim_status aim_store_write_replica_loud(struct aim_store *st, int po
         }
         AIM_H5_CHECK(rc, st, "writing", "/event_count");
     }
-    /* The replica's data reach the file before its done flag does. */
-    if (!st->batch) {
-        AIM_H5_CHECK(H5Fflush(st->file, H5F_SCOPE_GLOBAL), st, "flushing", "the file");
+    if (fs >= 0) {
+        H5Sclose(fs);
+        fs = H5I_INVALID_HID;
     }
-    {
-        hsize_t start[2] = {(hsize_t)point, (hsize_t)replica}, count[2] = {1, 1}, one = 1;
-        uint8_t flag = 1;
-        if (fs >= 0) {
-            H5Sclose(fs);
+    if (ms >= 0) {
+        H5Sclose(ms);
+        ms = H5I_INVALID_HID;
+    }
+    if (st->batch) { /* salvaging: one flush at the end of the copy */
+        status = aim_store_mark_done(st, point, replica);
+    } else {
+        /* Its data (with those of the units waiting) reach the file before its done flag does: a
+         * lazy unit waits for the next commit, at most a second away. */
+        status = aim_store_pending_add(st, point, replica);
+        if (!status && (!lazy || aim_store_now() - st->last_commit >= AIM_STORE_COMMIT_EVERY)) {
+            status = aim_store_commit_loud(st);
         }
-        if (ms >= 0) {
-            H5Sclose(ms);
-        }
-        fs = H5Dget_space(st->done_ds);
-        AIM_H5_CHECK(fs, st, "selecting in", "/replica_done");
-        AIM_H5_CHECK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL), st, "selecting in",
-                     "/replica_done");
-        ms = H5Screate_simple(1, &one, NULL);
-        AIM_H5_CHECK(ms, st, "creating memory space for", "/replica_done");
-        AIM_H5_CHECK(H5Dwrite(st->done_ds, H5T_NATIVE_UINT8, ms, fs, H5P_DEFAULT, &flag), st, "writing",
-                     "/replica_done");
     }
-    if (!st->batch) {
-        AIM_H5_CHECK(H5Fflush(st->file, H5F_SCOPE_GLOBAL), st, "flushing", "the file");
-    }
-    st->done[(size_t)point * (size_t)st->n_replicas + (size_t)replica] = 1;
 fail:
     if (fs >= 0) {
         H5Sclose(fs);
@@ -637,7 +709,10 @@ static enum aim_status aim_store_finish_loud(struct aim_store *st, const char *f
         status = aim_error_set(AIM_ERR_USAGE, "%s: opened read-only", st->path);
         goto fail;
     }
-    status = aim_store_sort_events(st);
+    status = aim_store_commit_loud(st);
+    if (!status) {
+        status = aim_store_sort_events(st);
+    }
     if (status) {
         goto fail;
     }
@@ -690,7 +765,13 @@ fail:
 
 static enum aim_status aim_store_close_loud(struct aim_store *st)
 {
-    return st ? aim_store_release(st) : AIM_OK;
+    if (!st) {
+        return AIM_OK;
+    }
+    /* Units written completely are kept: marked done before the file closes. */
+    enum aim_status status = st->writable && st->n_pending ? aim_store_commit_loud(st) : AIM_OK;
+    enum aim_status closed = aim_store_release(st);
+    return status ? status : closed;
 }
 
 static enum aim_status aim_store_discard_loud(struct aim_store *st)
@@ -765,7 +846,17 @@ enum aim_status aim_store_write_replica(struct aim_store *st, int point, int rep
 {
     struct aim_h5util_errors saved;
     aim_h5util_quiet(&saved);
-    enum aim_status status = aim_store_write_replica_loud(st, point, replica, tr);
+    enum aim_status status = aim_store_write_replica_loud(st, point, replica, tr, 0);
+    aim_h5util_restore(&saved);
+    return status;
+}
+
+enum aim_status aim_store_write_replica_lazy(struct aim_store *st, int point, int replica,
+                                             const struct aim_traj *tr)
+{
+    struct aim_h5util_errors saved;
+    aim_h5util_quiet(&saved);
+    enum aim_status status = aim_store_write_replica_loud(st, point, replica, tr, 1);
     aim_h5util_restore(&saved);
     return status;
 }

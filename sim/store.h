@@ -70,6 +70,15 @@ enum aim_status aim_store_open_read(struct aim_store **st, const char *path);
 /** @brief Writes replica r of point p, flushes it to disk, then marks it done and flushes again. */
 enum aim_status aim_store_write_replica(struct aim_store *st, int point, int replica,
                                         const struct aim_traj *tr);
+/** @brief aim_store_write_replica for a short unit: its data are written now and it is marked done
+ * (after a flush) with the next commit, which comes when a second has passed since the last, with
+ * the next aim_store_write_replica, aim_store_commit, aim_store_finish or aim_store_close. Two
+ * flushes per unit otherwise bound a run of many short units; a kill loses at most the units
+ * waiting (their data are ignored without their flags). */
+enum aim_status aim_store_write_replica_lazy(struct aim_store *st, int point, int replica,
+                                             const struct aim_traj *tr);
+/** @brief Marks done the units aim_store_write_replica_lazy left waiting (flushing first). */
+enum aim_status aim_store_commit(struct aim_store *st);
 /** @brief Reads replica r of point p into tr (sized for the store's firms and times); a chunk
  * that fails its checksum or an event row out of range is AIM_ERR_FORMAT. */
 enum aim_status aim_store_read_replica(struct aim_store *st, int point, int replica, struct aim_traj *tr);

@@ -19,6 +19,8 @@
 enum { AIM_STORE_DEFLATE = 4, AIM_STORE_EVENT_CHUNK = AIM_H5UTIL_UNLIMITED_CHUNK };
 /* Longest balance-sheet row or column name, with its NUL. */
 enum { AIM_STORE_BS_NAME = 32 };
+/* Seconds a unit written with aim_store_write_replica_lazy may wait to be marked done. */
+#define AIM_STORE_COMMIT_EVERY 1.0
 
 /** @brief One event row as stored: the key (point, replica, seq) makes every row unique. */
 struct aim_store_event_row {
@@ -53,6 +55,9 @@ struct aim_store {
     char **sweep_keys;    /* /sweep/factor_key as read */
     double *sweep_values; /* /sweep/points as read, row-major */
     int merged;           /* its series are virtual datasets over shard files (aimsim merge) */
+    int32_t *pending;     /* units written but not yet marked done: (point, replica) pairs */
+    size_t n_pending, cap_pending;
+    double last_commit; /* CLOCK_MONOTONIC seconds of the last commit */
 };
 
 #define AIM_H5_CHECK(expr, st, what, object)                                                                 \
