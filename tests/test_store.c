@@ -468,9 +468,64 @@ static void test_time_and_errors(void)
     remove("store_not_hdf5.h5");
 }
 
+/* A unit written lazily is marked done only by a commit (or by closing the file), its data first. */
+static void test_lazy(void)
+{
+    const char *path = "store_lazy.h5.partial";
+    unlink(path);
+    struct aim_store_layout lay = layout();
+    struct aim_store_provenance prov = {"run:\n  seed: 2385\n", 2385, NULL, NULL};
+    struct aim_store *st = NULL;
+    struct aim_traj *tr = NULL, *back = NULL;
+    aim_traj_create(&tr, NF, NT, BS);
+    aim_traj_create(&back, NF, NT, BS);
+    if (aim_store_create(&st, path, &lay, &prov) != AIM_OK) {
+        aim_test(0, "lazy: create failed: %s", aim_error_message());
+        return;
+    }
+    fill(tr, 0, 1);
+    aim_test(aim_store_write_replica_lazy(st, 0, 1, tr) == AIM_OK && aim_store_replica_done(st, 0, 1),
+             "lazy: the first unit (no commit yet) is marked done at once");
+    fill(tr, 0, 2);
+    aim_test(aim_store_write_replica_lazy(st, 0, 2, tr) == AIM_OK, "lazy: write point 0 replica 2");
+    aim_test(aim_store_done_count(st, 0) == 1 && !aim_store_replica_done(st, 0, 2),
+             "lazy: a unit written within a second of the last commit waits for the next (done %d)",
+             aim_store_done_count(st, 0));
+    aim_test(aim_store_commit(st) == AIM_OK && aim_store_done_count(st, 0) == 2 &&
+                 aim_store_replica_done(st, 0, 2),
+             "lazy: a commit marks it done");
+    fill(tr, 0, 3);
+    aim_test(aim_store_write_replica_lazy(st, 0, 3, tr) == AIM_OK && aim_store_done_count(st, 0) == 2,
+             "lazy: the next waits again");
+    fill(tr, 0, 0);
+    aim_test(aim_store_write_replica(st, 0, 0, tr) == AIM_OK && aim_store_done_count(st, 0) == 4,
+             "lazy: a unit written at once commits the waiting one with it");
+    fill(tr, 1, 4);
+    aim_test(aim_store_write_replica_lazy(st, 1, 4, tr) == AIM_OK, "lazy: write point 1 replica 4");
+    aim_test(aim_store_close(st) == AIM_OK, "lazy: close");
+    st = NULL;
+    aim_test(aim_store_open_read(&st, path) == AIM_OK && st, "lazy: reopen");
+    if (st) {
+        aim_test(aim_store_done_count(st, 0) == 4 && aim_store_replica_done(st, 1, 4) &&
+                     aim_store_done_count(st, 1) == 1,
+                 "lazy: closing marked the waiting unit done");
+        int same = aim_store_read_replica(st, 1, 4, back) == AIM_OK;
+        fill(tr, 1, 4);
+        for (int v = 0; same && v < AIM_FIRM_VAR_COUNT; v++) {
+            same = memcmp(tr->firm[v], back->firm[v], sizeof(double) * NT * NF) == 0;
+        }
+        aim_test(same, "lazy: the unit marked at closing reads back as written");
+        aim_store_close(st);
+    }
+    aim_traj_free(tr);
+    aim_traj_free(back);
+    unlink(path);
+}
+
 int main(void)
 {
     test_traj();
+    test_lazy();
     test_time_and_errors();
     test_store();
     return aim_test_summary();
