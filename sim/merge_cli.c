@@ -127,8 +127,8 @@ int aim_merge_cli_main(int argc, char **argv)
         goto done;
     }
     if (!quiet) {
-        fprintf(stderr, "aimsim merge: %ld of %ld units from %d of %d files%s\n", rep.done, rep.units,
-                rep.sources, rep.files, rep.duplicates ? "" : "");
+        fprintf(stderr, "aimsim merge: %ld of %ld units from %d of %d files\n", rep.done, rep.units,
+                rep.sources, rep.files);
         if (rep.duplicates) {
             fprintf(stderr,
                     "aimsim merge: %ld units were done in more than one file; the first listed gives them\n",

@@ -166,7 +166,7 @@ enum aim_status aim_store_month_days(const char *start_date, int n_times, double
 }
 
 /* Resizes /event to the table's length and numbers the new rows (after appends or recovery). */
-static enum aim_status aim_store_sync_event_scale(struct aim_store *st, hsize_t from)
+enum aim_status aim_store_sync_event_scale(struct aim_store *st, hsize_t from)
 {
     enum aim_status status = AIM_OK;
     hsize_t n = st->n_events;

@@ -84,6 +84,8 @@ herr_t aim_store_series_io(hid_t ds, int rank, int point, int replica, int n_tim
 /** @brief Reads (write = 0) or writes one replica's balance-sheet snapshots (n_snapshots x
  * AIM_BS_ROWS x AIM_BS_COLS). */
 herr_t aim_store_bs_io(const struct aim_store *st, int point, int replica, double *buf, int write);
+/** @brief Sizes /event to st->n_events and numbers its entries from index from on. */
+enum aim_status aim_store_sync_event_scale(struct aim_store *st, hsize_t from);
 /** @brief Makes room for n event rows in st->rows. */
 enum aim_status aim_store_reserve_rows(struct aim_store *st, size_t n);
 /** @brief Orders event rows by their key (point, replica, seq), for qsort. */

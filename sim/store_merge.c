@@ -157,7 +157,6 @@ enum aim_status aim_store_merge_loud(const char *out, const struct aim_store_lay
     uint8_t *done = NULL;
     char *tmp = NULL, *outdir = NULL, *dirbuf = NULL;
     size_t nrows = 0, cap = 0;
-    hid_t fs = H5I_INVALID_HID;
     memset(rep, 0, sizeof *rep);
     if (status) {
         return status;
@@ -274,23 +273,10 @@ enum aim_status aim_store_merge_loud(const char *out, const struct aim_store_lay
                      "writing", "/events");
         st->n_events = count;
     }
-    /* The event scale follows /events' length as it does in a store written replica by replica. */
-    {
-        hsize_t count = st->n_events;
-        AIM_H5_CHECK(H5Dset_extent(st->event_scale, &count), st, "extending", "/event");
-        if (count > 0) {
-            int32_t *idx = malloc((size_t)count * sizeof *idx);
-            if (!idx) {
-                status = aim_error_set(AIM_ERR_NOMEM, "out of memory");
-                goto fail;
-            }
-            for (hsize_t k = 0; k < count; k++) {
-                idx[k] = (int32_t)k;
-            }
-            herr_t rc = H5Dwrite(st->event_scale, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, idx);
-            free(idx);
-            AIM_H5_CHECK(rc, st, "writing", "/event");
-        }
+    /* The event scale follows /events' length, as in a store written replica by replica. */
+    status = aim_store_sync_event_scale(st, 0);
+    if (status) {
+        goto fail;
     }
     for (int i = 0; i < n; i++) {
         aim_store_release(sh[i]);
@@ -301,9 +287,6 @@ enum aim_status aim_store_merge_loud(const char *out, const struct aim_store_lay
     goto done;
 fail:
 done:
-    if (fs >= 0) {
-        H5Sclose(fs);
-    }
     if (st) {
         aim_store_release(st);
         unlink(tmp);
